@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/tcpstate.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+namespace sockscope {
+
+enum class Family : std::uint8_t { IPv4, IPv6 };
+
+// An address and port as the kernel reports them, in network byte order for
+// the address bytes; IPv4 uses the first 4 bytes. Cheap to copy and compare,
+// formatted only when shown.
+struct Endpoint
+{
+    std::array<std::uint8_t, 16> address{};
+    std::uint16_t port = 0; // host byte order
+
+    // inet_ntop's text for the address in the given family (IPv4-mapped IPv6 stays "::ffff:a.b.c.d").
+    QString addressText(Family family) const;
+    // "127.0.0.1:9000", "[::1]:9000"
+    QString text(Family family) const;
+    bool isUnspecified() const;
+    friend bool operator==(const Endpoint &, const Endpoint &) = default;
+};
+
+// Optional tcp_info figures, present when the dump asked for INET_DIAG_INFO.
+struct TcpInfoSummary
+{
+    std::uint32_t rttUs = 0;
+    std::uint32_t rttVarUs = 0;
+    std::uint32_t sendCwnd = 0;
+    std::uint64_t bytesAcked = 0;
+    std::uint64_t bytesReceived = 0;
+};
+
+// One socket as one dump saw it.
+struct SocketRecord
+{
+    Family family = Family::IPv4;
+    TcpState state = TcpState::Unknown;
+    Endpoint local;
+    Endpoint remote;
+    std::uint32_t recvQ = 0;
+    std::uint32_t sendQ = 0;
+    TimerKind timer = TimerKind::Off;
+    std::uint32_t expiresMs = 0;
+    std::uint8_t retrans = 0;
+    std::uint32_t uid = 0;
+    std::uint32_t inode = 0;
+    std::uint64_t cookie = 0;
+    std::optional<TcpInfoSummary> info;
+};
+
+// The connection identity: it survives the kernel's switch to a timewait socket.
+struct ConnectionKey
+{
+    Family family = Family::IPv4;
+    Endpoint local;
+    Endpoint remote;
+    friend bool operator==(const ConnectionKey &, const ConnectionKey &) = default;
+};
+ConnectionKey connectionKeyOf(const SocketRecord &record);
+std::size_t qHash(const ConnectionKey &key, std::size_t seed = 0) noexcept;
+
+QString familyName(Family family); // "ipv4" / "ipv6"
+
+} // namespace sockscope
+
+Q_DECLARE_METATYPE(sockscope::SocketRecord)

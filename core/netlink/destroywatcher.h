@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/socketrecord.h"
+#include "util/result.h"
+
+#include <memory>
+#include <vector>
+
+struct mnl_socket;
+
+namespace sockscope {
+
+// Listens to the sock_diag multicast groups SKNLGRP_INET_TCP_DESTROY and
+// SKNLGRP_INET6_TCP_DESTROY: the kernel reports every TCP socket as it is
+// destroyed, so connections shorter than a poll interval are still seen.
+class DestroyWatcher
+{
+public:
+    ~DestroyWatcher();
+    DestroyWatcher(const DestroyWatcher &) = delete;
+    DestroyWatcher &operator=(const DestroyWatcher &) = delete;
+
+    // Joins both groups. Fails with EPERM without root / CAP_NET_ADMIN: callers
+    // treat that as "not available", not as fatal.
+    static Result<std::unique_ptr<DestroyWatcher>> open();
+
+    // The non-blocking descriptor to watch for readability.
+    int fd() const;
+
+    // Reads every pending notification without blocking. ENOBUFS (the kernel
+    // dropped notifications because we were slow) does not fail the call: it is
+    // counted in lostOverruns(). Other socket errors and malformed messages fail.
+    Result<std::vector<SocketRecord>> readPending();
+    int lostOverruns() const { return m_lost; }
+
+private:
+    explicit DestroyWatcher(mnl_socket *socket);
+    mnl_socket *m_socket = nullptr;
+    int m_lost = 0;
+};
+
+} // namespace sockscope

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "loopback.h"
+
+#include <QDir>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace sockscope::test {
+
+Fd &Fd::operator=(Fd &&other) noexcept
+{
+    if (this != &other)
+        reset(other.release());
+    return *this;
+}
+
+int Fd::release()
+{
+    const int fd = m_fd;
+    m_fd = -1;
+    return fd;
+}
+
+void Fd::reset(int fd)
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = fd;
+}
+
+namespace {
+socklen_t fillLoopback(sockaddr_storage &storage, bool ipv6, std::uint16_t port)
+{
+    storage = {};
+    if (ipv6) {
+        auto *address = reinterpret_cast<sockaddr_in6 *>(&storage);
+        address->sin6_family = AF_INET6;
+        address->sin6_addr = in6addr_loopback;
+        address->sin6_port = htons(port);
+        return sizeof(sockaddr_in6);
+    }
+    auto *address = reinterpret_cast<sockaddr_in *>(&storage);
+    address->sin_family = AF_INET;
+    address->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address->sin_port = htons(port);
+    return sizeof(sockaddr_in);
+}
+
+void setReuseAddr(int fd)
+{
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+}
+} // namespace
+
+Fd listenOn(bool ipv6, std::uint16_t port, bool reuseAddr)
+{
+    Fd fd(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid())
+        return fd;
+    if (reuseAddr)
+        setReuseAddr(fd.get());
+    sockaddr_storage storage;
+    const socklen_t length = fillLoopback(storage, ipv6, port);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&storage), length) != 0 ||
+        ::listen(fd.get(), 128) != 0)
+        return Fd();
+    return fd;
+}
+
+std::uint16_t localPort(int fd)
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return 0;
+    if (storage.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<sockaddr_in6 *>(&storage)->sin6_port);
+    return ntohs(reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
+}
+
+Fd connectTo(std::uint16_t port, bool ipv6, std::uint16_t fromPort, bool reuseAddr)
+{
+    Fd fd(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid())
+        return fd;
+    if (reuseAddr)
+        setReuseAddr(fd.get());
+    sockaddr_storage storage;
+    if (fromPort != 0) {
+        const socklen_t length = fillLoopback(storage, ipv6, fromPort);
+        if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&storage), length) != 0)
+            return Fd();
+    }
+    const socklen_t length = fillLoopback(storage, ipv6, port);
+    if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&storage), length) != 0)
+        return Fd();
+    return fd;
+}
+
+Fd acceptOne(int listenFd, int timeoutMs)
+{
+    pollfd waiter{listenFd, POLLIN, 0};
+    if (::poll(&waiter, 1, timeoutMs) != 1)
+        return Fd();
+    return Fd(::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC));
+}
+
+int openDescriptorCount()
+{
+    return static_cast<int>(
+        QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size());
+}
+
+} // namespace sockscope::test
