@@ -1,1 +1,42 @@
-int main() { return 0; }
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Argument parsing and hand-over only: every mode lives in cli/.
+#include "cli/dumpcommand.h"
+#include "cli/guicommand.h"
+#include "cli/labcommand.h"
+#include "cli/scenariocommand.h"
+#include "cli/watchcommand.h"
+#include "lab/lab.h"
+
+#include <QCoreApplication>
+
+#include <cstring>
+
+namespace {
+// Runs a headless subcommand: its parser sees "sockscope <command>" as the program name.
+int runHeadless(int argc, char **argv, int (*command)(const QStringList &))
+{
+    QCoreApplication app(argc, argv);
+    QStringList arguments = app.arguments();
+    arguments[0] = QStringLiteral("sockscope ") + arguments.takeAt(1);
+    return command(arguments);
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("SockScope"));
+    QCoreApplication::setApplicationName(QStringLiteral("sockscope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SOCKSCOPE_VERSION));
+    if (argc > 1 && std::strcmp(argv[1], "dump") == 0)
+        return runHeadless(argc, argv, sockscope::cli::runDump);
+    if (argc > 1 && std::strcmp(argv[1], "watch") == 0)
+        return runHeadless(argc, argv, sockscope::cli::runWatch);
+    if (argc > 1 && std::strcmp(argv[1], "lab") == 0)
+        return runHeadless(argc, argv, sockscope::cli::runLab);
+    if (argc > 1 && std::strcmp(argv[1], "scenario") == 0)
+        return runHeadless(argc, argv, sockscope::cli::runScenario);
+    // Hidden: the lab's server processes are this same executable.
+    if (argc > 1 && std::strcmp(argv[1], "__lab-server") == 0)
+        return sockscope::runLabServerProcess(argc, argv);
+    return sockscope::cli::runGui(argc, argv);
+}

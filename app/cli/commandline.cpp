@@ -1,1 +1,96 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/commandline.h"
+
+#include <cstdio>
+
+namespace sockscope::cli {
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "sockscope: %s\n", qPrintable(message));
+    return kExitUsage;
+}
+
+Result<int> parseBoundedInt(const QString &what, const QString &text, int minimum, int maximum)
+{
+    bool ok = false;
+    const qlonglong value = text.trimmed().toLongLong(&ok);
+    if (!ok || value < minimum || value > maximum) {
+        return Error{EINVAL, QStringLiteral("invalid %1 '%2': expected a whole number from %3 to %4")
+                                 .arg(what, text)
+                                 .arg(minimum)
+                                 .arg(maximum)};
+    }
+    return static_cast<int>(value);
+}
+
+Result<std::uint16_t> parsePort(const QString &text)
+{
+    auto value = parseBoundedInt(QStringLiteral("port"), text, 0, 65535);
+    if (!value)
+        return value.error();
+    return static_cast<std::uint16_t>(*value);
+}
+
+void addFilterOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("port"),
+                      QStringLiteral("Only sockets whose local or remote port is N (filtered in the kernel)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("state"),
+                      QStringLiteral("Only sockets in this state (LISTEN, ESTABLISHED, TIME_WAIT, ...); "
+                                     "repeat for several."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("family"), QStringLiteral("Only IPv4 (4) or IPv6 (6) sockets."),
+                      QStringLiteral("4|6")});
+}
+
+Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser)
+{
+    DumpFilter filter;
+    if (parser.isSet(QStringLiteral("port"))) {
+        auto port = parsePort(parser.value(QStringLiteral("port")));
+        if (!port)
+            return port.error();
+        filter.port = *port;
+    }
+    const QStringList states = parser.values(QStringLiteral("state"));
+    if (!states.isEmpty()) {
+        filter.stateMask = 0;
+        for (const QString &name : states) {
+            const auto state = tcpStateFromName(name);
+            if (!state) {
+                return Error{EINVAL, QStringLiteral("unknown state '%1': use one of LISTEN, SYN_SENT, "
+                                                    "SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, "
+                                                    "TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, CLOSING")
+                                         .arg(name)};
+            }
+            filter.stateMask |= DumpFilter::stateBit(*state);
+        }
+    }
+    if (parser.isSet(QStringLiteral("family"))) {
+        const QString family = parser.value(QStringLiteral("family")).trimmed();
+        if (family == QLatin1String("4") || family == QLatin1String("ipv4"))
+            filter.family = Family::IPv4;
+        else if (family == QLatin1String("6") || family == QLatin1String("ipv6"))
+            filter.family = Family::IPv6;
+        else
+            return Error{EINVAL, QStringLiteral("invalid family '%1': use 4 or 6").arg(family)};
+    }
+    return filter;
+}
+
+Result<Ok> parseArguments(QCommandLineParser &parser, const QStringList &arguments, bool *helpShown)
+{
+    const QCommandLineOption help = parser.addHelpOption();
+    *helpShown = false;
+    if (!parser.parse(arguments))
+        return Error{EINVAL, parser.errorText() + QStringLiteral(" (see --help)")};
+    if (parser.isSet(help)) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        *helpShown = true;
+    }
+    return Ok{};
+}
+
+} // namespace sockscope::cli

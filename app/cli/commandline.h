@@ -1,1 +1,33 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "netlink/dumpfilter.h"
+#include "util/result.h"
+
+#include <QCommandLineParser>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+
+namespace sockscope::cli {
+
+inline constexpr int kExitUsage = 2;
+
+// Prints "sockscope: MESSAGE" to stderr and returns kExitUsage.
+int usageError(const QString &message);
+
+// Each returns an Error whose message names the bad value and the accepted range.
+Result<std::uint16_t> parsePort(const QString &text);
+Result<int> parseBoundedInt(const QString &what, const QString &text, int minimum, int maximum);
+
+// --port, --state (repeatable), --family: the options shared by dump and watch.
+void addFilterOptions(QCommandLineParser &parser);
+Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser);
+
+// Runs parser.process-like parsing without exiting on errors: unknown options and
+// missing values come back as an Error. Handles --help itself (returns 0 via helpShown).
+Result<Ok> parseArguments(QCommandLineParser &parser, const QStringList &arguments,
+                          bool *helpShown);
+
+} // namespace sockscope::cli

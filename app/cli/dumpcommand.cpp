@@ -1,1 +1,93 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/dumpcommand.h"
+
+#include "cli/commandline.h"
+#include "format/socketjson.h"
+#include "format/sockettext.h"
+#include "netlink/diagclient.h"
+#include "owners/ownerresolver.h"
+
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+
+namespace sockscope::cli {
+
+namespace {
+void sortForReading(std::vector<OwnedSocket> &sockets)
+{
+    // Listeners first, then by local port and state: a port's story reads top-down.
+    std::sort(sockets.begin(), sockets.end(), [](const OwnedSocket &a, const OwnedSocket &b) {
+        const SocketRecord &x = a.socket;
+        const SocketRecord &y = b.socket;
+        return std::tuple(x.state != TcpState::Listen, x.local.port, x.state, x.remote.port, x.cookie) <
+               std::tuple(y.state != TcpState::Listen, y.local.port, y.state, y.remote.port, y.cookie);
+    });
+}
+} // namespace
+
+int runDump(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Print every TCP socket with its timer and owner, like ss -tanp."));
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON array.")});
+    parser.addOption({QStringLiteral("info"), QStringLiteral("Ask the kernel for tcp_info (rtt, cwnd, bytes).")});
+    addFilterOptions(parser);
+    bool helpShown = false;
+    if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
+        return usageError(parsed.error().message);
+    if (helpShown)
+        return 0;
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("dump takes no argument '%1' (see --help)")
+                              .arg(parser.positionalArguments().first()));
+    auto filter = filterFromOptions(parser);
+    if (!filter)
+        return usageError(filter.error().message);
+    filter->withTcpInfo = parser.isSet(QStringLiteral("info"));
+
+    auto client = DiagClient::open();
+    if (!client) {
+        std::fprintf(stderr, "sockscope: %s\n", qPrintable(client.error().message));
+        return 1;
+    }
+    auto dump = (*client)->dump(*filter);
+    if (!dump) {
+        std::fprintf(stderr, "sockscope: %s\n", qPrintable(dump.error().message));
+        return 1;
+    }
+    OwnerResolver owners;
+    owners.refresh(*dump);
+    std::vector<OwnedSocket> sockets;
+    sockets.reserve(dump->size());
+    for (const SocketRecord &record : *dump)
+        sockets.push_back({record, owners.lookup(record)});
+    sortForReading(sockets);
+
+    if (parser.isSet(QStringLiteral("json"))) {
+        // One compact object per line inside the array: valid JSON that grep and
+        // diff can still read, without building the whole document in memory.
+        std::fputs("[", stdout);
+        for (std::size_t i = 0; i < sockets.size(); ++i) {
+            const QByteArray object =
+                QJsonDocument(socketToJson(sockets[i].socket, sockets[i].owner)).toJson(QJsonDocument::Compact);
+            std::fputs(i == 0 ? "\n" : ",\n", stdout);
+            std::fwrite(object.constData(), 1, static_cast<size_t>(object.size()), stdout);
+        }
+        std::fputs("\n]\n", stdout);
+        return 0;
+    }
+    const QStringList lines = socketTable(sockets);
+    for (const QString &line : lines)
+        std::printf("%s\n", qPrintable(line));
+    if (!owners.sawEverything()) {
+        std::fprintf(stderr, "sockscope: some processes' descriptors are not readable; their sockets "
+                             "show as 'unknown' (run as root for every owner)\n");
+    }
+    return 0;
+}
+
+} // namespace sockscope::cli

@@ -1,1 +1,124 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/guicommand.h"
+
+#include "cli/commandline.h"
+#include "models/sockettablemodel.h"
+#include "poller/poller.h"
+#include "windows/mainwindow.h"
+
+#include <QAbstractItemModel>
+#include <QApplication>
+#include <QImage>
+#include <QPixmap>
+#include <QRegularExpression>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace sockscope::cli {
+
+namespace {
+Result<QSize> parseSize(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$"));
+    const auto match = pattern.match(text.trimmed());
+    const int width = match.hasMatch() ? match.captured(1).toInt() : 0;
+    const int height = match.hasMatch() ? match.captured(2).toInt() : 0;
+    if (width < 200 || height < 150 || width > 8000 || height > 8000)
+        return Error{EINVAL, QStringLiteral("invalid size '%1': use WIDTHxHEIGHT, e.g. 1280x800 "
+                                            "(200x150 to 8000x8000)")
+                                 .arg(text)};
+    return QSize(width, height);
+}
+
+// Waits for a few polls so the table is filled, then renders the window.
+int takeScreenshot(MainWindow &window, const QString &file)
+{
+    int status = 1;
+    int batches = 0;
+    QObject::connect(window.socketModel(), &QAbstractItemModel::rowsInserted, &window, [&] {
+        if (batches++ == 0) {
+            QTimer::singleShot(800, &window, [&] {
+                const QPixmap pixmap = window.grab();
+                if (pixmap.save(file, "PNG")) {
+                    status = 0;
+                } else {
+                    std::fprintf(stderr, "sockscope: cannot write the screenshot to '%s': check the "
+                                         "folder exists and is writable\n", qPrintable(file));
+                }
+                QApplication::quit();
+            });
+        }
+    });
+    // A machine without a single socket still gets its (empty) window.
+    QTimer::singleShot(5000, &window, [&] {
+        if (batches == 0) {
+            status = window.grab().save(file, "PNG") ? 0 : 1;
+            QApplication::quit();
+        }
+    });
+    QApplication::exec();
+    return status;
+}
+} // namespace
+
+int runGui(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "SockScope shows TCP sockets moving through the TCP state machine, live.\n\n"
+        "Commands:\n"
+        "  (none)   open the window\n"
+        "  dump     print the current sockets (see sockscope dump --help)\n"
+        "  watch    stream socket events (see sockscope watch --help)"));
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("interval"), QStringLiteral("Poll every MS milliseconds."),
+                      QStringLiteral("MS")});
+    parser.addOption({QStringLiteral("screenshot"),
+                      QStringLiteral("Render the main window into FILE (PNG) and exit."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
+                      QStringLiteral("WxH")});
+    bool helpShown = false;
+    if (auto parsed = parseArguments(parser, app.arguments(), &helpShown); !parsed)
+        return usageError(parsed.error().message);
+    if (helpShown)
+        return 0;
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::printf("sockscope %s\n", SOCKSCOPE_VERSION);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("unknown command '%1': use dump, watch, or no command for "
+                                         "the window (see --help)")
+                              .arg(parser.positionalArguments().first()));
+    int intervalMs = Poller::kDefaultIntervalMs;
+    if (parser.isSet(QStringLiteral("interval"))) {
+        auto interval = parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
+                                        Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
+        if (!interval)
+            return usageError(interval.error().message);
+        intervalMs = *interval;
+    }
+    QSize size(1280, 800);
+    if (parser.isSet(QStringLiteral("size"))) {
+        auto parsedSize = parseSize(parser.value(QStringLiteral("size")));
+        if (!parsedSize)
+            return usageError(parsedSize.error().message);
+        size = *parsedSize;
+    }
+
+    auto *poller = new Poller;
+    MainWindow window(poller);
+    poller->setIntervalMs(intervalMs);
+    if (parser.isSet(QStringLiteral("screenshot"))) {
+        window.resize(size);
+        window.show();
+        return takeScreenshot(window, parser.value(QStringLiteral("screenshot")));
+    }
+    window.show();
+    return QApplication::exec();
+}
+
+} // namespace sockscope::cli

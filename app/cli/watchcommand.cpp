@@ -1,1 +1,135 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/watchcommand.h"
+
+#include "cli/commandline.h"
+#include "format/socketjson.h"
+#include "format/sockettext.h"
+#include "poller/poller.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace sockscope::cli {
+
+namespace {
+struct WatchOptions
+{
+    bool json = false;
+    bool initial = false;
+};
+
+void printBatch(const PollBatch &batch, const WatchOptions &options, std::int64_t originMs)
+{
+    for (const SocketEvent &event : batch.events) {
+        if (event.initial && !options.initial)
+            continue;
+        if (options.json) {
+            const QByteArray line = QJsonDocument(eventToJson(event)).toJson(QJsonDocument::Compact);
+            std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stdout);
+            std::fputc('\n', stdout);
+        } else {
+            std::printf("%s\n", qPrintable(eventLine(event, originMs)));
+        }
+    }
+    // Line-buffered output so `watch | grep` and tests see events as they happen.
+    std::fflush(stdout);
+}
+
+// SIGINT/SIGTERM end the event loop cleanly so the poller thread is joined.
+void quitOnSignals(QCoreApplication &app)
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    if (pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0)
+        return;
+    const int fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (fd < 0)
+        return;
+    auto *notifier = new QSocketNotifier(fd, QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [fd] {
+        signalfd_siginfo info;
+        [[maybe_unused]] const auto got = ::read(fd, &info, sizeof info);
+        QCoreApplication::quit();
+    });
+}
+} // namespace
+
+int runWatch(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Stream socket events (appeared, state changes, gone) as they happen."));
+    parser.addOption({QStringLiteral("json"), QStringLiteral("One JSON object per line.")});
+    parser.addOption({QStringLiteral("interval"),
+                      QStringLiteral("Poll every MS milliseconds (%1 to %2, default %3).")
+                          .arg(Poller::kMinimumIntervalMs)
+                          .arg(Poller::kMaximumIntervalMs)
+                          .arg(Poller::kDefaultIntervalMs),
+                      QStringLiteral("MS")});
+    parser.addOption({QStringLiteral("initial"),
+                      QStringLiteral("Also print the sockets that exist when watching starts.")});
+    parser.addOption({QStringLiteral("duration"), QStringLiteral("Stop after MS milliseconds."),
+                      QStringLiteral("MS")});
+    addFilterOptions(parser);
+    bool helpShown = false;
+    if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
+        return usageError(parsed.error().message);
+    if (helpShown)
+        return 0;
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("watch takes no argument '%1' (see --help)")
+                              .arg(parser.positionalArguments().first()));
+    auto filter = filterFromOptions(parser);
+    if (!filter)
+        return usageError(filter.error().message);
+    int intervalMs = Poller::kDefaultIntervalMs;
+    if (parser.isSet(QStringLiteral("interval"))) {
+        auto interval = parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
+                                        Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
+        if (!interval)
+            return usageError(interval.error().message);
+        intervalMs = *interval;
+    }
+    int durationMs = 0;
+    if (parser.isSet(QStringLiteral("duration"))) {
+        auto duration = parseBoundedInt(QStringLiteral("duration"), parser.value(QStringLiteral("duration")),
+                                        1, 24 * 3600 * 1000);
+        if (!duration)
+            return usageError(duration.error().message);
+        durationMs = *duration;
+    }
+    const WatchOptions options{parser.isSet(QStringLiteral("json")), parser.isSet(QStringLiteral("initial"))};
+
+    QCoreApplication *app = QCoreApplication::instance();
+    quitOnSignals(*app);
+    Poller poller(*filter);
+    poller.setIntervalMs(intervalMs);
+    std::int64_t originMs = -1;
+    int status = 0;
+    QObject::connect(&poller, &Poller::batchReady, app, [&](const PollBatch &batch) {
+        if (originMs < 0)
+            originMs = batch.timeMs;
+        printBatch(batch, options, originMs);
+    });
+    QObject::connect(&poller, &Poller::pollFailed, app, [&](const QString &message) {
+        std::fprintf(stderr, "sockscope: %s\n", qPrintable(message));
+        status = 1;
+    });
+    if (durationMs > 0)
+        QTimer::singleShot(durationMs, app, &QCoreApplication::quit);
+    poller.start();
+    QCoreApplication::exec();
+    poller.stop();
+    return status;
+}
+
+} // namespace sockscope::cli

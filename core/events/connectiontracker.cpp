@@ -1,1 +1,215 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "events/connectiontracker.h"
+
+#include <QSet>
+
+#include <cstdlib>
+
+namespace sockscope {
+
+namespace {
+// A countdown is expected to shrink between polls; only a jump (a timer that
+// was re-armed) is worth telling the views about.
+constexpr std::int64_t kExpiryJumpMs = 1000;
+
+bool visiblyDifferent(const SocketRecord &a, const SocketRecord &b)
+{
+    if (a.recvQ != b.recvQ || a.sendQ != b.sendQ || a.timer != b.timer ||
+        a.retrans != b.retrans || a.inode != b.inode)
+        return true;
+    const auto drift = static_cast<std::int64_t>(a.expiresMs) - static_cast<std::int64_t>(b.expiresMs);
+    return drift < 0 || drift > kExpiryJumpMs;
+}
+
+bool isTimewaitSuccessor(const SocketRecord &record)
+{
+    return record.inode == 0 &&
+           (record.state == TcpState::TimeWait || record.state == TcpState::FinWait2);
+}
+} // namespace
+
+ConnectionTracker::ConnectionTracker(std::size_t goneHistoryLimit) : m_goneLimit(goneHistoryLimit)
+{
+}
+
+SocketEvent ConnectionTracker::makeEvent(EventKind kind, const ConnectionView &view,
+                                         std::int64_t timeMs, EventSource source)
+{
+    SocketEvent event;
+    event.timeMs = timeMs;
+    event.kind = kind;
+    event.source = source;
+    event.connection = view;
+    return event;
+}
+
+ConnectionView &ConnectionTracker::createConnection(const SocketRecord &record,
+                                                    std::int64_t timeMs, bool initial)
+{
+    ConnectionView view;
+    view.id = m_nextId++;
+    view.socket = record;
+    view.firstSeenMs = timeMs;
+    view.stateSinceMs = timeMs;
+    view.stateSinceIsLowerBound = initial;
+    view.history.append(StateSpan{record.state, timeMs, -1});
+    m_idByCookie.insert(record.cookie, view.id);
+    return m_live.insert(view.id, view).value();
+}
+
+void ConnectionTracker::changeState(ConnectionView &view, const SocketRecord &record,
+                                    std::int64_t timeMs, EventSource source, Diff &diff)
+{
+    const TcpState from = view.socket.state;
+    view.socket = record;
+    if (from == record.state)
+        return;
+    if (!view.history.isEmpty())
+        view.history.last().leftMs = timeMs;
+    view.history.append(StateSpan{record.state, timeMs, -1});
+    view.stateSinceMs = timeMs;
+    view.stateSinceIsLowerBound = false;
+    SocketEvent event = makeEvent(EventKind::StateChanged, view, timeMs, source);
+    event.from = from;
+    event.to = record.state;
+    diff.events.push_back(std::move(event));
+}
+
+void ConnectionTracker::retire(std::uint64_t id, std::int64_t timeMs, EventSource source,
+                               Diff &diff)
+{
+    auto it = m_live.find(id);
+    if (it == m_live.end())
+        return;
+    ConnectionView view = std::move(it.value());
+    m_live.erase(it);
+    m_idByCookie.remove(view.socket.cookie);
+    m_destroyedAt.remove(id);
+    if (!view.history.isEmpty())
+        view.history.last().leftMs = timeMs;
+    SocketEvent event = makeEvent(EventKind::Gone, view, timeMs, source);
+    event.from = view.socket.state;
+    diff.events.push_back(std::move(event));
+    m_gone.push_back(std::move(view));
+    while (m_gone.size() > m_goneLimit)
+        m_gone.pop_front();
+}
+
+ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord> &snapshot,
+                                                 std::int64_t timeMs, const OwnerFunction &owners)
+{
+    Diff diff;
+    const bool initial = !m_started;
+    m_started = true;
+
+    QSet<std::uint64_t> seen;
+    seen.reserve(static_cast<qsizetype>(snapshot.size()));
+    std::vector<const SocketRecord *> fresh;
+    for (const SocketRecord &record : snapshot) {
+        const auto known = m_idByCookie.constFind(record.cookie);
+        if (known == m_idByCookie.constEnd()) {
+            fresh.push_back(&record);
+            continue;
+        }
+        ConnectionView &view = m_live[known.value()];
+        seen.insert(view.id);
+        const OwnerLookup owner = owners ? owners(record) : OwnerLookup{};
+        const bool stateChanged = view.socket.state != record.state;
+        const bool visible = visiblyDifferent(view.socket, record) || owner != view.owner;
+        view.owner = owner;
+        if (stateChanged)
+            changeState(view, record, timeMs, EventSource::Poll, diff);
+        else {
+            view.socket = record;
+            if (visible)
+                diff.updated.push_back(view);
+        }
+    }
+
+    // Connections whose socket vanished: candidates for a timewait successor.
+    // Several can share a key (SO_REUSEPORT listeners), so the list, not the
+    // map, decides who is retired.
+    std::vector<std::uint64_t> vanished;
+    QHash<ConnectionKey, std::uint64_t> vanishedByKey;
+    for (auto it = m_live.cbegin(); it != m_live.cend(); ++it) {
+        if (!seen.contains(it.key())) {
+            vanished.push_back(it.key());
+            vanishedByKey.insert(connectionKeyOf(it.value().socket), it.key());
+        }
+    }
+    QSet<std::uint64_t> continued;
+
+    for (const SocketRecord *record : fresh) {
+        const OwnerLookup owner = owners ? owners(*record) : OwnerLookup{};
+        const auto predecessor = isTimewaitSuccessor(*record)
+                                     ? vanishedByKey.find(connectionKeyOf(*record))
+                                     : vanishedByKey.end();
+        if (predecessor != vanishedByKey.end()) {
+            ConnectionView &view = m_live[predecessor.value()];
+            continued.insert(view.id);
+            vanishedByKey.erase(predecessor);
+            m_idByCookie.remove(view.socket.cookie);
+            m_idByCookie.insert(record->cookie, view.id);
+            m_destroyedAt.remove(view.id);
+            view.owner = owner;
+            const bool stateChanged = view.socket.state != record->state;
+            changeState(view, *record, timeMs, EventSource::Poll, diff);
+            if (!stateChanged)
+                diff.updated.push_back(view);
+            continue;
+        }
+        ConnectionView &view = createConnection(*record, timeMs, initial);
+        view.owner = owner;
+        SocketEvent event = makeEvent(EventKind::Appeared, view, timeMs, EventSource::Poll);
+        event.to = record->state;
+        event.initial = initial;
+        diff.events.push_back(std::move(event));
+    }
+
+    for (const std::uint64_t id : vanished) {
+        if (continued.contains(id))
+            continue;
+        const auto destroyed = m_destroyedAt.constFind(id);
+        if (destroyed != m_destroyedAt.constEnd())
+            retire(id, destroyed.value(), EventSource::Destroy, diff);
+        else
+            retire(id, timeMs, EventSource::Poll, diff);
+    }
+    return diff;
+}
+
+ConnectionTracker::Diff ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed,
+                                                          std::int64_t timeMs)
+{
+    Diff diff;
+    for (const SocketRecord &record : destroyed) {
+        const auto known = m_idByCookie.constFind(record.cookie);
+        if (known != m_idByCookie.constEnd()) {
+            m_destroyedAt.insert(known.value(), timeMs);
+            continue;
+        }
+        // Born and destroyed between two polls: the notice is all we will ever see,
+        // unless the next poll finds its timewait successor.
+        ConnectionView &view = createConnection(record, timeMs, false);
+        view.owner = OwnerLookup{Ownership::Orphaned, {}};
+        m_destroyedAt.insert(view.id, timeMs);
+        SocketEvent event = makeEvent(EventKind::Appeared, view, timeMs, EventSource::Destroy);
+        event.to = record.state;
+        diff.events.push_back(std::move(event));
+    }
+    return diff;
+}
+
+const ConnectionView *ConnectionTracker::find(std::uint64_t id) const
+{
+    const auto it = m_live.constFind(id);
+    if (it != m_live.constEnd())
+        return &it.value();
+    for (auto gone = m_gone.crbegin(); gone != m_gone.crend(); ++gone) {
+        if (gone->id == id)
+            return &*gone;
+    }
+    return nullptr;
+}
+
+} // namespace sockscope

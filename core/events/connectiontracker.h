@@ -1,1 +1,76 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "events/socketevent.h"
+
+#include <QHash>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+namespace sockscope {
+
+// Turns successive snapshots into events and keeps each connection's history.
+// A socket is followed by its cookie; a connection by its 4-tuple: when a
+// closed socket is replaced by the kernel's timewait socket (new cookie, inode
+// 0, state FIN_WAIT2 or TIME_WAIT) in the same interval, the history carries on.
+// Pure logic, no I/O: the poller feeds it dumps, tests feed it records.
+class ConnectionTracker
+{
+public:
+    using OwnerFunction = std::function<OwnerLookup(const SocketRecord &)>;
+
+    struct Diff
+    {
+        std::vector<SocketEvent> events;
+        // Connections whose state did not change but whose queues, timer,
+        // retransmits or owner did (expiry only when it jumps, not as it counts down).
+        std::vector<ConnectionView> updated;
+        bool empty() const { return events.empty() && updated.empty(); }
+    };
+
+    explicit ConnectionTracker(std::size_t goneHistoryLimit = 2000);
+
+    // Applies a complete snapshot observed at timeMs. The first call's Appeared
+    // events are marked initial. `owners` may be empty (every owner Unknown).
+    Diff apply(const std::vector<SocketRecord> &snapshot, std::int64_t timeMs,
+               const OwnerFunction &owners = {});
+
+    // Applies destroy notifications. A connection we know is not declared gone
+    // yet (the kernel also destroys a socket when it hands the connection to a
+    // timewait socket): the next apply() decides. One never seen by a poll
+    // appears now, with source Destroy.
+    Diff applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs);
+
+    // A live connection, or one gone recently (bounded history). nullptr if unknown.
+    const ConnectionView *find(std::uint64_t id) const;
+    const QHash<std::uint64_t, ConnectionView> &live() const { return m_live; }
+    bool started() const { return m_started; }
+
+private:
+    struct Vanished
+    {
+        std::uint64_t id;
+        std::int64_t destroyedMs; // < 0 when only the poll saw it go
+    };
+
+    ConnectionView &createConnection(const SocketRecord &record, std::int64_t timeMs,
+                                     bool initial);
+    void changeState(ConnectionView &view, const SocketRecord &record, std::int64_t timeMs,
+                     EventSource source, Diff &diff);
+    void retire(std::uint64_t id, std::int64_t timeMs, EventSource source, Diff &diff);
+    static SocketEvent makeEvent(EventKind kind, const ConnectionView &view, std::int64_t timeMs,
+                                 EventSource source);
+
+    QHash<std::uint64_t, std::uint64_t> m_idByCookie;
+    QHash<std::uint64_t, ConnectionView> m_live;
+    QHash<std::uint64_t, std::int64_t> m_destroyedAt; // id -> time of the destroy notice
+    std::deque<ConnectionView> m_gone;
+    std::size_t m_goneLimit;
+    std::uint64_t m_nextId = 1;
+    bool m_started = false;
+};
+
+} // namespace sockscope

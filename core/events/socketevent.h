@@ -1,1 +1,59 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "model/socketrecord.h"
+#include "owners/ownerinfo.h"
+
+#include <QList>
+#include <QMetaType>
+
+#include <cstdint>
+
+namespace sockscope {
+
+enum class EventKind : std::uint8_t { Appeared, StateChanged, Gone };
+QString eventKindName(EventKind kind); // "appeared", "state", "gone"
+
+// Which observation produced an event: a periodic dump, or the kernel's
+// destroy notification (root / CAP_NET_ADMIN only).
+enum class EventSource : std::uint8_t { Poll, Destroy };
+QString eventSourceName(EventSource source); // "poll", "destroy"
+
+// One stretch of a connection's life in one state. leftMs < 0: still in it.
+struct StateSpan
+{
+    TcpState state = TcpState::Unknown;
+    std::int64_t enteredMs = 0;
+    std::int64_t leftMs = -1;
+};
+
+// A connection as the tracker knows it now: the newest socket record for its
+// 4-tuple, who owns it, and every state it went through while observed.
+struct ConnectionView
+{
+    std::uint64_t id = 0; // stable for the connection's whole life, never reused
+    SocketRecord socket;
+    OwnerLookup owner;
+    std::int64_t firstSeenMs = 0;
+    std::int64_t stateSinceMs = 0; // when the current state was first observed
+    // True when the connection was already in its state when first observed, so
+    // stateSinceMs is a lower bound of the time in state.
+    bool stateSinceIsLowerBound = false;
+    QList<StateSpan> history;
+};
+
+struct SocketEvent
+{
+    std::int64_t timeMs = 0; // monotonicMs() of the observation
+    EventKind kind = EventKind::Appeared;
+    EventSource source = EventSource::Poll;
+    TcpState from = TcpState::Unknown; // StateChanged, Gone: the previous state
+    TcpState to = TcpState::Unknown;   // Appeared, StateChanged: the new state
+    // Part of the first snapshot: it already existed when watching started.
+    bool initial = false;
+    ConnectionView connection; // after the event (for Gone: the last view)
+};
+
+} // namespace sockscope
+
+Q_DECLARE_METATYPE(sockscope::SocketEvent)

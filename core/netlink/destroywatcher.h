@@ -4,6 +4,7 @@
 #include "model/socketrecord.h"
 #include "util/result.h"
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -38,6 +39,7 @@ private:
     explicit DestroyWatcher(mnl_socket *socket);
     mnl_socket *m_socket = nullptr;
     int m_lost = 0;
+    std::vector<std::byte> m_buffer;
 };
 
 } // namespace sockscope

@@ -1,1 +1,284 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "netlink/diagclient.h"
+
+#include "netlink/diagparser.h"
+#include "netlink/portfilter.h"
+
+#include <libmnl/libmnl.h>
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+
+namespace sockscope {
+
+namespace {
+
+// The kernel sizes each dump datagram after our largest read, capped at 32 KiB;
+// a bigger buffer can never be truncated (MSG_TRUNC) and costs nothing.
+std::size_t receiveBufferSize()
+{
+    return std::max<std::size_t>(64 * 1024, static_cast<std::size_t>(MNL_SOCKET_BUFFER_SIZE));
+}
+constexpr int kMaxDumpAttempts = 5;
+constexpr std::uint32_t kSynRecvBit = 1u << 3;
+constexpr std::uint32_t kNewSynRecvBit = 1u << 12;
+
+QString openHint(int errnum)
+{
+    switch (errnum) {
+    case EMFILE:
+        return QStringLiteral("too many open files; raise the descriptor limit (ulimit -n)");
+    case ENFILE:
+        return QStringLiteral("the system-wide file table is full; close files or raise "
+                              "fs.file-max");
+    case EPROTONOSUPPORT:
+    case EAFNOSUPPORT:
+        return QStringLiteral("the kernel has no NETLINK_SOCK_DIAG; load the inet_diag and "
+                              "tcp_diag modules");
+    case EPERM:
+    case EACCES:
+        return QStringLiteral("netlink sockets are forbidden here; check the sandbox or "
+                              "seccomp profile");
+    case ENOMEM:
+    case ENOBUFS:
+        return QStringLiteral("the kernel is out of memory for sockets");
+    default:
+        return QStringLiteral("cannot open a sock_diag netlink socket");
+    }
+}
+
+QString familyLabel(Family family)
+{
+    return family == Family::IPv4 ? QStringLiteral("IPv4") : QStringLiteral("IPv6");
+}
+
+std::uint8_t addressFamily(Family family)
+{
+    return family == Family::IPv4 ? AF_INET : AF_INET6;
+}
+
+// Request sockets (the kernel's NEW_SYN_RECV, 12) are what `SYN_RECV` means to a
+// user, so asking for one asks for both.
+std::uint32_t kernelStateMask(std::uint32_t mask)
+{
+    return (mask & kSynRecvBit) ? (mask | kNewSynRecvBit) : mask;
+}
+
+Error withContext(const QString &what, const Error &error)
+{
+    return Error{error.errnum, QStringLiteral("%1: %2").arg(what, error.message)};
+}
+
+} // namespace
+
+Result<mnl_socket *> openSockDiagSocket(int flags)
+{
+    mnl_socket *socket = mnl_socket_open2(NETLINK_SOCK_DIAG, flags);
+    if (!socket)
+        return Error::fromErrno(errno, openHint(errno));
+    if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) < 0) {
+        const int errnum = errno;
+        mnl_socket_close(socket);
+        return Error::fromErrno(errnum, openHint(errnum));
+    }
+    return socket;
+}
+
+DiagClient::DiagClient(mnl_socket *socket)
+    : m_socket(socket), m_portId(mnl_socket_get_portid(socket)), m_buffer(receiveBufferSize())
+{
+}
+
+DiagClient::~DiagClient()
+{
+    if (m_socket)
+        mnl_socket_close(m_socket);
+}
+
+Result<std::unique_ptr<DiagClient>> DiagClient::open()
+{
+    auto socket = openSockDiagSocket(SOCK_CLOEXEC);
+    if (!socket)
+        return socket.error();
+    return std::unique_ptr<DiagClient>(new DiagClient(*socket));
+}
+
+unsigned DiagClient::nextSequence()
+{
+    // 0 would switch off libmnl's sequence check.
+    if (++m_sequence == 0)
+        ++m_sequence;
+    return m_sequence;
+}
+
+Status DiagClient::reopenIfNeeded()
+{
+    if (!m_needsReopen)
+        return Ok{};
+    auto socket = openSockDiagSocket(SOCK_CLOEXEC);
+    if (!socket)
+        return socket.error();
+    mnl_socket_close(m_socket);
+    m_socket = *socket;
+    m_portId = mnl_socket_get_portid(m_socket);
+    m_needsReopen = false;
+    return Ok{};
+}
+
+Status DiagClient::send(const void *message, std::size_t length)
+{
+    if (auto reopened = reopenIfNeeded(); !reopened)
+        return reopened;
+    for (;;) {
+        if (mnl_socket_sendto(m_socket, message, length) >= 0)
+            return Ok{};
+        if (errno != EINTR)
+            return Error::fromErrno(errno, QStringLiteral("sending the request"));
+    }
+}
+
+Result<std::vector<SocketRecord>> DiagClient::dump(const DumpFilter &filter)
+{
+    std::vector<SocketRecord> records;
+    records.reserve(m_lastDumpSize + m_lastDumpSize / 8 + 64);
+    for (const Family family : {Family::IPv4, Family::IPv6}) {
+        if (filter.family && *filter.family != family)
+            continue;
+        if (auto status = dumpFamily(family, filter, records); !status)
+            return status.error();
+    }
+    m_lastDumpSize = records.size();
+    return records;
+}
+
+Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
+                                  std::vector<SocketRecord> &out)
+{
+    const QString what = QStringLiteral("dumping %1 TCP sockets (SOCK_DIAG_BY_FAMILY%2)")
+                             .arg(familyLabel(family),
+                                  filter.port ? QStringLiteral(", port %1").arg(*filter.port)
+                                              : QString());
+    const QByteArray bytecode = filter.port ? portFilterBytecode(*filter.port) : QByteArray();
+    const std::size_t firstRecord = out.size();
+
+    for (int attempt = 1; attempt <= kMaxDumpAttempts; ++attempt) {
+        out.erase(out.begin() + static_cast<std::ptrdiff_t>(firstRecord), out.end());
+
+        alignas(nlmsghdr) char request[256];
+        nlmsghdr *message = mnl_nlmsg_put_header(request);
+        message->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        message->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        message->nlmsg_seq = nextSequence();
+        auto *diag = static_cast<inet_diag_req_v2 *>(
+            mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req_v2)));
+        diag->sdiag_family = addressFamily(family);
+        diag->sdiag_protocol = IPPROTO_TCP;
+        diag->idiag_states = kernelStateMask(filter.stateMask);
+        if (filter.withTcpInfo)
+            diag->idiag_ext |= 1u << (INET_DIAG_INFO - 1);
+        if (!bytecode.isEmpty())
+            mnl_attr_put(message, INET_DIAG_REQ_BYTECODE, static_cast<std::size_t>(bytecode.size()),
+                         bytecode.constData());
+
+        if (auto sent = send(message, message->nlmsg_len); !sent)
+            return withContext(what, sent.error());
+        auto received = receiveDump(message->nlmsg_seq, out);
+        if (!received)
+            return withContext(what, received.error());
+        if (*received == Attempt::Finished)
+            return Ok{};
+    }
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(firstRecord), out.end());
+    return Error{EINTR, QStringLiteral("%1: the kernel interrupted the dump %2 times in a row "
+                                       "because the socket tables kept changing; try again")
+                            .arg(what)
+                            .arg(kMaxDumpAttempts)};
+}
+
+Result<DiagClient::Attempt> DiagClient::receiveDump(unsigned sequence,
+                                                    std::vector<SocketRecord> &out)
+{
+    // Until the reply is read to its end, whatever is left of it is queued on the socket.
+    m_needsReopen = true;
+    for (;;) {
+        const ssize_t length = mnl_socket_recvfrom(m_socket, m_buffer.data(), m_buffer.size());
+        if (length < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == ENOBUFS)
+                return Attempt::Restart;
+            return Error::fromErrno(errno, QStringLiteral("receiving the reply"));
+        }
+        auto progress = parseDumpBuffer(
+            std::span(m_buffer.data(), static_cast<std::size_t>(length)), sequence, m_portId, out);
+        if (!progress)
+            return progress.error();
+        switch (*progress) {
+        case DumpProgress::More:
+            continue;
+        case DumpProgress::Interrupted:
+            return Attempt::Restart;
+        case DumpProgress::Done:
+            m_needsReopen = false;
+            return Attempt::Finished;
+        }
+    }
+}
+
+Status DiagClient::destroy(const SocketRecord &socket)
+{
+    const QString what = QStringLiteral("destroying %1 (SOCK_DESTROY)")
+                             .arg(socket.local.text(socket.family) + QStringLiteral(" -> ") +
+                                  socket.remote.text(socket.family));
+    alignas(nlmsghdr) char request[256];
+    nlmsghdr *message = mnl_nlmsg_put_header(request);
+    message->nlmsg_type = SOCK_DESTROY;
+    message->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    message->nlmsg_seq = nextSequence();
+    auto *diag = static_cast<inet_diag_req_v2 *>(
+        mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req_v2)));
+    diag->sdiag_family = addressFamily(socket.family);
+    diag->sdiag_protocol = IPPROTO_TCP;
+    diag->idiag_states = 0xFFFFFFFFu;
+    const std::size_t addressBytes = socket.family == Family::IPv4 ? 4 : 16;
+    std::memcpy(diag->id.idiag_src, socket.local.address.data(), addressBytes);
+    std::memcpy(diag->id.idiag_dst, socket.remote.address.data(), addressBytes);
+    diag->id.idiag_sport = htons(socket.local.port);
+    diag->id.idiag_dport = htons(socket.remote.port);
+    // With the cookie the kernel refuses (ESTALE) a newer socket on the same addresses.
+    diag->id.idiag_cookie[0] = static_cast<std::uint32_t>(socket.cookie);
+    diag->id.idiag_cookie[1] = static_cast<std::uint32_t>(socket.cookie >> 32);
+
+    if (auto sent = send(message, message->nlmsg_len); !sent)
+        return withContext(what, sent.error());
+    std::vector<SocketRecord> unexpected;
+    auto received = receiveDump(message->nlmsg_seq, unexpected);
+    if (!received) {
+        const Error &error = received.error();
+        switch (error.errnum) {
+        case EPERM:
+            return Error{EPERM, QStringLiteral("%1: needs CAP_NET_ADMIN (run as root)").arg(what)};
+        case EOPNOTSUPP:
+            return Error{EOPNOTSUPP, QStringLiteral("%1: the kernel was built without "
+                                                    "CONFIG_INET_DIAG_DESTROY")
+                                         .arg(what)};
+        case ENOENT:
+            return Error{ENOENT, QStringLiteral("%1: the socket no longer exists").arg(what)};
+        case ESTALE:
+            return Error{ESTALE, QStringLiteral("%1: a newer socket now holds these addresses")
+                                     .arg(what)};
+        default:
+            return withContext(what, error);
+        }
+    }
+    if (*received == Attempt::Restart)
+        return Error{EINTR, QStringLiteral("%1: the reply was lost; try again").arg(what)};
+    return Ok{};
+}
+
+} // namespace sockscope

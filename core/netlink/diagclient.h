@@ -5,6 +5,7 @@
 #include "netlink/dumpfilter.h"
 #include "util/result.h"
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -39,10 +40,26 @@ public:
 private:
     explicit DiagClient(mnl_socket *socket);
     Result<Ok> dumpFamily(Family family, const DumpFilter &filter, std::vector<SocketRecord> &out);
+    // What one attempt of a dump ended with: finished, or to be started again.
+    enum class Attempt { Finished, Restart };
+    Result<Attempt> receiveDump(unsigned sequence, std::vector<SocketRecord> &out);
+    Status send(const void *message, std::size_t length);
+    Status reopenIfNeeded();
+    unsigned nextSequence();
 
     mnl_socket *m_socket = nullptr;
     unsigned m_portId = 0;
     unsigned m_sequence = 0;
+    // Set when a request was abandoned before its reply was read to the end: the
+    // rest would still arrive, so the next request starts on a fresh socket.
+    bool m_needsReopen = false;
+    std::size_t m_lastDumpSize = 0;
+    std::vector<std::byte> m_buffer;
 };
+
+// Opens a NETLINK_SOCK_DIAG socket (`flags`: SOCK_CLOEXEC, SOCK_NONBLOCK) bound to
+// a kernel-assigned port id. Fails with the errno of socket()/bind() and a message
+// naming the fix. Shared with DestroyWatcher; the caller owns the socket.
+Result<mnl_socket *> openSockDiagSocket(int flags);
 
 } // namespace sockscope

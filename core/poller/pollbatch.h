@@ -1,1 +1,39 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "events/socketevent.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <cstdint>
+#include <vector>
+
+namespace sockscope {
+
+struct PollStats
+{
+    int pollNumber = 0;
+    int socketCount = 0;
+    std::int64_t dumpUs = 0;   // netlink dump and decode
+    std::int64_t ownersUs = 0; // procfs owner refresh
+    std::int64_t totalUs = 0;
+    bool ownersScanned = false; // false: every owner came from the cache
+    bool ownersComplete = true; // false: some processes' descriptors were unreadable
+    bool destroyNotices = false; // destroy multicast joined (root / CAP_NET_ADMIN)
+};
+
+// What one poll (or one destroy notice) changed, handed to the GUI thread by
+// value through a queued signal: the receiver never touches the poller's state.
+struct PollBatch
+{
+    std::int64_t timeMs = 0;
+    bool initial = false;
+    std::vector<SocketEvent> events;
+    std::vector<ConnectionView> updated;
+    PollStats stats;
+};
+
+} // namespace sockscope
+
+Q_DECLARE_METATYPE(sockscope::PollBatch)

@@ -1,5 +1,237 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The headless front end as a user runs it: the real binary, real sockets.
+#include "loopback.h"
+#include "netns.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QStandardPaths>
 #include <QTest>
-class Placeholder : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(Placeholder)
+
+#include <unistd.h>
+
+using namespace sockscope::test;
+
+namespace {
+struct Run
+{
+    int status = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runSockscope(const QStringList &arguments, int timeoutMs = 15000)
+{
+    QProcess process;
+    process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
+    Run run;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return run;
+    }
+    run.status = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+QJsonArray dumpJson(const QStringList &extra)
+{
+    const Run run = runSockscope(QStringList{QStringLiteral("dump"), QStringLiteral("--json")} + extra);
+    if (run.status != 0)
+        return {};
+    return QJsonDocument::fromJson(run.out).array();
+}
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void dumpJsonHasEveryKey()
+    {
+        Fd listener = listenOn();
+        const std::uint16_t port = localPort(listener.get());
+        const QJsonArray sockets = dumpJson({QStringLiteral("--port"), QString::number(port)});
+        QCOMPARE(sockets.size(), 1);
+        const QJsonObject socket = sockets.first().toObject();
+        const QStringList keys = {QStringLiteral("family"), QStringLiteral("state"),
+            QStringLiteral("local_address"), QStringLiteral("local_port"), QStringLiteral("remote_address"),
+            QStringLiteral("remote_port"), QStringLiteral("recv_q"), QStringLiteral("send_q"),
+            QStringLiteral("timer"), QStringLiteral("expires_ms"), QStringLiteral("retrans"),
+            QStringLiteral("uid"), QStringLiteral("inode"), QStringLiteral("cookie"),
+            QStringLiteral("owner"), QStringLiteral("owners")};
+        for (const QString &key : keys)
+            QVERIFY2(socket.contains(key), qPrintable(key));
+        QCOMPARE(socket.value(QStringLiteral("family")).toString(), QStringLiteral("ipv4"));
+        QCOMPARE(socket.value(QStringLiteral("state")).toString(), QStringLiteral("LISTEN"));
+        QCOMPARE(socket.value(QStringLiteral("local_address")).toString(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(socket.value(QStringLiteral("local_port")).toInt(), int(port));
+        QCOMPARE(socket.value(QStringLiteral("timer")).toString(), QStringLiteral("off"));
+        QVERIFY(socket.value(QStringLiteral("cookie")).isString());
+        QVERIFY(socket.value(QStringLiteral("cookie")).toString().toULongLong() > 0);
+        QCOMPARE(socket.value(QStringLiteral("owner")).toString(), QStringLiteral("owned"));
+        const QJsonObject owner = socket.value(QStringLiteral("owners")).toArray().first().toObject();
+        QCOMPARE(owner.value(QStringLiteral("pid")).toInt(), int(::getpid()));
+        QVERIFY(owner.value(QStringLiteral("command")).toString().contains(QStringLiteral("tst_cli")));
+    }
+
+    void dumpFilters()
+    {
+        Fd v4 = listenOn();
+        Fd v6 = listenOn(true);
+        const std::uint16_t port4 = localPort(v4.get());
+        const std::uint16_t port6 = localPort(v6.get());
+        Fd client = connectTo(port4);
+        Fd server = acceptOne(v4.get());
+        QVERIFY(client.valid() && server.valid());
+        const QJsonArray all = dumpJson({QStringLiteral("--port"), QString::number(port4)});
+        QCOMPARE(all.size(), 3);
+        const QJsonArray established = dumpJson({QStringLiteral("--port"), QString::number(port4),
+                                                 QStringLiteral("--state"), QStringLiteral("established")});
+        QCOMPARE(established.size(), 2);
+        const QJsonArray listening = dumpJson({QStringLiteral("--port"), QString::number(port6),
+                                               QStringLiteral("--family"), QStringLiteral("6")});
+        QCOMPARE(listening.size(), 1);
+        QCOMPARE(listening.first().toObject().value(QStringLiteral("local_address")).toString(), QStringLiteral("::1"));
+        QCOMPARE(listening.first().toObject().value(QStringLiteral("family")).toString(), QStringLiteral("ipv6"));
+        QVERIFY(dumpJson({QStringLiteral("--port"), QString::number(port6), QStringLiteral("--family"),
+                          QStringLiteral("4")}).isEmpty());
+    }
+
+    // Socket for socket, the same population as `ss -tan` (in our namespace,
+    // where nothing else opens sockets between the two runs).
+    void dumpAgreesWithSs()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        const QString ss = QStandardPaths::findExecutable(QStringLiteral("ss"));
+        if (ss.isEmpty())
+            QSKIP("ss (iproute2) is not installed");
+        std::vector<Fd> keep;
+        for (int i = 0; i < 3; ++i) {
+            Fd listener = listenOn(i == 2);
+            const std::uint16_t port = localPort(listener.get());
+            for (int c = 0; c < 5; ++c) {
+                keep.push_back(connectTo(port, i == 2));
+                keep.push_back(acceptOne(listener.get()));
+            }
+            keep.push_back(std::move(listener));
+        }
+        keep[0].reset(); // a FIN_WAIT2/CLOSE_WAIT pair too
+        QSet<QString> ours;
+        for (const QJsonValue &value : dumpJson({})) {
+            const QJsonObject o = value.toObject();
+            ours << QStringLiteral("%1 %2:%3 %4:%5").arg(o.value(QStringLiteral("state")).toString(),
+                o.value(QStringLiteral("local_address")).toString()).arg(o.value(QStringLiteral("local_port")).toInt())
+                .arg(o.value(QStringLiteral("remote_address")).toString()).arg(o.value(QStringLiteral("remote_port")).toInt());
+        }
+        QProcess process;
+        process.start(ss, {QStringLiteral("-tanH")});
+        QVERIFY(process.waitForFinished(10000));
+        QSet<QString> theirs;
+        for (const QByteArray &line : process.readAllStandardOutput().split('\n')) {
+            const QList<QByteArray> f = line.simplified().split(' ');
+            if (f.size() < 5)
+                continue;
+            QString state = QString::fromLatin1(f[0]).replace(QLatin1Char('-'), QLatin1Char('_'));
+            if (state == QLatin1String("LISTEN") || state.startsWith(QLatin1String("UNCONN")))
+                state = QStringLiteral("LISTEN");
+            if (state == QLatin1String("ESTAB"))
+                state = QStringLiteral("ESTABLISHED");
+            auto endpoint = [](QString text) {
+                const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+                QString address = text.left(colon).remove(QLatin1Char('[')).remove(QLatin1Char(']'));
+                if (address == QLatin1String("*"))
+                    address = QStringLiteral("0.0.0.0");
+                return QStringLiteral("%1:%2").arg(address, text.mid(colon + 1) == QLatin1String("*") ? QStringLiteral("0") : text.mid(colon + 1));
+            };
+            theirs << QStringLiteral("%1 %2 %3").arg(state, endpoint(QString::fromLatin1(f[3])), endpoint(QString::fromLatin1(f[4])));
+        }
+        QVERIFY(ours.size() >= 33);
+        QCOMPARE(ours, theirs);
+    }
+
+    void badArgumentsExitTwoWithOneLine_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("port too big") << QStringList{QStringLiteral("dump"), QStringLiteral("--port"), QStringLiteral("70000")} << QStringLiteral("70000");
+        QTest::newRow("port not a number") << QStringList{QStringLiteral("dump"), QStringLiteral("--port"), QStringLiteral("http")} << QStringLiteral("http");
+        QTest::newRow("bogus state") << QStringList{QStringLiteral("dump"), QStringLiteral("--state"), QStringLiteral("BOGUS")} << QStringLiteral("BOGUS");
+        QTest::newRow("bad family") << QStringList{QStringLiteral("dump"), QStringLiteral("--family"), QStringLiteral("5")} << QStringLiteral("5");
+        QTest::newRow("interval zero") << QStringList{QStringLiteral("watch"), QStringLiteral("--interval"), QStringLiteral("0")} << QStringLiteral("interval");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("dump"), QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
+        QTest::newRow("missing value") << QStringList{QStringLiteral("dump"), QStringLiteral("--port")} << QStringLiteral("port");
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("dumpp")} << QStringLiteral("dumpp");
+        QTest::newRow("bad size") << QStringList{QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"), QStringLiteral("--size"), QStringLiteral("huge")} << QStringLiteral("huge");
+    }
+    void badArgumentsExitTwoWithOneLine()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, mentions);
+        const Run run = runSockscope(arguments);
+        QCOMPARE(run.status, 2);
+        const QString err = QString::fromLocal8Bit(run.err).trimmed();
+        QCOMPARE(err.count(QLatin1Char('\n')), 0);
+        QVERIFY2(err.contains(mentions), qPrintable(err));
+        QVERIFY(run.out.isEmpty());
+    }
+
+    void watchStreamsJsonEvents()
+    {
+        Fd listener = listenOn();
+        const std::uint16_t port = localPort(listener.get());
+        QProcess watch;
+        watch.start(QStringLiteral(SOCKSCOPE_BINARY),
+                    {QStringLiteral("watch"), QStringLiteral("--json"), QStringLiteral("--port"),
+                     QString::number(port), QStringLiteral("--interval"), QStringLiteral("20")});
+        QVERIFY(watch.waitForStarted());
+        QTest::qWait(300); // the watcher's first snapshot (initial, not printed) must not include the client
+        Fd client = connectTo(port);
+        Fd server = acceptOne(listener.get());
+        QVERIFY(client.valid() && server.valid());
+        QByteArray output;
+        QTRY_VERIFY_WITH_TIMEOUT((output += watch.readAllStandardOutput()).count('\n') >= 2, 5000);
+        server.reset();
+        QTRY_VERIFY_WITH_TIMEOUT((output += watch.readAllStandardOutput()).contains("CLOSE_WAIT"), 5000);
+        watch.terminate(); // SIGTERM: a clean exit
+        QVERIFY(watch.waitForFinished(5000));
+        QCOMPARE(watch.exitCode(), 0);
+        bool sawAppeared = false;
+        bool sawCloseWait = false;
+        for (const QByteArray &line : output.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            QJsonParseError error;
+            const QJsonObject event = QJsonDocument::fromJson(line, &error).object();
+            QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+            QVERIFY(event.contains(QStringLiteral("time_ms")));
+            QVERIFY(event.contains(QStringLiteral("from")) && event.contains(QStringLiteral("to")));
+            QVERIFY(event.value(QStringLiteral("local_port")).toInt() == port ||
+                    event.value(QStringLiteral("remote_port")).toInt() == port);
+            sawAppeared |= event.value(QStringLiteral("event")).toString() == QLatin1String("appeared");
+            sawCloseWait |= event.value(QStringLiteral("event")).toString() == QLatin1String("state") &&
+                            event.value(QStringLiteral("to")).toString() == QLatin1String("CLOSE_WAIT");
+        }
+        QVERIFY(sawAppeared);
+        QVERIFY(sawCloseWait);
+    }
+
+    void versionAndHelp()
+    {
+        const Run version = runSockscope({QStringLiteral("--version")});
+        QCOMPARE(version.status, 0);
+        QVERIFY(version.out.startsWith("sockscope "));
+        const Run help = runSockscope({QStringLiteral("dump"), QStringLiteral("--help")});
+        QCOMPARE(help.status, 0);
+        QVERIFY(help.out.contains("--port"));
+    }
+};
+
+SOCKSCOPE_TEST_MAIN_NETNS(TestCli, QCoreApplication)
 #include "tst_cli.moc"

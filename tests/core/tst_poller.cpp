@@ -1,5 +1,189 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The poller end to end: real sockets on loopback, the real sock_diag dump,
+// batches arriving on the thread that owns the receiver.
+#include "loopback.h"
+#include "netns.h"
+#include "poller/poller.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
-class Placeholder : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(Placeholder)
+#include <QThread>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace sockscope;
+using namespace sockscope::test;
+
+namespace {
+// Collects every event of a poller, checking they arrive on the receiver's thread.
+struct EventLog
+{
+    std::vector<SocketEvent> events;
+    bool wrongThread = false;
+    int batches = 0;
+
+    void attach(Poller &poller, QObject *context)
+    {
+        QObject::connect(&poller, &Poller::batchReady, context, [this](const PollBatch &batch) {
+            if (QThread::currentThread() != QCoreApplication::instance()->thread())
+                wrongThread = true;
+            ++batches;
+            events.insert(events.end(), batch.events.begin(), batch.events.end());
+        });
+    }
+
+    const SocketEvent *find(EventKind kind, TcpState state, std::uint16_t localPort) const
+    {
+        for (const SocketEvent &event : events) {
+            const TcpState relevant = kind == EventKind::Gone ? event.from : event.to;
+            if (event.kind == kind && relevant == state &&
+                event.connection.socket.local.port == localPort)
+                return &event;
+        }
+        return nullptr;
+    }
+};
+} // namespace
+
+class TestPoller : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void batchesArriveOnTheReceiversThreadWithOwners()
+    {
+        Fd listener = listenOn();
+        QVERIFY(listener.valid());
+        const std::uint16_t port = localPort(listener.get());
+        DumpFilter filter;
+        filter.port = port;
+        Poller poller(filter);
+        EventLog log;
+        log.attach(poller, this);
+        poller.setIntervalMs(20);
+        poller.start();
+        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::Appeared, TcpState::Listen, port), 5000);
+        const SocketEvent *event = log.find(EventKind::Appeared, TcpState::Listen, port);
+        QVERIFY(event->initial);
+        QCOMPARE(event->connection.owner.ownership, Ownership::Owned);
+        QCOMPARE(event->connection.owner.owners.value(0).pid, int(::getpid()));
+        QCOMPARE(event->connection.owner.owners.value(0).fd, listener.get());
+        // 20 ms polls: several batches within a second, all on this thread.
+        QTRY_VERIFY_WITH_TIMEOUT(log.batches >= 5, 5000);
+        QVERIFY(!log.wrongThread);
+        poller.stop();
+    }
+
+    void intervalIsClamped()
+    {
+        Fd listener = listenOn();
+        DumpFilter filter;
+        filter.port = localPort(listener.get());
+        Poller poller(filter);
+        EventLog log;
+        log.attach(poller, this);
+        poller.setIntervalMs(0); // clamped to 20 ms, not a busy loop or a stopped timer
+        poller.start();
+        QTRY_VERIFY_WITH_TIMEOUT(log.batches >= 3, 3000);
+        poller.setPaused(true);
+        QTest::qWait(100); // let a poll already queued land
+        const int paused = log.batches;
+        QTest::qWait(300);
+        QCOMPARE(log.batches, paused);
+        poller.setPaused(false);
+        QTRY_VERIFY_WITH_TIMEOUT(log.batches > paused, 3000);
+    }
+
+    // One connection, followed across the kernel's switch to a timewait socket:
+    // ESTABLISHED -> FIN_WAIT2 -> TIME_WAIT -> gone, in this order, one id.
+    void connectionEventsInOrder()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        constexpr std::uint16_t clientPort = 10001;
+        Fd listener = listenOn(false, 9000, true);
+        QVERIFY(listener.valid());
+        DumpFilter filter;
+        filter.port = clientPort;
+        Poller poller(filter);
+        EventLog log;
+        log.attach(poller, this);
+        poller.setIntervalMs(20);
+        poller.start();
+        QTRY_VERIFY_WITH_TIMEOUT(log.batches >= 1, 3000);
+
+        Fd client = connectTo(9000, false, clientPort, true);
+        QVERIFY(client.valid());
+        Fd server = acceptOne(listener.get());
+        QVERIFY(server.valid());
+        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::Appeared, TcpState::Established, clientPort), 3000);
+        const std::uint64_t id =
+            log.find(EventKind::Appeared, TcpState::Established, clientPort)->connection.id;
+
+        client.reset(); // active close: FIN_WAIT2 until the server closes
+        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::StateChanged, TcpState::FinWait2, clientPort), 3000);
+        server.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::StateChanged, TcpState::TimeWait, clientPort), 3000);
+
+        // End TIME_WAIT early: a new connection from the same port takes over
+        // the timewait socket (tcp_tw_reuse, loopback), once a second has passed.
+        Fd again;
+        QElapsedTimer deadline;
+        deadline.start();
+        while (!again.valid() && deadline.elapsed() < 5000) {
+            again = connectTo(9000, false, clientPort, true);
+            if (!again.valid())
+                QTest::qWait(100);
+        }
+        QVERIFY2(again.valid(), "reconnecting from the TIME_WAIT port never succeeded");
+        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::Gone, TcpState::TimeWait, clientPort), 3000);
+
+        QList<QString> path;
+        for (const SocketEvent &event : log.events) {
+            if (event.connection.id != id || event.to == TcpState::FinWait1)
+                continue;
+            path << (event.kind == EventKind::Gone ? QStringLiteral("gone") : tcpStateName(event.to));
+        }
+        QCOMPARE(path, (QList<QString>{QStringLiteral("ESTABLISHED"), QStringLiteral("FIN_WAIT2"),
+                                       QStringLiteral("TIME_WAIT"), QStringLiteral("gone")}));
+        const SocketEvent *gone = log.find(EventKind::Gone, TcpState::TimeWait, clientPort);
+        QCOMPARE(gone->connection.id, id);
+        QVERIFY(gone->connection.history.size() >= 3);
+        poller.stop();
+    }
+
+    // A connection that lives and dies between two polls is only seen by the
+    // kernel's destroy notice (root or CAP_NET_ADMIN).
+    void destroyNoticesCatchShortConnections()
+    {
+        if (::geteuid() != 0)
+            QSKIP("destroy notices need root or CAP_NET_ADMIN");
+        Fd listener = listenOn();
+        const std::uint16_t port = localPort(listener.get());
+        DumpFilter filter;
+        filter.port = port;
+        Poller poller(filter);
+        EventLog log;
+        log.attach(poller, this);
+        poller.setIntervalMs(60000);
+        poller.start();
+        QTRY_VERIFY_WITH_TIMEOUT(log.batches >= 1, 3000);
+        {
+            Fd client = connectTo(port);
+            QVERIFY(client.valid());
+            Fd server = acceptOne(listener.get());
+            const linger abort{1, 0}; // reset: no TIME_WAIT, the socket dies now
+            ::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(log.events.begin(), log.events.end(),
+                                             [](const SocketEvent &e) {
+                                                 return e.source == EventSource::Destroy;
+                                             }),
+                                 3000);
+        poller.stop();
+    }
+};
+
+SOCKSCOPE_TEST_MAIN_NETNS(TestPoller, QCoreApplication)
 #include "tst_poller.moc"

@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+target_sources(sockscope_core PRIVATE
+    lab/labtypes.h lab/labtypes.cpp
+    lab/lab.h lab/lab.cpp
+)

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# One entry point for a fresh Debian 12 / Ubuntu 24.04 machine:
+#   scripts/dev.sh run    install packages, build, start the window
+#   scripts/dev.sh test   install packages, build, run every test
+#   scripts/dev.sh deps | build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${SOCKSCOPE_BUILD_DIR:-build}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+deps() {
+    local packages missing=()
+    packages=$( (cat scripts/apt-packages.txt packaging/apt-packages.txt 2>/dev/null || true) | grep -v '^#' | xargs)
+    # Only what is missing: re-runs stay fast and work offline.
+    for package in $packages; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+}
+
+build() {
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cmake --build "$build_dir" -j"$(nproc)"
+}
+
+case "${1:-}" in
+deps) deps ;;
+build) deps && build ;;
+run) deps && build && exec "$build_dir/app/sockscope" ;;
+test)
+    deps && build
+    # Tests open sockets in private network namespaces when run as root; as a
+    # normal user those cases are skipped with the reason, the rest still run.
+    ctest --test-dir "$build_dir" --output-on-failure --timeout 600 "${@:2}"
+    ;;
+*)
+    echo "usage: scripts/dev.sh run|test|deps|build" >&2
+    exit 2
+    ;;
+esac
