@@ -64,24 +64,31 @@ int takeScreenshot(MainWindow &window, const QString &file)
 
 int runGui(int argc, char **argv)
 {
-    QApplication app(argc, argv);
+    // Parsed before QApplication exists: bad arguments must give one clear line,
+    // not the platform plugin's complaints.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "SockScope shows TCP sockets moving through the TCP state machine, live.\n\n"
         "Commands:\n"
-        "  (none)   open the window\n"
-        "  dump     print the current sockets (see sockscope dump --help)\n"
-        "  watch    stream socket events (see sockscope watch --help)"));
-    parser.addVersionOption();
+        "  (none)     open the window\n"
+        "  dump       print the current sockets (sockscope dump --help)\n"
+        "  watch      stream socket events (sockscope watch --help)\n"
+        "  lab        the lab console on standard input (sockscope lab --help)\n"
+        "  scenario   run one of the pitfalls S1-S6 (sockscope scenario --help)"));
+    parser.addOption({QStringLiteral("version"), QStringLiteral("Print the version and exit.")});
     parser.addOption({QStringLiteral("interval"), QStringLiteral("Poll every MS milliseconds."),
                       QStringLiteral("MS")});
     parser.addOption({QStringLiteral("screenshot"),
-                      QStringLiteral("Render the main window into FILE (PNG) and exit."),
+                      QStringLiteral("Render the main window into FILE (PNG) and exit; works without "
+                                     "a display."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
                       QStringLiteral("WxH")});
     bool helpShown = false;
-    if (auto parsed = parseArguments(parser, app.arguments(), &helpShown); !parsed)
+    if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
         return usageError(parsed.error().message);
     if (helpShown)
         return 0;
@@ -90,8 +97,8 @@ int runGui(int argc, char **argv)
         return 0;
     }
     if (!parser.positionalArguments().isEmpty())
-        return usageError(QStringLiteral("unknown command '%1': use dump, watch, or no command for "
-                                         "the window (see --help)")
+        return usageError(QStringLiteral("unknown command '%1': use dump, watch, lab, scenario, or no "
+                                         "command for the window (see --help)")
                               .arg(parser.positionalArguments().first()));
     int intervalMs = Poller::kDefaultIntervalMs;
     if (parser.isSet(QStringLiteral("interval"))) {
@@ -108,11 +115,25 @@ int runGui(int argc, char **argv)
             return usageError(parsedSize.error().message);
         size = *parsedSize;
     }
+    const bool screenshot = parser.isSet(QStringLiteral("screenshot"));
+    const bool haveDisplay = qEnvironmentVariableIsSet("DISPLAY") ||
+                             qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+                             qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+    if (!haveDisplay) {
+        if (!screenshot) {
+            std::fprintf(stderr, "sockscope: no display (DISPLAY and WAYLAND_DISPLAY are unset): run it "
+                                 "in a desktop session, or use 'sockscope dump' / 'sockscope watch' "
+                                 "in a terminal\n");
+            return 1;
+        }
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
 
+    QApplication app(argc, argv);
     auto *poller = new Poller;
-    MainWindow window(poller);
+    MainWindow window(poller, !screenshot);
     poller->setIntervalMs(intervalMs);
-    if (parser.isSet(QStringLiteral("screenshot"))) {
+    if (screenshot) {
         window.resize(size);
         window.show();
         return takeScreenshot(window, parser.value(QStringLiteral("screenshot")));

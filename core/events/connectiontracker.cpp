@@ -11,6 +11,7 @@ namespace {
 // A countdown is expected to shrink between polls; only a jump (a timer that
 // was re-armed) is worth telling the views about.
 constexpr std::int64_t kExpiryJumpMs = 1000;
+constexpr std::int64_t kTimeWaitLengthMs = 60000;
 
 bool visiblyDifferent(const SocketRecord &a, const SocketRecord &b)
 {
@@ -52,7 +53,14 @@ ConnectionView &ConnectionTracker::createConnection(const SocketRecord &record,
     view.firstSeenMs = timeMs;
     view.stateSinceMs = timeMs;
     view.stateSinceIsLowerBound = initial;
-    view.history.append(StateSpan{record.state, timeMs, -1});
+    // TIME_WAIT always lasts 60 s on Linux (TCP_TIMEWAIT_LEN), so its timer
+    // dates the entry even for a socket that was there before we looked.
+    if (record.state == TcpState::TimeWait && record.timer == TimerKind::TimeWait &&
+        record.expiresMs <= kTimeWaitLengthMs) {
+        view.stateSinceMs = timeMs - (kTimeWaitLengthMs - static_cast<std::int64_t>(record.expiresMs));
+        view.stateSinceIsLowerBound = false;
+    }
+    view.history.append(StateSpan{record.state, view.stateSinceMs, -1});
     m_idByCookie.insert(record.cookie, view.id);
     return m_live.insert(view.id, view).value();
 }

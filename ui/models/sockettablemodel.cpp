@@ -253,7 +253,7 @@ void SocketTableModel::tick(std::int64_t nowMs)
     if (m_rows.isEmpty())
         return;
     const int last = static_cast<int>(m_rows.size()) - 1;
-    Q_EMIT dataChanged(index(0, StateColumn), index(last, TimerColumn),
+    Q_EMIT dataChanged(index(0, TimeInStateColumn), index(last, TimerColumn),
                        {Qt::DisplayRole, SortRole, Qt::BackgroundRole, HighlightRole});
 }
 

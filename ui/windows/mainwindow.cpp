@@ -22,8 +22,8 @@
 
 namespace sockscope {
 
-MainWindow::MainWindow(Poller *poller, QWidget *parent)
-    : QMainWindow(parent), m_poller(poller), m_model(new SocketTableModel(this)),
+MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
+    : QMainWindow(parent), m_poller(poller), m_persistSettings(persistSettings), m_model(new SocketTableModel(this)),
       m_proxy(new SocketFilterProxy(this)), m_table(new QTableView(this))
 {
     setWindowTitle(tr("SockScope"));
@@ -36,11 +36,16 @@ MainWindow::MainWindow(Poller *poller, QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(SocketTableModel::OwnerColumn, QHeaderView::Stretch);
-    m_table->setColumnWidth(SocketTableModel::StateColumn, 110);
-    m_table->setColumnWidth(SocketTableModel::LocalColumn, 190);
-    m_table->setColumnWidth(SocketTableModel::RemoteColumn, 190);
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setDefaultSectionSize(70);
+    header->setStretchLastSection(true);
+    m_table->setColumnWidth(SocketTableModel::StateColumn, 105);
+    m_table->setColumnWidth(SocketTableModel::LocalColumn, 170);
+    m_table->setColumnWidth(SocketTableModel::RemoteColumn, 170);
+    m_table->setColumnWidth(SocketTableModel::TimeInStateColumn, 85);
+    m_table->setColumnWidth(SocketTableModel::TimerColumn, 120);
+    m_table->setColumnWidth(SocketTableModel::OwnerColumn, 300);
+    m_table->setColumnWidth(SocketTableModel::FamilyColumn, 50);
     setCentralWidget(m_table);
     buildToolBar();
 
@@ -62,7 +67,8 @@ MainWindow::MainWindow(Poller *poller, QWidget *parent)
     clock->start(500);
 
     resize(1100, 650);
-    restoreSettings();
+    if (m_persistSettings)
+        restoreSettings();
     m_poller->start();
 }
 
@@ -142,7 +148,8 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    saveSettings();
+    if (m_persistSettings)
+        saveSettings();
     m_poller->stop();
     event->accept();
 }

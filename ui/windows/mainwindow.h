@@ -23,8 +23,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    // Takes the poller (not started); starts it when shown.
-    explicit MainWindow(Poller *poller, QWidget *parent = nullptr);
+    // Takes the poller (not started) and starts it. With persistSettings false
+    // (screenshots, tests) nothing is read from or written to QSettings.
+    explicit MainWindow(Poller *poller, bool persistSettings = true, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     SocketTableModel *socketModel() const { return m_model; }
@@ -41,6 +42,7 @@ private:
     void saveSettings() const;
 
     Poller *m_poller;
+    bool m_persistSettings;
     SocketTableModel *m_model;
     SocketFilterProxy *m_proxy;
     QTableView *m_table;
