@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
-#include <QFile>
 #include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -97,6 +96,18 @@ QString commandOf(int rootFd, int pid)
                           : QLatin1Char('[') + QString::fromUtf8(comm) + QLatin1Char(']');
 }
 
+// Our pid as this proc tree names it (its "self" link); 0 in a tree without one.
+int selfPidIn(const QString &procRoot)
+{
+    char target[32];
+    const QByteArray path = QFile::encodeName(procRoot + QStringLiteral("/self"));
+    const ssize_t length = ::readlink(path.constData(), target, sizeof target - 1);
+    if (length <= 0)
+        return 0;
+    target[length] = '\0';
+    return std::max(parseNumber(target), 0);
+}
+
 // st_size of /proc/PID/fd is its number of open descriptors (Linux 6.2+; 0
 // before, which disables change detection). -1 when it cannot be stat'ed.
 std::int64_t fdCountOf(int rootFd, const char *fdPath)
@@ -108,7 +119,8 @@ std::int64_t fdCountOf(int rootFd, const char *fdPath)
 } // namespace
 
 OwnerResolver::OwnerResolver(QString procRoot)
-    : m_procRoot(std::move(procRoot)), m_euid(std::uint32_t(::geteuid()))
+    : m_procRoot(std::move(procRoot)), m_euid(std::uint32_t(::geteuid())),
+      m_selfPid(selfPidIn(m_procRoot))
 {
 }
 
@@ -127,9 +139,13 @@ void OwnerResolver::refresh(const std::vector<SocketRecord> &sockets)
     m_lastScan = {};
     QSet<std::uint32_t> dumped;
     dumped.reserve(qsizetype(sockets.size()));
+    m_dumpedListeners.clear();
     for (const SocketRecord &socket : sockets) {
-        if (socket.inode != 0)
-            dumped.insert(socket.inode);
+        if (socket.inode == 0)
+            continue;
+        dumped.insert(socket.inode);
+        if (socket.state == TcpState::Listen)
+            m_dumpedListeners.insert(socket.inode);
     }
 
     bool changed = false;
@@ -278,27 +294,40 @@ void OwnerResolver::scanPid(int rootFd, int pid, Pass pass)
         markUnreadable(rootFd, pid);
         return;
     }
-    m_unreadableUidByPid.remove(pid);
     ProcessFds &process = m_fdsByPid[pid];
+    // A changed count may hide a closed listener whose number was reused at once
+    // (S1 in our own process: the next open() takes it). Listeners are few, and a
+    // closed connection needs no such check: the dump then reports inode 0.
+    const bool recount = pass == Pass::Incremental && fdCount != process.fdCount;
+    const std::vector<int> recheck = recount ? listenerFds(process) : std::vector<int>();
     process.fdCount = fdCount;
     std::vector<int> listed;
     listed.reserve(std::size_t(process.inodeByFd.size()) + 8);
     char target[64];
     while (const dirent *entry = ::readdir(fds.get())) {
         const int fd = parseNumber(entry->d_name);
-        if (fd < 0)
+        // Our own walking descriptors: cached, they would hide the socket that
+        // takes their number next (the lowest free one).
+        if (fd < 0 || (pid == m_selfPid && (fd == rootFd || fd == dirFd)))
             continue;
-        if (pass == Pass::Incremental && process.inodeByFd.contains(fd)) {
+        if (pass == Pass::Incremental && process.inodeByFd.contains(fd) &&
+            std::find(recheck.begin(), recheck.end(), fd) == recheck.end()) {
             listed.push_back(fd);
             continue;
         }
         ++m_lastScan.fdsRead;
         const ssize_t length = ::readlinkat(dirFd, entry->d_name, target, sizeof target);
+        if (length < 0 && (errno == EACCES || errno == EPERM)) {
+            // The directory's mode allowed listing, but links need ptrace access.
+            markUnreadable(rootFd, pid);
+            return;
+        }
         if (length < 0)
             continue; // closed since readdir
         listed.push_back(fd);
         setFd(pid, process, fd, socketInode(target, std::size_t(length)));
     }
+    m_unreadableUidByPid.remove(pid);
     // Every listed fd is now in the cache, so equal sizes mean nothing was closed.
     if (qsizetype(listed.size()) == process.inodeByFd.size())
         return;
@@ -312,6 +341,16 @@ void OwnerResolver::scanPid(int rootFd, int pid, Pass pass)
             dropHolder(it.value(), pid, it.key());
         it = process.inodeByFd.erase(it);
     }
+}
+
+std::vector<int> OwnerResolver::listenerFds(const ProcessFds &process) const
+{
+    std::vector<int> fds;
+    for (auto it = process.inodeByFd.cbegin(); it != process.inodeByFd.cend(); ++it) {
+        if (it.value() != 0 && m_dumpedListeners.contains(it.value()))
+            fds.push_back(it.key());
+    }
+    return fds;
 }
 
 void OwnerResolver::setFd(int pid, ProcessFds &process, int fd, std::uint32_t inode)

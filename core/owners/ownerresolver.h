@@ -16,8 +16,8 @@ namespace sockscope {
 
 struct OwnerScanStats
 {
-    int pidsListed = 0;     // processes seen in the last scan
-    int fdsRead = 0;        // readlink() calls in the last scan
+    int pidsListed = 0;     // processes seen in the last scan (or rescanned owners)
+    int fdsRead = 0;        // readlink() calls of the last refresh()
     int pidsUnreadable = 0; // fd directories we were denied
     bool scanned = false;   // false when the cache answered everything
 };
@@ -28,8 +28,8 @@ struct OwnerScanStats
 // only descriptors it has not read before. Not thread-safe (lives in the poller).
 //
 // Between scans, each owning process's descriptor count (st_size of
-// /proc/PID/fd, Linux 6.2+) is compared with the count at its last read, so a
-// closed owner fd (S1) or an exited owner is noticed by rescanning that one pid.
+// /proc/PID/fd, Linux 6.2+) is compared with the count at its last read, so an
+// exited owner or a closed listener fd (S1) is noticed by rescanning that pid.
 class OwnerResolver
 {
 public:
@@ -76,6 +76,7 @@ private:
 
     void forgetInode(std::uint32_t inode);
     void forgetPid(int pid);
+    std::vector<int> listenerFds(const ProcessFds &process) const;
     void setFd(int pid, ProcessFds &process, int fd, std::uint32_t inode);
     void dropHolder(std::uint32_t inode, int pid, int fd);
     void dropFds(int pid);
@@ -88,11 +89,13 @@ private:
 
     QString m_procRoot;
     std::uint32_t m_euid = 0;
+    int m_selfPid = 0;                             // 0 when procRoot has no "self" link
     QHash<std::uint32_t, QList<Holder>> m_holders; // every socket inode seen in a cached fd
     QHash<int, ProcessFds> m_fdsByPid;
     QHash<int, QString> m_commandByPid;
     QHash<int, std::uint32_t> m_unreadableUidByPid; // owner uid of fd dirs we may not read
     QSet<std::uint32_t> m_dumped;                   // non-zero inodes of the last refresh
+    QSet<std::uint32_t> m_dumpedListeners;          // LISTEN among them
     QSet<std::uint32_t> m_notFound;                 // no holder after a full read
     QSet<std::uint32_t> m_unconfirmed; // no holder, but only an incremental read looked
     QSet<int> m_ownerPids;             // pids holding a dumped inode

@@ -1,5 +1,707 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// OwnerResolver against this process's real sockets in /proc, and against fake
+// proc trees for the layouts a live machine will not produce on demand.
+#include "loopback.h"
+#include "netns.h"
+#include "owners/ownerresolver.h"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTest>
-class Placeholder : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(Placeholder)
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace sockscope;
+using sockscope::test::Fd;
+
+namespace {
+
+constexpr int kTimeoutMs = 5000;
+constexpr int kFullPassWaitMs = 2100; // OwnerResolver allows a full pass every 2 s
+
+std::uint32_t ourUid()
+{
+    return std::uint32_t(::geteuid());
+}
+
+SocketRecord recordWithInode(std::uint32_t inode, std::uint32_t uid = ourUid(),
+                             TcpState state = TcpState::Listen)
+{
+    SocketRecord record;
+    record.state = state;
+    record.inode = inode;
+    record.uid = uid;
+    return record;
+}
+
+// What a dump would say about this descriptor's socket: its inode is the socket's st_ino.
+SocketRecord recordFor(int fd)
+{
+    struct stat status = {};
+    return recordWithInode(::fstat(fd, &status) == 0 ? std::uint32_t(status.st_ino) : 0);
+}
+
+// "pid/fd/command;..." so a mismatch prints readably.
+QString ownersText(const OwnerLookup &lookup)
+{
+    QStringList parts;
+    for (const OwnerProcess &owner : lookup.owners)
+        parts.append(QStringLiteral("%1/%2/%3").arg(owner.pid).arg(owner.fd).arg(owner.command));
+    return parts.join(QLatin1Char(';'));
+}
+
+int countNumericEntries(const char *path)
+{
+    DIR *dir = ::opendir(path);
+    if (!dir)
+        return 0;
+    int count = 0;
+    while (const dirent *entry = ::readdir(dir))
+        count += entry->d_name[0] >= '0' && entry->d_name[0] <= '9';
+    ::closedir(dir);
+    return count;
+}
+
+// Every /proc/*/fd entry we may read: what a full procfs walk would readlink.
+int machineFdCount()
+{
+    DIR *proc = ::opendir("/proc");
+    if (!proc)
+        return 0;
+    int total = 0;
+    while (const dirent *entry = ::readdir(proc)) {
+        if (entry->d_name[0] >= '0' && entry->d_name[0] <= '9')
+            total += countNumericEntries(QByteArray("/proc/") + entry->d_name + "/fd");
+    }
+    ::closedir(proc);
+    return total;
+}
+
+// Linux 6.2+ reports a process's descriptor count as the st_size of /proc/PID/fd.
+bool kernelCountsFds()
+{
+    struct stat status = {};
+    return ::stat("/proc/self/fd", &status) == 0 && status.st_size > 0;
+}
+
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
+}
+
+// tmpfs when there is one: thousands of symlinks on a disk take seconds.
+QString fakeProcTemplate()
+{
+    const QString shm = QStringLiteral("/dev/shm");
+    const QString base = QFileInfo(shm).isWritable() ? shm : QDir::tempPath();
+    return base + QStringLiteral("/tst_owners-XXXXXX");
+}
+
+// A proc-like tree: NNN/fd/N symlinks to "socket:[INODE]", NNN/cmdline, NNN/comm.
+class FakeProc
+{
+public:
+    FakeProc()
+    {
+        QDir(m_dir.path()).mkdir(QStringLiteral("self")); // non-numeric entries are skipped
+        writeFile(m_dir.path() + QStringLiteral("/version"), "Linux\n");
+    }
+    bool isValid() const { return m_dir.isValid(); }
+    QString root() const { return m_dir.path(); }
+
+    bool addProcess(int pid, const QByteArray &cmdline, const QByteArray &comm)
+    {
+        return QDir().mkpath(pidPath(pid) + QStringLiteral("/fd")) &&
+               writeFile(pidPath(pid) + QStringLiteral("/cmdline"), cmdline) &&
+               writeFile(pidPath(pid) + QStringLiteral("/comm"), comm);
+    }
+    bool addFd(int pid, int fd, const QByteArray &target)
+    {
+        const QByteArray link = QFile::encodeName(pidPath(pid) + QStringLiteral("/fd/%1").arg(fd));
+        return ::symlink(target.constData(), link.constData()) == 0;
+    }
+    bool addSocket(int pid, int fd, std::uint32_t inode)
+    {
+        return addFd(pid, fd, "socket:[" + QByteArray::number(inode) + ']');
+    }
+    // Its "fd" is a file, so opening it as a directory fails the way a process
+    // of another user does when we are unprivileged, even when we run as root.
+    bool addUnreadableProcess(int pid)
+    {
+        return QDir().mkpath(pidPath(pid)) &&
+               writeFile(pidPath(pid) + QStringLiteral("/fd"), QByteArray()) &&
+               writeFile(pidPath(pid) + QStringLiteral("/cmdline"), QByteArray("secret\0", 7));
+    }
+    QString pidPath(int pid) const
+    {
+        return m_dir.path() + QLatin1Char('/') + QString::number(pid);
+    }
+
+private:
+    QTemporaryDir m_dir{fakeProcTemplate()};
+};
+
+// A child that holds copies of all our descriptors until its pipe closes;
+// killed and reaped on destruction whatever happened in the test.
+class ForkedChild
+{
+public:
+    ForkedChild()
+    {
+        int ends[2];
+        if (::pipe2(ends, O_CLOEXEC) != 0)
+            return;
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            ::close(ends[1]);
+            char byte;
+            while (::read(ends[0], &byte, 1) < 0 && errno == EINTR) {
+            }
+            ::_exit(0);
+        }
+        ::close(ends[0]);
+        m_release.reset(ends[1]);
+    }
+    ~ForkedChild()
+    {
+        if (m_pid > 0) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+    }
+    pid_t pid() const { return m_pid; }
+
+    // Lets the child exit and reaps it; false when it had to be killed.
+    bool finish()
+    {
+        m_release.reset();
+        const QDeadlineTimer deadline(kTimeoutMs);
+        while (!deadline.hasExpired()) {
+            if (::waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
+                m_pid = -1;
+                return true;
+            }
+            QTest::qSleep(5);
+        }
+        return false;
+    }
+
+private:
+    pid_t m_pid = -1;
+    Fd m_release;
+};
+
+void ignoreSignal(int) {}
+
+// A thread blocked in accept() on a listener, as in S1. Woken by a connection
+// to the listener or, if that fails, by a signal without SA_RESTART (EINTR).
+class BlockedAccept
+{
+public:
+    explicit BlockedAccept(int listenFd)
+        : m_thread([this, listenFd] {
+              m_tid = ::gettid();
+              const int accepted = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC);
+              if (accepted >= 0)
+                  ::close(accepted);
+              m_done = true;
+          })
+    {
+    }
+    ~BlockedAccept() { join(); }
+
+    // True once the thread sits in accept4(), per /proc/self/task/TID/syscall.
+    bool waitUntilBlocked()
+    {
+        const QDeadlineTimer deadline(kTimeoutMs);
+        while (!deadline.hasExpired()) {
+            const pid_t tid = m_tid;
+            QFile syscall(QStringLiteral("/proc/self/task/%1/syscall").arg(tid));
+            if (tid > 0 && syscall.open(QIODevice::ReadOnly) &&
+                syscall.readAll().split(' ').value(0).toInt() == SYS_accept4)
+                return true;
+            QTest::qSleep(5);
+        }
+        return false;
+    }
+
+    // Joins; signals the thread out of accept() if nothing woke it by then.
+    bool join()
+    {
+        if (!m_thread.joinable())
+            return true;
+        const QDeadlineTimer deadline(1000);
+        while (!m_done && !deadline.hasExpired())
+            QTest::qSleep(5);
+        const bool wokenNormally = m_done;
+        while (!m_done) {
+            ::pthread_kill(m_thread.native_handle(), SIGUSR1);
+            QTest::qSleep(5);
+        }
+        m_thread.join();
+        return wokenNormally;
+    }
+
+private:
+    std::atomic<pid_t> m_tid{0};
+    std::atomic<bool> m_done{false};
+    std::thread m_thread;
+};
+
+void waitForFullPass(const QElapsedTimer &sinceFirstRefresh)
+{
+    const qint64 left = kFullPassWaitMs - sinceFirstRefresh.elapsed();
+    if (left > 0)
+        QTest::qSleep(int(left));
+}
+
+} // namespace
+
+class TestOwners : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void ownerOfRealListener_data();
+    void ownerOfRealListener();
+    void incrementalRefresh();
+    void incrementalFakeProc();
+    void sharedWithForkedChild();
+    void orphanedWithoutHolder_data();
+    void orphanedWithoutHolder();
+    void orphanedS1Listener();
+    void fdReuseCaughtByFullPass();
+    void fakeProcLookup_data();
+    void fakeProcLookup();
+    void descriptorHygiene();
+};
+
+void TestOwners::initTestCase()
+{
+    struct sigaction action = {};
+    action.sa_handler = ignoreSignal; // no SA_RESTART: a blocked accept() returns EINTR
+    QCOMPARE(::sigaction(SIGUSR1, &action, nullptr), 0);
+}
+
+void TestOwners::ownerOfRealListener_data()
+{
+    QTest::addColumn<bool>("ipv6");
+    QTest::newRow("ipv4") << false;
+    QTest::newRow("ipv6") << true;
+}
+
+void TestOwners::ownerOfRealListener()
+{
+    QFETCH(bool, ipv6);
+    const Fd listener = test::listenOn(ipv6);
+    if (!listener.valid())
+        QSKIP("no loopback for this family here");
+    const SocketRecord record = recordFor(listener.get());
+    QVERIFY(record.inode != 0);
+
+    OwnerResolver resolver;
+    QCOMPARE(resolver.lookup(record).ownership, Ownership::Unknown); // not looked for yet
+    resolver.refresh({record});
+    QVERIFY(resolver.lastScan().scanned);
+    const OwnerLookup lookup = resolver.lookup(record);
+    QCOMPARE(ownershipName(lookup.ownership), QStringLiteral("owned"));
+    QCOMPARE(lookup.owners.size(), 1);
+    QCOMPARE(lookup.owners.first().pid, int(::getpid()));
+    QCOMPARE(lookup.owners.first().fd, listener.get());
+    const QString binary = QFileInfo(QCoreApplication::applicationFilePath()).fileName();
+    QVERIFY2(lookup.owners.first().command.contains(binary), qPrintable(ownersText(lookup)));
+}
+
+void TestOwners::incrementalRefresh()
+{
+    const Fd first = test::listenOn();
+    QVERIFY(first.valid());
+    OwnerResolver resolver;
+    resolver.refresh({recordFor(first.get())});
+    QVERIFY(resolver.lastScan().scanned);
+    const int firstScanReads = resolver.lastScan().fdsRead;
+
+    resolver.refresh({recordFor(first.get())});
+    QVERIFY(!resolver.lastScan().scanned);
+    QCOMPARE(resolver.lastScan().fdsRead, 0);
+
+    const Fd second = test::listenOn();
+    QVERIFY(second.valid());
+    const std::vector<SocketRecord> both{recordFor(first.get()), recordFor(second.get())};
+    resolver.refresh(both);
+    const int machineFds = machineFdCount();
+    QVERIFY(resolver.lastScan().scanned);
+    QVERIFY(resolver.lastScan().pidsListed > 0);
+    // Only descriptors opened since the first scan are read (ours, plus whatever
+    // other processes opened meanwhile), not every descriptor on the machine.
+    QVERIFY(resolver.lastScan().fdsRead >= 1);
+    QVERIFY2(resolver.lastScan().fdsRead * 2 < machineFds,
+             qPrintable(QStringLiteral("read %1 of %2 descriptors")
+                            .arg(resolver.lastScan().fdsRead)
+                            .arg(machineFds)));
+    QCOMPARE(resolver.lookup(both[1]).owners.value(0).fd, second.get());
+
+    resolver.refresh(both);
+    QVERIFY(!resolver.lastScan().scanned);
+    resolver.refresh({both[0]}); // a socket leaving the dump needs no scan either
+    QVERIFY(!resolver.lastScan().scanned);
+    QCOMPARE(resolver.lookup(both[0]).ownership, Ownership::Owned);
+
+    resolver.invalidate(); // "refresh owners": everything is read again
+    QCOMPARE(resolver.lookup(both[0]).ownership, Ownership::Unknown);
+    resolver.refresh({both[0]});
+    QVERIFY(resolver.lastScan().scanned);
+    QVERIFY(resolver.lastScan().fdsRead > firstScanReads / 2);
+    QCOMPARE(resolver.lookup(both[0]).ownership, Ownership::Owned);
+}
+
+void TestOwners::incrementalFakeProc()
+{
+    // Exact counts need a machine nobody else touches: a fake tree of 200
+    // processes with 20 sockets each.
+    constexpr int kPids = 200;
+    constexpr int kFds = 20;
+    FakeProc proc;
+    QVERIFY(proc.isValid());
+    std::vector<SocketRecord> records;
+    for (int pid = 1; pid <= kPids; ++pid) {
+        QVERIFY(proc.addProcess(pid, "server\0", "server\n"));
+        for (int fd = 0; fd < kFds; ++fd) {
+            const std::uint32_t inode = std::uint32_t(100000 + pid * 100 + fd);
+            QVERIFY(proc.addSocket(pid, fd, inode));
+            records.push_back(recordWithInode(inode, ourUid(), TcpState::Established));
+        }
+    }
+    OwnerResolver resolver(proc.root());
+    resolver.refresh(records);
+    QCOMPARE(resolver.lastScan().pidsListed, kPids);
+    QCOMPARE(resolver.lastScan().fdsRead, kPids * kFds);
+    QVERIFY(resolver.sawEverything());
+
+    resolver.refresh(records);
+    QVERIFY(!resolver.lastScan().scanned);
+
+    QVERIFY(proc.addSocket(7, kFds, 999999));
+    records.push_back(recordWithInode(999999, ourUid(), TcpState::Established));
+    resolver.refresh(records);
+    QVERIFY(resolver.lastScan().scanned);
+    QCOMPARE(resolver.lastScan().pidsListed, kPids);
+    QCOMPARE(resolver.lastScan().fdsRead, 1);
+    QCOMPARE(ownersText(resolver.lookup(records.back())), QStringLiteral("7/20/server"));
+
+    // A socket that left the dump forgets its fd: a reused number is read again.
+    const SocketRecord gone = records.front();
+    records.erase(records.begin());
+    resolver.refresh(records);
+    QVERIFY(!resolver.lastScan().scanned);
+    records.push_back(recordWithInode(888888, ourUid(), TcpState::Established));
+    QVERIFY(QFile::remove(proc.pidPath(1) + QStringLiteral("/fd/0")));
+    QVERIFY(proc.addSocket(1, 0, 888888));
+    resolver.refresh(records);
+    QCOMPARE(resolver.lastScan().fdsRead, 1);
+    QCOMPARE(ownersText(resolver.lookup(records.back())), QStringLiteral("1/0/server"));
+    QCOMPARE(resolver.lookup(gone).ownership, Ownership::Unknown);
+
+    // S1 with the number reused at once: pid 2's fd count changes, so its
+    // listener's fd is read again even though no new inode appeared.
+    records.push_back(recordWithInode(777777)); // LISTEN
+    QVERIFY(proc.addSocket(2, kFds, 777777));
+    resolver.refresh(records);
+    QCOMPARE(resolver.lookup(records.back()).ownership, Ownership::Owned);
+    QVERIFY(QFile::remove(proc.pidPath(2) + QStringLiteral("/fd/%1").arg(kFds)));
+    QVERIFY(proc.addFd(2, kFds, "/dev/null"));
+    QVERIFY(proc.addFd(2, kFds + 1, "/dev/null"));
+    if (!QFileInfo(proc.root()).absoluteFilePath().startsWith(QStringLiteral("/dev/shm")))
+        QSKIP("only tmpfs directory sizes count their entries like /proc/PID/fd");
+    resolver.refresh(records);
+    QVERIFY(resolver.lastScan().scanned);
+    QCOMPARE(resolver.lastScan().pidsListed, 1);
+    QCOMPARE(resolver.lastScan().fdsRead, 2);
+    QCOMPARE(resolver.lookup(records.back()).ownership, Ownership::Unknown); // until a full pass
+}
+
+void TestOwners::sharedWithForkedChild()
+{
+    const Fd listener = test::listenOn();
+    QVERIFY(listener.valid());
+    const SocketRecord record = recordFor(listener.get());
+    ForkedChild child;
+    QVERIFY(child.pid() > 0);
+
+    OwnerResolver resolver;
+    resolver.refresh({record});
+    const OwnerLookup shared = resolver.lookup(record);
+    QCOMPARE(shared.ownership, Ownership::Owned);
+    QCOMPARE(shared.owners.size(), 2);
+    const int self = int(::getpid());
+    const QList<int> expectedPids =
+        self < child.pid() ? QList<int>{self, child.pid()} : QList<int>{child.pid(), self};
+    QCOMPARE(shared.owners[0].pid, expectedPids[0]);
+    QCOMPARE(shared.owners[1].pid, expectedPids[1]);
+    QCOMPARE(shared.owners[0].fd, listener.get());
+    QCOMPARE(shared.owners[1].fd, listener.get());
+    QCOMPARE(shared.owners[0].command, shared.owners[1].command); // fork without exec
+
+    QVERIFY(child.finish());
+    resolver.refresh({record});
+    if (!kernelCountsFds())
+        QSKIP("this kernel does not report fd counts: an exited owner shows until the next scan");
+    QVERIFY(resolver.lastScan().scanned); // noticed through the owner's fd directory
+    QCOMPARE(ownersText(resolver.lookup(record)).section(QLatin1Char('/'), 0, 0),
+             QString::number(self));
+    QCOMPARE(resolver.lookup(record).owners.size(), 1);
+}
+
+void TestOwners::orphanedWithoutHolder_data()
+{
+    QTest::addColumn<std::uint32_t>("inode");
+    QTest::addColumn<TcpState>("state");
+    QTest::addColumn<bool>("refreshFirst");
+    QTest::addColumn<bool>("orphanedWhenAllSeen");
+    // TIME_WAIT and FIN_WAIT2 after close() are kernel-owned: the dump reports inode 0.
+    QTest::newRow("inode 0 timewait") << 0u << TcpState::TimeWait << false << true;
+    QTest::newRow("inode 0 fin-wait-2") << 0u << TcpState::FinWait2 << true << true;
+    // No descriptor anywhere holds this inode: with every fd directory read,
+    // that proves nobody owns it.
+    QTest::newRow("made-up inode") << 4294967000u << TcpState::Listen << true << true;
+    QTest::newRow("made-up inode, not refreshed")
+        << 4294967000u << TcpState::Listen << false << false;
+}
+
+void TestOwners::orphanedWithoutHolder()
+{
+    QFETCH(std::uint32_t, inode);
+    QFETCH(TcpState, state);
+    QFETCH(bool, refreshFirst);
+    QFETCH(bool, orphanedWhenAllSeen);
+    const SocketRecord record = recordWithInode(inode, ourUid(), state);
+    OwnerResolver resolver;
+    if (refreshFirst)
+        resolver.refresh({record});
+    const OwnerLookup lookup = resolver.lookup(record);
+    QVERIFY(lookup.owners.isEmpty());
+    if (!orphanedWhenAllSeen) {
+        QCOMPARE(lookup.ownership, Ownership::Unknown); // never looked for
+        return;
+    }
+    if (inode != 0 && !resolver.sawEverything()) {
+        // Unprivileged: other users' processes were unreadable. Our own socket
+        // is still Orphaned unless one of our own processes was unreadable.
+        QVERIFY(lookup.ownership != Ownership::Owned);
+        QSKIP("some fd directories were unreadable");
+    }
+    QCOMPARE(lookup.ownership, Ownership::Orphaned);
+}
+
+void TestOwners::orphanedS1Listener()
+{
+    Fd listener = test::listenOn();
+    QVERIFY(listener.valid());
+    const std::uint16_t port = test::localPort(listener.get());
+    const SocketRecord record = recordFor(listener.get());
+    BlockedAccept acceptor(listener.get());
+    QVERIFY(acceptor.waitUntilBlocked());
+    // Seen while the thread already waits: its accept() has reserved an fd
+    // number, which counts in /proc/PID/fd's size until accept() returns.
+    QElapsedTimer sinceFirstRefresh;
+    sinceFirstRefresh.start();
+    OwnerResolver seenOwned;
+    seenOwned.refresh({record});
+    QCOMPARE(seenOwned.lookup(record).ownership, Ownership::Owned);
+    // S1: close() removes the descriptor, the in-flight accept() keeps the
+    // socket alive in LISTEN with its inode, and no fd of any process holds it.
+    ::close(listener.release());
+
+    OwnerResolver fresh; // its first scan reads every process
+    fresh.refresh({record});
+    if (fresh.sawEverything())
+        QCOMPARE(fresh.lookup(record).ownership, Ownership::Orphaned);
+    else // some process, maybe one even root may not ptrace, could hold it
+        QVERIFY(fresh.lookup(record).ownership != Ownership::Owned);
+
+    if (kernelCountsFds()) {
+        // The resolver that saw it owned notices our fd count dropped and
+        // rereads our fds; the lost holder waits for a full pass to be Orphaned.
+        seenOwned.refresh({record});
+        QVERIFY(seenOwned.lastScan().scanned);
+        QVERIFY(seenOwned.lookup(record).ownership != Ownership::Owned);
+        if (sinceFirstRefresh.elapsed() < 2000)
+            QCOMPARE(seenOwned.lookup(record).ownership, Ownership::Unknown);
+        waitForFullPass(sinceFirstRefresh);
+        seenOwned.refresh({record});
+        QVERIFY(seenOwned.lastScan().scanned);
+        QCOMPARE(seenOwned.lookup(record).ownership, fresh.lookup(record).ownership);
+        seenOwned.refresh({record});
+        QVERIFY(!seenOwned.lastScan().scanned); // confirmed: no more rescans for it
+    }
+
+    // Still listening: a connection completes and wakes the accept().
+    const Fd client = test::connectTo(port);
+    QVERIFY(client.valid());
+    QVERIFY(acceptor.join());
+    if (!kernelCountsFds())
+        QSKIP("this kernel does not report fd counts: a closed owner fd shows until a scan");
+}
+
+void TestOwners::fdReuseCaughtByFullPass()
+{
+    const Fd anchor = test::listenOn();
+    Fd file(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    QVERIFY(anchor.valid() && file.valid());
+    const int number = file.get();
+    QElapsedTimer sinceFirstRefresh;
+    sinceFirstRefresh.start();
+    OwnerResolver resolver;
+    resolver.refresh({recordFor(anchor.get())}); // caches `number` as "not a socket"
+
+    file.reset();
+    const Fd listener = test::listenOn();
+    QVERIFY(listener.valid());
+    if (listener.get() != number)
+        QSKIP("the descriptor number was not reused");
+    const std::vector<SocketRecord> records{recordFor(anchor.get()), recordFor(listener.get())};
+    resolver.refresh(records);
+    QVERIFY(resolver.lastScan().scanned);
+    // The incremental scan skipped `number`: not found, but not yet called Orphaned.
+    if (sinceFirstRefresh.elapsed() < 2000)
+        QCOMPARE(resolver.lookup(records[1]).ownership, Ownership::Unknown);
+
+    waitForFullPass(sinceFirstRefresh);
+    resolver.refresh(records);
+    QVERIFY(resolver.lastScan().scanned);
+    const OwnerLookup lookup = resolver.lookup(records[1]);
+    QCOMPARE(lookup.ownership, Ownership::Owned);
+    QCOMPARE(lookup.owners.value(0).fd, number);
+    QCOMPARE(lookup.owners.value(0).pid, int(::getpid()));
+    resolver.refresh(records);
+    QVERIFY(!resolver.lastScan().scanned);
+}
+
+void TestOwners::fakeProcLookup_data()
+{
+    QTest::addColumn<bool>("unreadablePid");
+    QTest::addColumn<bool>("unreadableIsOtherUser");
+    QTest::addColumn<std::uint32_t>("inode");
+    QTest::addColumn<std::uint32_t>("uid");
+    QTest::addColumn<QString>("ownership");
+    QTest::addColumn<QString>("owners");
+    const std::uint32_t us = ourUid();
+    const std::uint32_t other = us + 1000;
+    const QString server = QStringLiteral("fake server --port 80");
+
+    QTest::newRow("owned") << false << false << 5002u << us << "owned"
+                           << "100/7/" + server;
+    QTest::newRow("shared, sorted by pid") << false << false << 5001u << us << "owned"
+                                           << "100/3/" + server + ";200/5/[kworker/0:1]";
+    QTest::newRow("dup'd, sorted by fd") << false << false << 5003u << us << "owned"
+                                         << "100/8/" + server + ";100/9/" + server;
+    QTest::newRow("owned beside an unreadable pid") << true << false << 5002u << other << "owned"
+                                                    << "100/7/" + server;
+    QTest::newRow("inode 0") << true << false << 0u << us << "orphaned" << QString();
+    QTest::newRow("no holder, all readable")
+        << false << false << 6000u << other << "orphaned" << QString();
+    // An unreadable process could hold it.
+    QTest::newRow("no holder, our process unreadable, our socket")
+        << true << false << 6000u << us << "unknown" << QString();
+    QTest::newRow("no holder, unreadable, other user's socket")
+        << true << true << 6000u << other << "unknown" << QString();
+    // Rule: our socket can only be held by our processes (fd passing to another
+    // user is the accepted exception), so others' unreadable pids do not matter.
+    QTest::newRow("no holder, only other user unreadable, our socket")
+        << true << true << 6000u << us << "orphaned" << QString();
+}
+
+void TestOwners::fakeProcLookup()
+{
+    QFETCH(bool, unreadablePid);
+    QFETCH(bool, unreadableIsOtherUser);
+    QFETCH(std::uint32_t, inode);
+    QFETCH(std::uint32_t, uid);
+    QFETCH(QString, ownership);
+    QFETCH(QString, owners);
+
+    FakeProc proc;
+    QVERIFY(proc.isValid());
+    QVERIFY(proc.addProcess(100,
+                            QByteArray("fake\0server\0--port\0"
+                                       "80\0",
+                                       22),
+                            "fake\n"));
+    QVERIFY(proc.addSocket(100, 3, 5001));
+    QVERIFY(proc.addFd(100, 4, "/dev/null"));
+    QVERIFY(proc.addFd(100, 5, "pipe:[5002]"));
+    QVERIFY(proc.addSocket(100, 7, 5002));
+    QVERIFY(proc.addSocket(100, 8, 5003));
+    QVERIFY(proc.addSocket(100, 9, 5003));
+    QVERIFY(proc.addProcess(200, QByteArray(), "kworker/0:1\n")); // kernel threads: no cmdline
+    QVERIFY(proc.addSocket(200, 5, 5001));
+    if (unreadablePid) {
+        QVERIFY(proc.addUnreadableProcess(300));
+        const QByteArray path = QFile::encodeName(proc.pidPath(300));
+        if (unreadableIsOtherUser && ::chown(path.constData(), ourUid() + 1000, gid_t(-1)) != 0)
+            QSKIP("giving the fake process to another user needs root");
+    }
+
+    OwnerResolver resolver(proc.root());
+    const SocketRecord record = recordWithInode(inode, uid);
+    resolver.refresh({record});
+    if (inode != 0) { // inode 0 needs no scan
+        QCOMPARE(resolver.sawEverything(), !unreadablePid);
+        QCOMPARE(resolver.lastScan().pidsUnreadable, unreadablePid ? 1 : 0);
+    }
+    const OwnerLookup lookup = resolver.lookup(record);
+    QCOMPARE(ownershipName(lookup.ownership), ownership);
+    QCOMPARE(ownersText(lookup), owners);
+}
+
+void TestOwners::descriptorHygiene()
+{
+    const Fd first = test::listenOn();
+    const Fd second = test::listenOn();
+    QVERIFY(first.valid() && second.valid());
+    FakeProc proc;
+    QVERIFY(proc.addProcess(10, "x\0", "x\n") && proc.addSocket(10, 3, 7000));
+    QVERIFY(proc.addUnreadableProcess(11));
+    const std::vector<SocketRecord> one{recordFor(first.get())};
+    const std::vector<SocketRecord> two{recordFor(first.get()), recordFor(second.get())};
+    const std::vector<SocketRecord> fake{recordWithInode(7000), recordWithInode(7001)};
+
+    const int before = test::openDescriptorCount();
+    OwnerResolver real;
+    OwnerResolver fakeResolver(proc.root());
+    OwnerResolver missingRoot(QStringLiteral("/nonexistent/proc"));
+    for (int cycle = 0; cycle < 200; ++cycle) {
+        if (cycle % 10 == 0) {
+            real.invalidate();
+            fakeResolver.invalidate();
+        }
+        real.refresh(cycle % 2 ? one : two);
+        fakeResolver.refresh(fake);
+        missingRoot.refresh(one);
+    }
+    QCOMPARE(test::openDescriptorCount(), before);
+    QVERIFY(!missingRoot.sawEverything());
+    QCOMPARE(missingRoot.lookup(one[0]).ownership, Ownership::Unknown);
+    QCOMPARE(real.lookup(one[0]).ownership, Ownership::Owned);
+    QCOMPARE(fakeResolver.lookup(fake[0]).ownership, Ownership::Owned);
+}
+
+SOCKSCOPE_TEST_MAIN_NETNS(TestOwners, QCoreApplication)
 #include "tst_owners.moc"
