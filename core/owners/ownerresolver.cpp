@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
+#include <QFile>
 #include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
