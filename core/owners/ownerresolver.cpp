@@ -123,6 +123,10 @@ OwnerResolver::OwnerResolver(QString procRoot)
     : m_procRoot(std::move(procRoot)), m_euid(std::uint32_t(::geteuid())),
       m_selfPid(selfPidIn(m_procRoot))
 {
+    struct stat net = {};
+    const QByteArray path = QFile::encodeName(m_procRoot + QStringLiteral("/self/net/tcp"));
+    if (::stat(path.constData(), &net) == 0)
+        m_ownNetInode = net.st_ino;
 }
 
 bool OwnerResolver::sawEverything() const
@@ -422,6 +426,16 @@ void OwnerResolver::markUnreadable(int rootFd, int pid)
     dropFds(pid);
     m_commandByPid.remove(pid);
     if (m_unreadableUidByPid.contains(pid))
+        return;
+    // Where a process hides its descriptors (a sandbox's pid 1, even from root),
+    // /proc/PID/net/tcp still tells its network namespace: each namespace has its
+    // own proc entry. One in another namespace does not hold the sockets we dump
+    // (except by fd passing or setns after creating them: accepted), so it must
+    // not turn them Unknown.
+    char netPath[40];
+    std::snprintf(netPath, sizeof netPath, "%d/net/tcp", pid);
+    struct stat net = {};
+    if (m_ownNetInode != 0 && ::fstatat(rootFd, netPath, &net, 0) == 0 && net.st_ino != m_ownNetInode)
         return;
     // /proc/PID belongs to the process's euid (root when it is not dumpable).
     char path[32];
