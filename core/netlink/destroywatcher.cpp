@@ -4,10 +4,9 @@
 #include "netlink/diagclient.h"
 #include "netlink/diagparser.h"
 
-#include <libmnl/libmnl.h>
-
 #include <algorithm>
 #include <cerrno>
+#include <libmnl/libmnl.h>
 #include <linux/sock_diag.h>
 #include <sys/socket.h>
 
@@ -46,8 +45,8 @@ Result<std::unique_ptr<DestroyWatcher>> DestroyWatcher::open()
             0) {
             const int errnum = errno;
             if (errnum == EPERM)
-                return Error{EPERM, QStringLiteral("watching destroyed sockets needs "
-                                                   "CAP_NET_ADMIN (run as root)")};
+                return Error{EPERM, QStringLiteral("joining the sock_diag destroy groups was "
+                                                   "refused; run as root or relax the sandbox")};
             return Error::fromErrno(errnum,
                                     QStringLiteral("joining sock_diag group %1").arg(group));
         }
@@ -86,9 +85,9 @@ Result<std::vector<SocketRecord>> DestroyWatcher::readPending()
         auto parsed = parseDumpBuffer(std::span(m_buffer.data(), static_cast<std::size_t>(length)),
                                       0, 0, records);
         if (!parsed)
-            return Error{parsed.error().errnum,
-                         QStringLiteral("reading destroy notifications: %1")
-                             .arg(parsed.error().message)};
+            return Error{
+                parsed.error().errnum,
+                QStringLiteral("reading destroy notifications: %1").arg(parsed.error().message)};
     }
 }
 

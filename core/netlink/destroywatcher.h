@@ -22,8 +22,9 @@ public:
     DestroyWatcher(const DestroyWatcher &) = delete;
     DestroyWatcher &operator=(const DestroyWatcher &) = delete;
 
-    // Joins both groups. Fails with EPERM without root / CAP_NET_ADMIN: callers
-    // treat that as "not available", not as fatal.
+    // Joins both groups. Fails with EPERM where joining is refused: callers treat
+    // that as "not available", not as fatal. (Current kernels let any user join,
+    // sock_diag being NL_CFG_F_NONROOT_RECV; a sandbox or LSM may still refuse.)
     static Result<std::unique_ptr<DestroyWatcher>> open();
 
     // The non-blocking descriptor to watch for readability.

@@ -4,12 +4,11 @@
 #include "netlink/diagparser.h"
 #include "netlink/portfilter.h"
 
-#include <libmnl/libmnl.h>
-
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
+#include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
@@ -28,28 +27,36 @@ constexpr int kMaxDumpAttempts = 5;
 constexpr std::uint32_t kSynRecvBit = 1u << 3;
 constexpr std::uint32_t kNewSynRecvBit = 1u << 12;
 
-QString openHint(int errnum)
+QString openFix(int errnum)
 {
     switch (errnum) {
     case EMFILE:
-        return QStringLiteral("too many open files; raise the descriptor limit (ulimit -n)");
+        return QStringLiteral("raise the descriptor limit (ulimit -n)");
     case ENFILE:
         return QStringLiteral("the system-wide file table is full; close files or raise "
                               "fs.file-max");
     case EPROTONOSUPPORT:
     case EAFNOSUPPORT:
-        return QStringLiteral("the kernel has no NETLINK_SOCK_DIAG; load the inet_diag and "
-                              "tcp_diag modules");
+        return QStringLiteral("load the inet_diag and tcp_diag kernel modules");
     case EPERM:
     case EACCES:
         return QStringLiteral("netlink sockets are forbidden here; check the sandbox or "
                               "seccomp profile");
     case ENOMEM:
     case ENOBUFS:
-        return QStringLiteral("the kernel is out of memory for sockets");
+        return QStringLiteral("the kernel is short of memory; close sockets and retry");
     default:
-        return QStringLiteral("cannot open a sock_diag netlink socket");
+        return QString();
     }
+}
+
+Error openError(int errnum)
+{
+    Error error =
+        Error::fromErrno(errnum, QStringLiteral("cannot open a sock_diag netlink socket"));
+    if (const QString fix = openFix(errnum); !fix.isEmpty())
+        error.message += QStringLiteral("; ") + fix;
+    return error;
 }
 
 QString familyLabel(Family family)
@@ -63,9 +70,10 @@ std::uint8_t addressFamily(Family family)
 }
 
 // Request sockets (the kernel's NEW_SYN_RECV, 12) are what `SYN_RECV` means to a
-// user, so asking for one asks for both.
+// user and are reported as SynRecv, so bit 3 alone decides about both.
 std::uint32_t kernelStateMask(std::uint32_t mask)
 {
+    mask &= ~kNewSynRecvBit;
     return (mask & kSynRecvBit) ? (mask | kNewSynRecvBit) : mask;
 }
 
@@ -80,11 +88,11 @@ Result<mnl_socket *> openSockDiagSocket(int flags)
 {
     mnl_socket *socket = mnl_socket_open2(NETLINK_SOCK_DIAG, flags);
     if (!socket)
-        return Error::fromErrno(errno, openHint(errno));
+        return openError(errno);
     if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) < 0) {
         const int errnum = errno;
         mnl_socket_close(socket);
-        return Error::fromErrno(errnum, openHint(errnum));
+        return openError(errnum);
     }
     return socket;
 }
@@ -159,10 +167,10 @@ Result<std::vector<SocketRecord>> DiagClient::dump(const DumpFilter &filter)
 Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
                                   std::vector<SocketRecord> &out)
 {
-    const QString what = QStringLiteral("dumping %1 TCP sockets (SOCK_DIAG_BY_FAMILY%2)")
-                             .arg(familyLabel(family),
-                                  filter.port ? QStringLiteral(", port %1").arg(*filter.port)
-                                              : QString());
+    const QString what =
+        QStringLiteral("dumping %1 TCP sockets (SOCK_DIAG_BY_FAMILY%2)")
+            .arg(familyLabel(family),
+                 filter.port ? QStringLiteral(", port %1").arg(*filter.port) : QString());
     const QByteArray bytecode = filter.port ? portFilterBytecode(*filter.port) : QByteArray();
     const std::size_t firstRecord = out.size();
 
@@ -188,14 +196,19 @@ Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
         if (auto sent = send(message, message->nlmsg_len); !sent)
             return withContext(what, sent.error());
         auto received = receiveDump(message->nlmsg_seq, out);
+        if (!received && received.error().errnum == ENOENT)
+            return Error{ENOENT, QStringLiteral("%1: the kernel has no TCP diag handler; load the "
+                                                "tcp_diag module")
+                                     .arg(what)};
         if (!received)
             return withContext(what, received.error());
         if (*received == Attempt::Finished)
             return Ok{};
     }
     out.erase(out.begin() + static_cast<std::ptrdiff_t>(firstRecord), out.end());
-    return Error{EINTR, QStringLiteral("%1: the kernel interrupted the dump %2 times in a row "
-                                       "because the socket tables kept changing; try again")
+    return Error{EINTR, QStringLiteral("%1: %2 attempts in a row were interrupted by the kernel "
+                                       "(NLM_F_DUMP_INTR) or overran the socket (ENOBUFS) "
+                                       "while the socket tables kept changing; try again")
                             .arg(what)
                             .arg(kMaxDumpAttempts)};
 }
@@ -270,8 +283,8 @@ Status DiagClient::destroy(const SocketRecord &socket)
         case ENOENT:
             return Error{ENOENT, QStringLiteral("%1: the socket no longer exists").arg(what)};
         case ESTALE:
-            return Error{ESTALE, QStringLiteral("%1: a newer socket now holds these addresses")
-                                     .arg(what)};
+            return Error{ESTALE,
+                         QStringLiteral("%1: a newer socket now holds these addresses").arg(what)};
         default:
             return withContext(what, error);
         }

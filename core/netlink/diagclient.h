@@ -29,19 +29,26 @@ public:
     // Dumps every TCP socket matching the filter. An interrupted dump
     // (NLM_F_DUMP_INTR) is retried up to 5 times; EINTR is retried; ENOBUFS restarts
     // the dump. Fails with a clear Error on malformed replies (never reads past a
-    // buffer) or when the kernel refuses the request.
+    // buffer) or when the kernel refuses the request, and with EINTR after 5
+    // restarts. The SYN_RECV bit of the state mask also selects request sockets
+    // (the kernel's NEW_SYN_RECV, bit 12, which is itself ignored).
     Result<std::vector<SocketRecord>> dump(const DumpFilter &filter);
 
     // Asks the kernel to abort this socket (SOCK_DESTROY, like `ss -K`). Needs
     // CAP_NET_ADMIN; fails with EPERM otherwise, EOPNOTSUPP without
-    // CONFIG_INET_DIAG_DESTROY, ENOENT when the socket is gone.
+    // CONFIG_INET_DIAG_DESTROY, ENOENT when the socket is gone, ESTALE when the
+    // record's cookie belongs to an older socket on the same addresses.
     Status destroy(const SocketRecord &socket);
 
 private:
     explicit DiagClient(mnl_socket *socket);
     Result<Ok> dumpFamily(Family family, const DumpFilter &filter, std::vector<SocketRecord> &out);
     // What one attempt of a dump ended with: finished, or to be started again.
-    enum class Attempt { Finished, Restart };
+    enum class Attempt
+    {
+        Finished,
+        Restart
+    };
     Result<Attempt> receiveDump(unsigned sequence, std::vector<SocketRecord> &out);
     Status send(const void *message, std::size_t length);
     Status reopenIfNeeded();

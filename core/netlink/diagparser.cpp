@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "netlink/diagparser.h"
 
-#include <libmnl/libmnl.h>
-
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
+#include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -71,21 +70,65 @@ Status parseAttributes(std::span<const std::byte> attributes, SocketRecord &reco
         nlattr header;
         std::memcpy(&header, attributes.data(), sizeof header);
         if (header.nla_len < sizeof(nlattr))
-            return malformed(QStringLiteral("attribute %1 claims length %2, shorter than its header")
-                                 .arg(header.nla_type)
-                                 .arg(header.nla_len));
+            return malformed(
+                QStringLiteral("attribute %1 claims length %2, shorter than its header")
+                    .arg(header.nla_type)
+                    .arg(header.nla_len));
         if (header.nla_len > attributes.size())
-            return malformed(QStringLiteral("attribute %1 claims length %2 but only %3 bytes remain")
-                                 .arg(header.nla_type)
-                                 .arg(header.nla_len)
-                                 .arg(attributes.size()));
+            return malformed(
+                QStringLiteral("attribute %1 claims length %2 but only %3 bytes remain")
+                    .arg(header.nla_type)
+                    .arg(header.nla_len)
+                    .arg(attributes.size()));
         const auto value = attributes.subspan(sizeof(nlattr), header.nla_len - sizeof(nlattr));
         if ((header.nla_type & NLA_TYPE_MASK) == INET_DIAG_INFO)
             record.info = summarize(value);
         // The last attribute may come without its alignment padding.
-        attributes = attributes.subspan(std::min<std::size_t>(NLA_ALIGN(header.nla_len), attributes.size()));
+        attributes =
+            attributes.subspan(std::min<std::size_t>(NLA_ALIGN(header.nla_len), attributes.size()));
     }
     return Ok{};
+}
+
+// Fills `record` in place: a dump appends straight into its vector, without
+// moving every record through a Result.
+Status decode(std::span<const std::byte> payload, SocketRecord &record)
+{
+    if (payload.size() < sizeof(inet_diag_msg))
+        return malformed(QStringLiteral("payload of %1 bytes is shorter than inet_diag_msg (%2)")
+                             .arg(payload.size())
+                             .arg(sizeof(inet_diag_msg)));
+    inet_diag_msg message;
+    std::memcpy(&message, payload.data(), sizeof message);
+
+    std::size_t addressBytes = 0;
+    if (message.idiag_family == AF_INET) {
+        record.family = Family::IPv4;
+        addressBytes = 4;
+    } else if (message.idiag_family == AF_INET6) {
+        record.family = Family::IPv6;
+        addressBytes = 16;
+    } else {
+        return Error{EAFNOSUPPORT,
+                     QStringLiteral("sock_diag message for address family %1, expected AF_INET or "
+                                    "AF_INET6")
+                         .arg(message.idiag_family)};
+    }
+    record.state = tcpStateFromKernel(message.idiag_state);
+    record.local = endpointFrom(message.id.idiag_src, message.id.idiag_sport, addressBytes);
+    record.remote = endpointFrom(message.id.idiag_dst, message.id.idiag_dport, addressBytes);
+    record.recvQ = message.idiag_rqueue;
+    record.sendQ = message.idiag_wqueue;
+    record.timer = timerFromKernel(message.idiag_timer);
+    record.expiresMs = message.idiag_expires;
+    record.retrans = message.idiag_retrans;
+    record.uid = message.idiag_uid;
+    record.inode = message.idiag_inode;
+    record.cookie =
+        message.id.idiag_cookie[0] | (static_cast<std::uint64_t>(message.id.idiag_cookie[1]) << 32);
+
+    const std::size_t attributesAt = std::min(NLMSG_ALIGN(sizeof(inet_diag_msg)), payload.size());
+    return parseAttributes(payload.subspan(attributesAt), record);
 }
 
 struct WalkState
@@ -101,12 +144,12 @@ int onData(const nlmsghdr *message, void *data)
         return MNL_CB_OK;
     const std::span payload(static_cast<const std::byte *>(mnl_nlmsg_get_payload(message)),
                             mnl_nlmsg_get_payload_len(message));
-    auto record = parseInetDiagMessage(payload);
-    if (!record) {
-        state->error = record.error();
+    SocketRecord &record = state->out->emplace_back();
+    if (auto status = decode(payload, record); !status) {
+        state->out->pop_back();
+        state->error = status.error();
         return MNL_CB_ERROR;
     }
-    state->out->push_back(std::move(*record));
     return MNL_CB_OK;
 }
 
@@ -121,7 +164,8 @@ int onError(const nlmsghdr *message, void *data)
     std::memcpy(&error, mnl_nlmsg_get_payload(message), sizeof error);
     if (error == 0) // an acknowledgement
         return MNL_CB_STOP;
-    state->error = Error::fromErrno(std::abs(error), QStringLiteral("the kernel refused the request"));
+    state->error =
+        Error::fromErrno(std::abs(error), QStringLiteral("the kernel refused the request"));
     return MNL_CB_ERROR;
 }
 
@@ -154,42 +198,8 @@ bool wholeMessages(std::span<const std::byte> buffer)
 
 Result<SocketRecord> parseInetDiagMessage(std::span<const std::byte> payload)
 {
-    if (payload.size() < sizeof(inet_diag_msg))
-        return malformed(QStringLiteral("payload of %1 bytes is shorter than inet_diag_msg (%2)")
-                             .arg(payload.size())
-                             .arg(sizeof(inet_diag_msg)));
-    inet_diag_msg message;
-    std::memcpy(&message, payload.data(), sizeof message);
-
     SocketRecord record;
-    std::size_t addressBytes = 0;
-    if (message.idiag_family == AF_INET) {
-        record.family = Family::IPv4;
-        addressBytes = 4;
-    } else if (message.idiag_family == AF_INET6) {
-        record.family = Family::IPv6;
-        addressBytes = 16;
-    } else {
-        return Error{EAFNOSUPPORT,
-                     QStringLiteral("sock_diag message for address family %1, expected AF_INET or "
-                                    "AF_INET6")
-                         .arg(message.idiag_family)};
-    }
-    record.state = tcpStateFromKernel(message.idiag_state);
-    record.local = endpointFrom(message.id.idiag_src, message.id.idiag_sport, addressBytes);
-    record.remote = endpointFrom(message.id.idiag_dst, message.id.idiag_dport, addressBytes);
-    record.recvQ = message.idiag_rqueue;
-    record.sendQ = message.idiag_wqueue;
-    record.timer = timerFromKernel(message.idiag_timer);
-    record.expiresMs = message.idiag_expires;
-    record.retrans = message.idiag_retrans;
-    record.uid = message.idiag_uid;
-    record.inode = message.idiag_inode;
-    record.cookie = message.id.idiag_cookie[0] |
-                    (static_cast<std::uint64_t>(message.id.idiag_cookie[1]) << 32);
-
-    const std::size_t attributesAt = std::min(NLMSG_ALIGN(sizeof(inet_diag_msg)), payload.size());
-    if (auto status = parseAttributes(payload.subspan(attributesAt), record); !status)
+    if (auto status = decode(payload, record); !status)
         return status.error();
     return record;
 }

@@ -19,7 +19,8 @@ namespace sockscope {
 Result<SocketRecord> parseInetDiagMessage(std::span<const std::byte> payload);
 
 // Where a dump stands after one received buffer.
-enum class DumpProgress {
+enum class DumpProgress
+{
     More,        // no NLMSG_DONE yet: receive again
     Done,        // NLMSG_DONE (or an ACK) ended the reply
     Interrupted, // the kernel flagged NLM_F_DUMP_INTR: what was read is inconsistent, dump again

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "netlink/portfilter.h"
 
-#include <linux/inet_diag.h>
-
 #include <array>
 #include <cstring>
+#include <linux/inet_diag.h>
 
 namespace sockscope {
 

@@ -5,19 +5,17 @@
 #include "netlink/diagparser.h"
 #include "netns.h"
 
-#include <libmnl/libmnl.h>
-
-#include <QCoreApplication>
-#include <QTest>
-
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <QCoreApplication>
+#include <QTest>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,8 +37,8 @@ QByteArray attribute(std::uint16_t type, const QByteArray &value, int claimedLen
 {
     nlattr header{};
     header.nla_type = type;
-    header.nla_len = static_cast<std::uint16_t>(claimedLength >= 0 ? claimedLength
-                                                                   : kAttrHeader + value.size());
+    header.nla_len =
+        static_cast<std::uint16_t>(claimedLength >= 0 ? claimedLength : kAttrHeader + value.size());
     QByteArray bytes(reinterpret_cast<const char *>(&header), kAttrHeader);
     bytes += value;
     bytes += QByteArray(static_cast<int>(NLA_ALIGN(bytes.size())) - bytes.size(), '\0');
@@ -62,8 +60,7 @@ QByteArray withHeader(QByteArray payload, const inet_diag_msg &message)
 
 // One netlink message; `length` overrides nlmsg_len to make it lie.
 QByteArray netlinkMessage(std::uint16_t type, const QByteArray &payload, std::uint16_t flags = 0,
-                          unsigned sequence = kSequence, unsigned portId = kPortId,
-                          int length = -1)
+                          unsigned sequence = kSequence, unsigned portId = kPortId, int length = -1)
 {
     alignas(nlmsghdr) char buffer[8192];
     nlmsghdr *message = mnl_nlmsg_put_header(buffer);
@@ -165,7 +162,7 @@ void TestDiagParser::initTestCase()
     QCOMPARE(::write(client.get(), &byte, 1), 1);
     QCOMPARE(::read(server.get(), &byte, 1), 1);
     m_clientPort = test::localPort(client.get());
-    struct stat status{};
+    struct stat status = {};
     QCOMPARE(::fstat(listener.get(), &status), 0);
     m_listenerInode = status.st_ino;
 
@@ -273,8 +270,8 @@ void TestDiagParser::unknownAttributeSkipped()
     QCOMPARE(parsed->info->rttUs, reference->info->rttUs);
 
     // The type is masked: flag bits do not turn an attribute into INET_DIAG_INFO or hide one.
-    const auto nested = parseInetDiagMessage(
-        bytesOf(m_bare + attribute(NLA_F_NESTED | 250, QByteArray(4, '\0'))));
+    const auto nested =
+        parseInetDiagMessage(bytesOf(m_bare + attribute(NLA_F_NESTED | 250, QByteArray(4, '\0'))));
     QVERIFY(nested);
     QVERIFY(!nested->info.has_value());
 }
@@ -330,8 +327,8 @@ void TestDiagParser::fields_data()
     QTest::addColumn<TcpState>("state");
     QTest::newRow("off, close-wait") << 0 << TimerKind::Off << 8 << TcpState::CloseWait;
     QTest::newRow("retransmit, syn-sent") << 1 << TimerKind::Retransmit << 2 << TcpState::SynSent;
-    QTest::newRow("keepalive, established") << 2 << TimerKind::Keepalive << 1
-                                            << TcpState::Established;
+    QTest::newRow("keepalive, established")
+        << 2 << TimerKind::Keepalive << 1 << TcpState::Established;
     QTest::newRow("timewait, time-wait") << 3 << TimerKind::TimeWait << 6 << TcpState::TimeWait;
     QTest::newRow("probe, fin-wait2") << 4 << TimerKind::Probe << 5 << TcpState::FinWait2;
     QTest::newRow("unknown timer, new-syn-recv") << 9 << TimerKind::Off << 12 << TcpState::SynRecv;
@@ -413,8 +410,8 @@ void TestDiagParser::dumpBuffer_data()
     };
     row("records, more to come", record + record, 0, DumpProgress::More, 2);
     row("records then done", record + done, 0, DumpProgress::Done, 1);
-    row("done with error status", record + netlinkMessage(NLMSG_DONE, intPayload(-ENOMEM)),
-        ENOMEM, DumpProgress::Done, 1);
+    row("done with error status", record + netlinkMessage(NLMSG_DONE, intPayload(-ENOMEM)), ENOMEM,
+        DumpProgress::Done, 1);
     row("done without payload", netlinkMessage(NLMSG_DONE, {}), 0, DumpProgress::Done, 0);
     row("error", netlinkMessage(NLMSG_ERROR, intPayload(-EACCES)), EACCES, DumpProgress::Done, 0);
     row("acknowledgement", netlinkMessage(NLMSG_ERROR, intPayload(0)), 0, DumpProgress::Done, 0);
@@ -434,8 +431,8 @@ void TestDiagParser::dumpBuffer_data()
     row("wrong port id",
         netlinkMessage(SOCK_DIAG_BY_FAMILY, m_established, 0, kSequence, kPortId + 1), ESRCH,
         DumpProgress::Done, 0);
-    row("malformed payload", record + netlinkMessage(SOCK_DIAG_BY_FAMILY, m_bare.left(40)),
-        EBADMSG, DumpProgress::Done, 1);
+    row("malformed payload", record + netlinkMessage(SOCK_DIAG_BY_FAMILY, m_bare.left(40)), EBADMSG,
+        DumpProgress::Done, 1);
     row("other types skipped", netlinkMessage(99, QByteArray(8, '\0')) + record, 0,
         DumpProgress::More, 1);
     row("noop skipped", netlinkMessage(NLMSG_NOOP, {}) + done, 0, DumpProgress::Done, 0);
