@@ -132,6 +132,7 @@ int runGui(int argc, char **argv)
     QApplication app(argc, argv);
     auto *poller = new Poller;
     MainWindow window(poller, !screenshot);
+    window.restoreSettings();
     poller->setIntervalMs(intervalMs);
     if (screenshot) {
         window.resize(size);

@@ -21,6 +21,9 @@ struct PollStats
     bool ownersScanned = false; // false: every owner came from the cache
     bool ownersComplete = true; // false: some processes' descriptors were unreadable
     bool destroyNotices = false; // destroy multicast joined (root / CAP_NET_ADMIN)
+    // First port of net.ipv4.ip_local_port_range: ports below it are "chosen", above
+    // it usually the kernel's picks for outgoing connections.
+    int ephemeralPortStart = 32768;
 };
 
 // What one poll (or one destroy notice) changed, handed to the GUI thread by

@@ -8,6 +8,7 @@
 #include "util/monotonic.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSocketNotifier>
 #include <QThread>
 #include <QTimer>
@@ -28,6 +29,7 @@ public:
 
     void begin()
     {
+        m_ephemeralPortStart = readEphemeralPortStart();
         m_timer = new QTimer(this);
         m_timer->setTimerType(Qt::PreciseTimer);
         connect(m_timer, &QTimer::timeout, this, &Worker::poll);
@@ -106,6 +108,7 @@ public:
         batch.stats.ownersScanned = m_owners.lastScan().scanned;
         batch.stats.ownersComplete = m_owners.sawEverything();
         batch.stats.destroyNotices = m_destroyWatcher != nullptr;
+        batch.stats.ephemeralPortStart = m_ephemeralPortStart;
         batch.stats.totalUs = total.nsecsElapsed() / 1000;
         Q_EMIT m_owner->batchReady(batch);
     }
@@ -131,7 +134,18 @@ public:
     }
 
 private:
+    static int readEphemeralPortStart()
+    {
+        QFile file(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
+        if (!file.open(QIODevice::ReadOnly))
+            return 32768;
+        bool ok = false;
+        const int start = QString::fromLatin1(file.readAll()).simplified().section(QLatin1Char(' '), 0, 0).toInt(&ok);
+        return ok ? start : 32768;
+    }
+
     Poller *m_owner;
+    int m_ephemeralPortStart = 32768;
     DumpFilter m_filter;
     int m_intervalMs;
     int m_polls = 0;

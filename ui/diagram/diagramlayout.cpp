@@ -3,14 +3,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 
 namespace sockscope {
 
 namespace {
 
 // Box indices, in the order the boxes are listed.
-enum BoxId : int {
+enum BoxId : int
+{
     BClosed,
     BListen,
     BSynRecv,
@@ -25,16 +25,28 @@ enum BoxId : int {
     BClosedAgain,
 };
 
-constexpr double kBoxWidth = 110.0;
+constexpr double kBoxWidth = 104.0;
 constexpr double kBoxHeight = 34.0;
 constexpr double kLeft = 68.0;
 constexpr double kCentre = 260.0;
 constexpr double kRight = 452.0;
 
-enum class Side { Top, Bottom, Left, Right };
+enum class Side
+{
+    Top,
+    Bottom,
+    Left,
+    Right
+};
 // How a route bends between its two ports: straight, one corner (horizontal or
 // vertical leg first), or two corners around a middle leg at `bend`.
-enum class Route { Straight, HorizontalFirst, VerticalFirst, VerticalSplit };
+enum class Route
+{
+    Straight,
+    HorizontalFirst,
+    VerticalFirst,
+    VerticalSplit
+};
 
 struct Port
 {
@@ -103,10 +115,11 @@ QList<EdgeSpec> edgeSpecs()
     const auto right = Qt::AlignRight | Qt::AlignVCenter;
     const auto above = Qt::AlignHCenter | Qt::AlignBottom;
     const auto below = Qt::AlignHCenter | Qt::AlignTop;
+    // clang-format off
     return {
         // Opening.
         {{BClosed, S::Bottom, -24}, {BListen, S::Top, -24}, R::Straight, 0,
-         "passive open", "", "", true, {230, 75}, right},
+         "passive open", "", "", true, {226, 75}, right},
         {{BClosed, S::Right, -6}, {BSynSent, S::Top, 36}, R::HorizontalFirst, 0,
          "active open", "snd SYN", "", true, {404, 20}, above},
         {{BListen, S::Left, 8}, {BSynRecv, S::Top, 28}, R::HorizontalFirst, 0,
@@ -121,33 +134,34 @@ QList<EdgeSpec> edgeSpecs()
          "rcv SYN,ACK", "snd ACK", "", false, {364, 260}, below},
         // Giving up before the connection is established.
         {{BListen, S::Top, 24}, {BClosed, S::Bottom, 24}, R::Straight, 0,
-         "close", "", "", true, {290, 75}, left},
+         "close", "", "", true, {294, 75}, left},
         {{BSynSent, S::Top, -8}, {BClosed, S::Right, 8}, R::VerticalFirst, 0,
-         "close", "", "", true, {446, 100}, left},
+         "close", "", "", true, {452, 100}, left},
         {{BSynRecv, S::Top, -28}, {BListen, S::Left, -8}, R::VerticalFirst, 0,
          "rcv RST", "", "", true, {120, 108}, above},
         // Closing: the active side on the left, the passive side on the right.
         {{BSynRecv, S::Bottom, -28}, {BFinWait1, S::Top, -28}, R::Straight, 0,
-         "close", "snd FIN", "", false, {50, 316}, left},
+         "close", "snd FIN", "", false, {52, 316}, left},
         {{BEstablished, S::Bottom, -30}, {BFinWait1, S::Right, -8}, R::VerticalFirst, 0,
          "close", "snd FIN", "", false, {176, 378}, above},
         {{BEstablished, S::Bottom, 30}, {BCloseWait, S::Left, -8}, R::VerticalFirst, 0,
          "rcv FIN", "snd ACK", "", false, {342, 378}, above},
         {{BFinWait1, S::Bottom, -28}, {BFinWait2, S::Top, -28}, R::Straight, 0,
-         "rcv ACK of FIN", "", "", true, {50, 430}, left},
+         "rcv ACK of FIN", "", "", true, {52, 430}, left},
         {{BFinWait1, S::Right, 8}, {BClosing, S::Top, 0}, R::HorizontalFirst, 0,
-         "rcv FIN", "snd ACK", "", false, {266, 426}, left},
+         "rcv FIN", "snd ACK", "", false, {270, 426}, left},
         {{BFinWait2, S::Bottom, 0}, {BTimeWait, S::Left, 0}, R::VerticalFirst, 0,
          "rcv FIN", "snd ACK", "", false, {136, 536}, above},
         {{BClosing, S::Bottom, 0}, {BTimeWait, S::Top, 0}, R::Straight, 0,
-         "rcv ACK of FIN", "", "", true, {254, 505}, right},
+         "rcv ACK of FIN", "", "", true, {250, 505}, right},
         {{BTimeWait, S::Right, 0}, {BClosedAgain, S::Left, 0}, R::Straight, 0,
-         "timeout 2MSL", "", "", true, {354, 536}, above},
+         "timeout 2MSL", "", "", true, {358, 536}, above},
         {{BCloseWait, S::Bottom, 0}, {BLastAck, S::Top, 0}, R::Straight, 0,
-         "close", "snd FIN", "", false, {442, 430}, right},
+         "close", "snd FIN", "", false, {440, 430}, right},
         {{BLastAck, S::Bottom, 0}, {BClosedAgain, S::Top, 0}, R::Straight, 0,
-         "rcv ACK of FIN", "", "", true, {442, 505}, right},
+         "rcv ACK of FIN", "", "", true, {440, 505}, right},
     };
+    // clang-format on
 }
 
 } // namespace
@@ -280,8 +294,7 @@ DiagramTransform DiagramTransform::fit(const QSizeF &design, const QRectF &targe
     DiagramTransform transform;
     if (design.isEmpty() || target.isEmpty())
         return transform;
-    transform.scale =
-        std::min(target.width() / design.width(), target.height() / design.height());
+    transform.scale = std::min(target.width() / design.width(), target.height() / design.height());
     const QSizeF used = design * transform.scale;
     transform.origin = target.topLeft() + QPointF((target.width() - used.width()) / 2,
                                                   (target.height() - used.height()) / 2);

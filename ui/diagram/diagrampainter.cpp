@@ -3,11 +3,10 @@
 
 #include "diagram/statehelp.h"
 
+#include <algorithm>
+#include <cmath>
 #include <QFontMetricsF>
 #include <QPainter>
-#include <QPainterPath>
-
-#include <cmath>
 
 namespace sockscope {
 
@@ -19,8 +18,16 @@ struct Frame
     const DiagramScene &scene;
     DiagramColors colors;
     DiagramFonts fonts;
-    double s; // design pixel -> widget pixel
+    double s;             // design pixel -> widget pixel
+    QList<QRectF> labels; // per edge, widget coordinates
 };
+
+// How strongly a fading flash tints: fully for the first half of the fade, so
+// it reads as the accent rather than a muddy blend for most of its life.
+double flashTint(double flash)
+{
+    return std::min(1.0, 2.0 * flash);
+}
 
 double segmentLength(const QPointF &a, const QPointF &b)
 {
@@ -67,7 +74,7 @@ void drawEdge(Frame &f, int index)
         f.painter.drawPolyline(line);
     }
     QColor color = traced ? f.colors.trace : f.colors.line;
-    color = mixColors(color, f.colors.flash, traced ? 0.5 * flash : flash);
+    color = mixColors(color, f.colors.flash, (traced ? 0.5 : 1.0) * flashTint(flash));
     const double width = (traced ? 2.6 : 1.3 + 1.3 * flash) * f.s;
     f.painter.setPen(QPen(color, width, Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
     f.painter.drawPolyline(line);
@@ -85,11 +92,11 @@ void drawEdge(Frame &f, int index)
 void drawLabel(Frame &f, int index)
 {
     const DiagramEdge &edge = f.scene.layout->edges().at(index);
-    const QRectF rect = diagramLabelRect(edge, f.scene.transform, f.fonts.label);
+    const QRectF rect = f.labels.at(index);
     const double flash = f.scene.flash.value(index, 0.0);
     const bool traced = !f.scene.traceSteps.value(index).isEmpty();
     QColor color = traced ? f.colors.trace : f.colors.text;
-    color = mixColors(color, f.colors.flash, flash);
+    color = mixColors(color, f.colors.flash, flashTint(flash));
 
     const QFontMetricsF metrics(f.fonts.label);
     const QStringList lines = edge.labelLines();
@@ -114,7 +121,9 @@ void drawCountBadge(Frame &f, const QRectF &box, int count)
     const QFontMetricsF metrics(f.fonts.badge);
     const double height = std::max(16.0 * f.s, metrics.height() + 2);
     const double width = std::max(height, metrics.horizontalAdvance(text) + 10.0 * f.s);
-    const QRectF badge(box.right() - width + 6.0 * f.s, box.top() - height * 0.55, width, height);
+    // On the top-right corner, inside the box's width so it never reaches the
+    // labels and arrows beside the box.
+    const QRectF badge(box.right() - width + 2.0 * f.s, box.top() - height * 0.55, width, height);
     f.painter.setPen(QPen(f.colors.background, 1.5 * f.s));
     f.painter.setBrush(f.colors.highlight);
     f.painter.drawRoundedRect(badge, height / 2, height / 2);
@@ -132,14 +141,16 @@ void drawBox(Frame &f, int index)
 
     if (box.state == f.scene.tracedState) {
         const double gap = 3.5 * f.s;
-        QPen outline(f.colors.trace, 2.5 * f.s, f.scene.tracedStateLeft ? Qt::DashLine : Qt::SolidLine);
+        QPen outline(f.colors.trace, 2.5 * f.s,
+                     f.scene.tracedStateLeft ? Qt::DashLine : Qt::SolidLine);
         f.painter.setPen(outline);
         f.painter.setBrush(Qt::NoBrush);
         f.painter.drawRoundedRect(rect.adjusted(-gap, -gap, gap, gap), radius + gap, radius + gap);
     }
 
     const QColor fill = litFill(f.colors, count);
-    QColor border = count > 0 ? mixColors(f.colors.highlight, f.colors.text, 0.25) : f.colors.boxBorder;
+    QColor border =
+        count > 0 ? mixColors(f.colors.highlight, f.colors.text, 0.25) : f.colors.boxBorder;
     if (index == f.scene.hoveredBox)
         border = f.colors.highlight;
     QPen pen(border, (index == f.scene.hoveredBox ? 2.2 : 1.3) * f.s);
@@ -167,13 +178,27 @@ void drawStepBadge(Frame &f, int index)
         numbers << QString::number(step);
     const QString text = numbers.join(QLatin1Char(','));
     const QPolygonF route = f.scene.transform.map(f.scene.layout->edges().at(index).route);
-    // Near the arrowhead, where it names the step without covering the label.
-    const double distance = std::min(24.0 * f.s, routeLength(route) / 2);
-    const QPointF centre = pointBeforeEnd(route, distance);
     const QFontMetricsF metrics(f.fonts.badge);
     const double height = std::max(15.0 * f.s, metrics.height() + 1);
     const double width = std::max(height, metrics.horizontalAdvance(text) + 8.0 * f.s);
-    const QRectF badge(centre.x() - width / 2, centre.y() - height / 2, width, height);
+    const auto badgeAt = [&](double distance) {
+        const QPointF centre = pointBeforeEnd(route, distance);
+        return QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height);
+    };
+    const auto coversLabel = [&f](const QRectF &badge) {
+        const QRectF room = badge.adjusted(-2 * f.s, -2 * f.s, 2 * f.s, 2 * f.s);
+        const auto hit = [&room](const QRectF &label) { return label.intersects(room); };
+        return std::any_of(f.labels.begin(), f.labels.end(), hit);
+    };
+    // Near the arrowhead, where it also says which way the step went; walk back
+    // along the route to a spot that covers no label, if there is one.
+    const double length = routeLength(route);
+    const double first = std::min(22.0 * f.s, length / 2);
+    QRectF badge = badgeAt(first);
+    for (double d = first; coversLabel(badge) && d < length - 12.0 * f.s; d += 2.0 * f.s) {
+        if (!coversLabel(badgeAt(d)))
+            badge = badgeAt(d);
+    }
     f.painter.setPen(QPen(f.colors.background, 1.2 * f.s));
     f.painter.setBrush(f.colors.trace);
     f.painter.drawRoundedRect(badge, height / 2, height / 2);
@@ -213,8 +238,14 @@ void paintDiagram(QPainter &painter, const QPalette &palette, const QFont &baseF
 {
     if (!scene.layout)
         return;
-    Frame f{painter, scene, diagramColors(palette),
-            diagramFonts(baseFont, scene.transform.scale), scene.transform.scale};
+    Frame f{painter,
+            scene,
+            diagramColors(palette),
+            diagramFonts(baseFont, scene.transform.scale),
+            scene.transform.scale,
+            {}};
+    for (const DiagramEdge &edge : scene.layout->edges())
+        f.labels.append(diagramLabelRect(edge, scene.transform, f.fonts.label));
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing);
 
@@ -222,8 +253,8 @@ void paintDiagram(QPainter &painter, const QPalette &palette, const QFont &baseF
         painter.setFont(f.fonts.title);
         painter.setPen(f.colors.text);
         const QRectF titleRect(scene.transform.map(QPointF(6, 4)), QSizeF(190, 22) * f.s);
-        const QString title = QFontMetricsF(f.fonts.title)
-                                  .elidedText(scene.title, Qt::ElideRight, titleRect.width());
+        const QString title =
+            QFontMetricsF(f.fonts.title).elidedText(scene.title, Qt::ElideRight, titleRect.width());
         painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, title);
     }
 

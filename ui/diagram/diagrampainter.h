@@ -4,9 +4,8 @@
 #include "diagram/diagramlayout.h"
 #include "diagram/diagramstyle.h"
 
-#include <QList>
-
 #include <array>
+#include <QList>
 
 class QPainter;
 
@@ -18,8 +17,8 @@ struct DiagramScene
     const DiagramLayout *layout = nullptr;
     DiagramTransform transform;
     std::array<int, kTcpStateCount> counts{};
-    QList<double> flash;          // per edge: 0 (dark) to 1 (just observed)
-    QList<QList<int>> traceSteps; // per edge: the traced connection's step numbers
+    QList<double> flash;                      // per edge: 0 (dark) to 1 (just observed)
+    QList<QList<int>> traceSteps;             // per edge: the traced connection's step numbers
     TcpState tracedState = TcpState::Unknown; // the traced connection's last state
     bool tracedStateLeft = false;             // ... which it has left (connection gone)
     int hoveredBox = -1;

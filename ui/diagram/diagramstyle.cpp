@@ -27,7 +27,8 @@ double contrast(const QColor &a, const QColor &b)
 QFont sized(const QFont &base, double designPixels, double scale, int minPx, int maxPx, bool bold)
 {
     QFont font = base;
-    font.setPixelSize(std::clamp(static_cast<int>(std::lround(designPixels * scale)), minPx, maxPx));
+    font.setPixelSize(
+        std::clamp(static_cast<int>(std::lround(designPixels * scale)), minPx, maxPx));
     font.setBold(bold);
     return font;
 }

@@ -20,8 +20,8 @@ struct DiagramColors
     QColor boxBorder;
     QColor highlight;
     QColor highlightedText;
-    QColor flash; // a transition the poller just observed
-    QColor trace; // the selected connection's own path
+    QColor flash;    // a transition the poller just observed
+    QColor trace;    // the selected connection's own path
     QColor onAccent; // text on a flash or trace fill
 };
 DiagramColors diagramColors(const QPalette &palette);

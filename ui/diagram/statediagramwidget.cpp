@@ -4,12 +4,11 @@
 #include "diagram/diagrampainter.h"
 #include "diagram/statehelp.h"
 
+#include <algorithm>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
-
-#include <algorithm>
 
 namespace sockscope {
 
@@ -25,6 +24,7 @@ StateDiagramWidget::StateDiagramWidget(QWidget *parent) : QWidget(parent)
     setMouseTracking(true);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setAttribute(Qt::WA_OpaquePaintEvent);
+    setAccessibleName(tr("TCP state diagram"));
     m_traceSteps.resize(m_layout.edges().size());
     m_clock.start();
     m_fadeTimer.setInterval(kFadeFrameMs);
@@ -132,6 +132,13 @@ QRectF StateDiagramWidget::boxRectAt(int box) const
     if (box < 0 || box >= m_layout.boxes().size())
         return {};
     return transform().map(m_layout.boxes().at(box).rect);
+}
+
+QPolygonF StateDiagramWidget::edgeRoute(int edge) const
+{
+    if (edge < 0 || edge >= m_layout.edges().size())
+        return {};
+    return transform().map(m_layout.edges().at(edge).route);
 }
 
 QRectF StateDiagramWidget::labelRect(int edge) const

@@ -4,12 +4,11 @@
 #include "diagram/diagramlayout.h"
 #include "events/socketevent.h"
 
+#include <array>
 #include <QElapsedTimer>
 #include <QList>
 #include <QTimer>
 #include <QWidget>
-
-#include <array>
 
 namespace sockscope {
 
@@ -52,12 +51,13 @@ public:
     const DiagramLayout &layout() const { return m_layout; }
     // A state's box in widget coordinates (the top one for CLOSED); null for Unknown.
     QRectF boxRect(TcpState state) const;
-    // Any box by layout index, and an edge's label, in widget coordinates.
+    // Any box by layout index, an edge's route and its label, in widget coordinates.
     QRectF boxRectAt(int box) const;
+    QPolygonF edgeRoute(int edge) const;
     QRectF labelRect(int edge) const;
 
     QSize sizeHint() const override { return {520, 560}; }
-    QSize minimumSizeHint() const override { return {360, 388}; }
+    QSize minimumSizeHint() const override { return {390, 420}; }
 
 Q_SIGNALS:
     // The user clicked the box of this state.

@@ -32,8 +32,8 @@ QString tcpStateMeaning(TcpState state)
     case TcpState::Closing:
         return tr("Both sides sent a FIN at the same time; waiting for the ACK of ours.");
     case TcpState::TimeWait:
-        return tr("Closed, but the port pair is held for 2 MSL so late segments of this "
-                  "connection cannot confuse a new one.");
+        return tr("Closed, but the port pair is held for 2 MSL (60 s on Linux) so late "
+                  "segments of this connection cannot confuse a new one.");
     case TcpState::CloseWait:
         return tr("The peer closed; this side has not called close() yet: a leak if it "
                   "lasts.");

@@ -4,6 +4,12 @@
 #include <QSortFilterProxyModel>
 #include <QStringList>
 
+#include "model/tcpstate.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
 namespace sockscope {
 
 // Sorts by SocketTableModel::SortRole (numbers sort as numbers) and filters by
@@ -17,12 +23,22 @@ public:
 
     void setFilterWords(const QString &text);
     QString filterWords() const { return m_words.join(QLatin1Char(' ')); }
+    // Only sockets whose local or remote port is `port` (the ports pane's selection).
+    void setPortFilter(std::optional<std::uint16_t> port);
+    std::optional<std::uint16_t> portFilter() const { return m_port; }
+    // Only sockets in this state (a click on the state diagram).
+    void setStateFilter(std::optional<TcpState> state);
+    std::optional<TcpState> stateFilter() const { return m_state; }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
+    void refilter(const std::function<void()> &change);
+
     QStringList m_words;
+    std::optional<std::uint16_t> m_port;
+    std::optional<TcpState> m_state;
 };
 
 } // namespace sockscope

@@ -157,6 +157,8 @@ QVariant SocketTableModel::data(const QModelIndex &index, int role) const
         return static_cast<int>(row.view.socket.state);
     case LocalPortRole:
         return row.view.socket.local.port;
+    case RemotePortRole:
+        return row.view.socket.remote.port;
     case HighlightRole:
         if (row.goneMs >= 0)
             return -1;

@@ -39,6 +39,7 @@ public:
         ConnectionIdRole,
         StateRole,      // int(TcpState)
         LocalPortRole,
+        RemotePortRole,
         HighlightRole,  // 1 appeared recently, -1 vanished, 0 otherwise
     };
     static constexpr std::int64_t kHighlightMs = 2000;

@@ -1,18 +1,29 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "windows/mainwindow.h"
 
+#include "diagram/statediagramwidget.h"
+#include "models/eventlogmodel.h"
+#include "models/portsummarymodel.h"
 #include "models/socketfilterproxy.h"
 #include "models/sockettablemodel.h"
+#include "panes/eventlogpane.h"
+#include "panes/portspane.h"
 #include "poller/poller.h"
 #include "util/monotonic.h"
+#include "widgets/connectiondetails.h"
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QSettings>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
@@ -23,31 +34,29 @@
 namespace sockscope {
 
 MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
-    : QMainWindow(parent), m_poller(poller), m_persistSettings(persistSettings), m_model(new SocketTableModel(this)),
-      m_proxy(new SocketFilterProxy(this)), m_table(new QTableView(this))
+    : QMainWindow(parent), m_poller(poller), m_persistSettings(persistSettings),
+      m_model(new SocketTableModel(this)), m_proxy(new SocketFilterProxy(this)),
+      m_ports(new PortSummaryModel(this)), m_events(new EventLogModel(20000, this))
 {
     setWindowTitle(tr("SockScope"));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     m_poller->setParent(this);
     m_proxy->setSourceModel(m_model);
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(SocketTableModel::StateColumn, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    QHeaderView *header = m_table->horizontalHeader();
-    header->setDefaultSectionSize(70);
-    header->setStretchLastSection(true);
-    m_table->setColumnWidth(SocketTableModel::StateColumn, 105);
-    m_table->setColumnWidth(SocketTableModel::LocalColumn, 170);
-    m_table->setColumnWidth(SocketTableModel::RemoteColumn, 170);
-    m_table->setColumnWidth(SocketTableModel::TimeInStateColumn, 85);
-    m_table->setColumnWidth(SocketTableModel::TimerColumn, 120);
-    m_table->setColumnWidth(SocketTableModel::OwnerColumn, 300);
-    m_table->setColumnWidth(SocketTableModel::FamilyColumn, 50);
-    setCentralWidget(m_table);
+    buildCentre();
     buildToolBar();
+
+    auto *logDock = new QDockWidget(tr("Event log"), this);
+    logDock->setObjectName(QStringLiteral("eventLogDock"));
+    m_eventPane = new EventLogPane(m_events, logDock);
+    logDock->setWidget(m_eventPane);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    resizeDocks({logDock}, {150}, Qt::Vertical);
+    m_viewMenu->addAction(logDock->toggleViewAction());
+    connect(m_eventPane, &EventLogPane::connectionActivated, this, [this](quint64 id) {
+        const int row = m_model->rowOf(id);
+        if (row >= 0)
+            m_table->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
+    });
 
     m_counts = new QLabel(this);
     m_cost = new QLabel(this);
@@ -57,32 +66,94 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
     statusBar()->addPermanentWidget(m_privilege);
     m_privilege->setText(::geteuid() == 0
                              ? tr("root: every owner visible")
-                             : tr("unprivileged: other users' sockets show owner 'unknown'"));
+                             : tr("unprivileged: other users' sockets show owner 'unknown' (run as root to see them)"));
 
     connect(m_poller, &Poller::batchReady, this, &MainWindow::onBatch);
     connect(m_poller, &Poller::pollFailed, this,
             [this](const QString &message) { statusBar()->showMessage(message, 5000); });
     auto *clock = new QTimer(this);
-    connect(clock, &QTimer::timeout, this, [this] { m_model->tick(monotonicMs()); });
+    connect(clock, &QTimer::timeout, this, [this] {
+        const std::int64_t now = monotonicMs();
+        m_model->tick(now);
+        m_details->timeline()->setNow(now);
+    });
     clock->start(500);
-
-    resize(1100, 650);
-    if (m_persistSettings)
-        restoreSettings();
+    resize(1360, 860);
     m_poller->start();
 }
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::buildCentre()
+{
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("socketView"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(SocketTableModel::StateColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setDefaultSectionSize(64);
+    header->setStretchLastSection(true);
+    const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    m_table->setColumnWidth(SocketTableModel::StateColumn, digit * 13);
+    m_table->setColumnWidth(SocketTableModel::LocalColumn, digit * 21);
+    m_table->setColumnWidth(SocketTableModel::RemoteColumn, digit * 21);
+    m_table->setColumnWidth(SocketTableModel::TimeInStateColumn, digit * 11);
+    m_table->setColumnWidth(SocketTableModel::TimerColumn, digit * 16);
+    m_table->setColumnWidth(SocketTableModel::OwnerColumn, digit * 40);
+    m_table->setColumnWidth(SocketTableModel::FamilyColumn, digit * 6);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::onConnectionSelected);
+
+    m_portsPane = new PortsPane(m_ports, this);
+    connect(m_portsPane, &PortsPane::portSelected, this, &MainWindow::onPortSelected);
+    m_diagram = new StateDiagramWidget(this);
+    m_diagram->setTitle(tr("all ports"));
+    connect(m_diagram, &StateDiagramWidget::stateClicked, this, [this](TcpState state) {
+        // A second click on the same state clears the filter.
+        m_proxy->setStateFilter(m_proxy->stateFilter() == state ? std::nullopt
+                                                                 : std::optional<TcpState>(state));
+    });
+    m_details = new ConnectionDetails(this);
+
+    m_bottom = new QSplitter(Qt::Horizontal, this);
+    m_bottom->setObjectName(QStringLiteral("diagramSplitter"));
+    m_bottom->addWidget(m_diagram);
+    m_bottom->addWidget(m_details);
+    m_bottom->setStretchFactor(0, 3);
+    m_bottom->setStretchFactor(1, 2);
+    m_bottom->setSizes({560, 420});
+    m_right = new QSplitter(Qt::Vertical, this);
+    m_right->setObjectName(QStringLiteral("tableSplitter"));
+    m_right->addWidget(m_table);
+    m_right->addWidget(m_bottom);
+    m_right->setStretchFactor(0, 1);
+    m_right->setStretchFactor(1, 1);
+    m_right->setSizes({400, 420});
+    m_outer = new QSplitter(Qt::Horizontal, this);
+    m_outer->setObjectName(QStringLiteral("portsSplitter"));
+    m_outer->addWidget(m_portsPane);
+    m_outer->addWidget(m_right);
+    m_outer->setStretchFactor(1, 1);
+    m_outer->setSizes({330, 1030});
+    setCentralWidget(m_outer);
+}
+
 void MainWindow::buildToolBar()
 {
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     m_pause = bar->addAction(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("&Pause"));
     m_pause->setCheckable(true);
-    m_pause->setShortcut(QKeySequence(Qt::Key_Space));
-    m_pause->setToolTip(tr("Pause or resume polling (Space)"));
+    m_pause->setShortcut(QKeySequence(Qt::Key_F8));
+    m_pause->setToolTip(tr("Pause or resume polling (F8)"));
     connect(m_pause, &QAction::toggled, m_poller, &Poller::setPaused);
+    m_viewMenu->addAction(m_pause);
 
     bar->addWidget(new QLabel(tr(" Interval "), bar));
     m_interval = new QSpinBox(bar);
@@ -95,31 +166,137 @@ void MainWindow::buildToolBar()
 
     bar->addSeparator();
     m_filter = new QLineEdit(bar);
-    m_filter->setPlaceholderText(tr("Filter: words that must all match, e.g. time_wait :9000"));
+    m_filter->setObjectName(QStringLiteral("socketFilter"));
+    m_filter->setPlaceholderText(tr("Filter sockets: words that must all match, e.g. time_wait :9000 (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
-    m_filter->setMinimumWidth(320);
+    m_filter->setMinimumWidth(360);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &SocketFilterProxy::setFilterWords);
     bar->addWidget(m_filter);
-    auto *focusFilter = new QAction(this);
+    auto *focusFilter = new QAction(tr("Find"), this);
     focusFilter->setShortcut(QKeySequence::Find);
-    connect(focusFilter, &QAction::triggered, m_filter, [this] { m_filter->setFocus(); m_filter->selectAll(); });
+    connect(focusFilter, &QAction::triggered, m_filter, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
     addAction(focusFilter);
+    auto *allPorts = new QAction(tr("Show all ports"), this);
+    allPorts->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(allPorts, &QAction::triggered, this, [this] {
+        m_portsPane->selectPort(std::nullopt);
+        m_proxy->setStateFilter(std::nullopt);
+    });
+    addAction(allPorts);
+    m_viewMenu->addAction(allPorts);
+    m_viewMenu->addSeparator();
+}
+
+QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QString &objectName,
+                                  const QKeySequence &shortcut)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(panel);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    if (!m_rightDocks.isEmpty())
+        tabifyDockWidget(m_rightDocks.first(), dock);
+    m_rightDocks << dock;
+    QAction *toggle = dock->toggleViewAction();
+    if (!shortcut.isEmpty()) {
+        toggle->setShortcut(shortcut);
+        // The shortcut raises the panel; toggling it off stays in the menu.
+        auto *raise = new QAction(this);
+        raise->setShortcut(shortcut);
+        connect(raise, &QAction::triggered, dock, [dock] {
+            dock->show();
+            dock->raise();
+        });
+        addAction(raise);
+        toggle->setShortcut({});
+        toggle->setText(QStringLiteral("%1\t%2").arg(title, shortcut.toString(QKeySequence::NativeText)));
+    }
+    m_viewMenu->addAction(toggle);
+    return dock;
 }
 
 void MainWindow::onBatch(const PollBatch &batch)
 {
     m_model->applyBatch(batch);
-    if (batch.stats.socketCount > 0 || batch.stats.pollNumber > 0)
+    m_ports->applyBatch(batch);
+    m_events->applyBatch(batch);
+    const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
+    for (const SocketEvent &event : batch.events) {
+        const SocketRecord &s = event.connection.socket;
+        if (event.kind != EventKind::StateChanged || (port && s.local.port != *port && s.remote.port != *port))
+            continue;
+        m_diagram->flashTransition(event.from, event.to);
+    }
+    refreshDiagramCounts();
+    if (m_selectedId != 0)
+        onConnectionSelected();
+    if (batch.stats.totalUs > 0)
         updateStatus(batch.stats);
+    Q_EMIT batchApplied(batch);
+}
+
+void MainWindow::refreshDiagramCounts()
+{
+    const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
+    if (port) {
+        m_diagram->setCounts(m_ports->countsFor(*port));
+        return;
+    }
+    std::array<int, kTcpStateCount> counts{};
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QModelIndex index = m_model->index(row, 0);
+        if (index.data(SocketTableModel::HighlightRole).toInt() >= 0)
+            ++counts[static_cast<std::size_t>(index.data(SocketTableModel::StateRole).toInt())];
+    }
+    m_diagram->setCounts(counts);
+}
+
+void MainWindow::onPortSelected(std::optional<std::uint16_t> port)
+{
+    m_proxy->setPortFilter(port);
+    m_diagram->setTitle(port ? tr("port %1").arg(*port) : tr("all ports"));
+    refreshDiagramCounts();
+}
+
+void MainWindow::onConnectionSelected()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    const ConnectionView *view =
+        rows.isEmpty() ? nullptr : m_model->connectionAt(m_proxy->mapToSource(rows.first()).row());
+    if (!view) {
+        m_selectedId = 0;
+        m_details->clear();
+        m_diagram->clearTracedPath();
+        return;
+    }
+    m_selectedId = view->id;
+    m_details->showConnection(*view, monotonicMs(), {});
+    m_diagram->setTracedPath(view->history);
+}
+
+void MainWindow::focusSockets(std::optional<std::uint16_t> port, const QList<std::uint64_t> &cookies)
+{
+    m_portsPane->selectPort(port);
+    m_table->clearSelection();
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const ConnectionView *view = m_model->connectionAt(row);
+        if (!view || !cookies.contains(view->socket.cookie))
+            continue;
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (!index.isValid())
+            continue;
+        m_table->selectionModel()->select(index, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        m_table->scrollTo(index);
+    }
 }
 
 void MainWindow::updateStatus(const PollStats &stats)
 {
-    if (stats.socketCount == 0 && stats.totalUs == 0)
-        return; // a destroy-notice batch carries no poll figures
-    m_counts->setText(tr("%n socket(s)", nullptr, stats.socketCount) +
-                      tr(" · %1 shown").arg(m_proxy->rowCount()));
-    m_cost->setText(tr("poll %1 ms (dump %2 ms, owners %3 ms)%4")
+    m_counts->setText(tr("%n socket(s)", nullptr, stats.socketCount) + tr(" · %1 shown").arg(m_proxy->rowCount()));
+    m_cost->setText(tr("poll %1 ms (dump %2, owners %3)%4")
                         .arg(stats.totalUs / 1000.0, 0, 'f', 1)
                         .arg(stats.dumpUs / 1000.0, 0, 'f', 1)
                         .arg(stats.ownersUs / 1000.0, 0, 'f', 1)
@@ -128,11 +305,17 @@ void MainWindow::updateStatus(const PollStats &stats)
 
 void MainWindow::restoreSettings()
 {
+    if (!m_persistSettings)
+        return;
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_table->horizontalHeader()->restoreState(settings.value(QStringLiteral("table/header")).toByteArray());
+    for (QSplitter *splitter : {m_outer, m_right, m_bottom})
+        splitter->restoreState(settings.value(QStringLiteral("splitters/") + splitter->objectName()).toByteArray());
     m_filter->setText(settings.value(QStringLiteral("table/filter")).toString());
+    m_portsPane->filterEdit()->setText(settings.value(QStringLiteral("ports/filter")).toString());
+    m_eventPane->filterEdit()->setText(settings.value(QStringLiteral("events/filter")).toString());
     m_interval->setValue(settings.value(QStringLiteral("poll/interval"), Poller::kDefaultIntervalMs).toInt());
 }
 
@@ -142,7 +325,11 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("table/header"), m_table->horizontalHeader()->saveState());
+    for (const QSplitter *splitter : {m_outer, m_right, m_bottom})
+        settings.setValue(QStringLiteral("splitters/") + splitter->objectName(), splitter->saveState());
     settings.setValue(QStringLiteral("table/filter"), m_filter->text());
+    settings.setValue(QStringLiteral("ports/filter"), m_portsPane->filterEdit()->text());
+    settings.setValue(QStringLiteral("events/filter"), m_eventPane->filterEdit()->text());
     settings.setValue(QStringLiteral("poll/interval"), m_interval->value());
 }
 

@@ -5,20 +5,32 @@
 
 #include <QMainWindow>
 
+#include <cstdint>
+#include <optional>
+
+class QAction;
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QSplitter;
 class QTableView;
-class QAction;
 
 namespace sockscope {
 
+class ConnectionDetails;
+class EventLogModel;
+class EventLogPane;
 class Poller;
+class PortSummaryModel;
+class PortsPane;
 class SocketFilterProxy;
 class SocketTableModel;
+class StateDiagramWidget;
 
-// The live window: a sortable, filterable socket table fed by the poller's
-// batches. It never calls the kernel itself.
+// The live window: ports pane, socket table, state diagram, details with the
+// selected connection's timeline, and docks (event log, and the lab's panels
+// added by addDock). Fed by the poller's batches; never calls the kernel.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -29,29 +41,64 @@ public:
     ~MainWindow() override;
 
     SocketTableModel *socketModel() const { return m_model; }
+    SocketFilterProxy *socketProxy() const { return m_proxy; }
     QTableView *socketView() const { return m_table; }
+    PortSummaryModel *portModel() const { return m_ports; }
+    PortsPane *portsPane() const { return m_portsPane; }
+    StateDiagramWidget *diagram() const { return m_diagram; }
+    EventLogModel *eventLog() const { return m_events; }
+    EventLogPane *eventLogPane() const { return m_eventPane; }
+    ConnectionDetails *details() const { return m_details; }
+    Poller *poller() const { return m_poller; }
+
+    // Adds a dock on the right (tabbed with the others there) and a View menu entry.
+    QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &objectName,
+                          const QKeySequence &shortcut = {});
+    // Selects the port in the ports pane and the connections (by cookie) in the table.
+    void focusSockets(std::optional<std::uint16_t> port, const QList<std::uint64_t> &cookies);
+    // Call after the panels are added: restores geometry, docks, columns, filters.
+    void restoreSettings();
+
+Q_SIGNALS:
+    // After the model took a batch: panels that follow the kernel hook here.
+    void batchApplied(const sockscope::PollBatch &batch);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void buildToolBar();
+    void buildCentre();
     void onBatch(const PollBatch &batch);
+    void onPortSelected(std::optional<std::uint16_t> port);
+    void onConnectionSelected();
+    void refreshDiagramCounts();
     void updateStatus(const PollStats &stats);
-    void restoreSettings();
     void saveSettings() const;
 
     Poller *m_poller;
     bool m_persistSettings;
     SocketTableModel *m_model;
     SocketFilterProxy *m_proxy;
-    QTableView *m_table;
+    PortSummaryModel *m_ports;
+    EventLogModel *m_events;
+    QTableView *m_table = nullptr;
+    PortsPane *m_portsPane = nullptr;
+    StateDiagramWidget *m_diagram = nullptr;
+    ConnectionDetails *m_details = nullptr;
+    EventLogPane *m_eventPane = nullptr;
+    QSplitter *m_outer = nullptr;
+    QSplitter *m_right = nullptr;
+    QSplitter *m_bottom = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QList<QDockWidget *> m_rightDocks;
     QLineEdit *m_filter = nullptr;
     QSpinBox *m_interval = nullptr;
     QAction *m_pause = nullptr;
     QLabel *m_counts = nullptr;
     QLabel *m_cost = nullptr;
     QLabel *m_privilege = nullptr;
+    std::uint64_t m_selectedId = 0;
 };
 
 } // namespace sockscope

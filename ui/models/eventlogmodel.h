@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "lab/labtypes.h"
+#include "poller/pollbatch.h"
+
+#include <QAbstractTableModel>
+#include <QJsonObject>
+
+#include <deque>
+
+class QIODevice;
+
+namespace sockscope {
+
+// Every event, newest last: appeared, state changes, gone, lab actions and lab
+// errors. Bounded: past the limit the oldest rows are dropped (and counted).
+class EventLogModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { TimeColumn, KindColumn, ChangeColumn, LocalColumn, RemoteColumn, DetailColumn, ColumnCount };
+    enum Role { ConnectionIdRole = Qt::UserRole + 1, KindRole, SortRole };
+
+    explicit EventLogModel(int limit = 20000, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    // Initial snapshot events are not logged: they are what was there, not what happened.
+    void applyBatch(const PollBatch &batch);
+    void appendLabEvent(const LabEvent &event);
+    void clear();
+    int dropped() const { return m_dropped; }
+
+    // Writes the rows in [rows] (all when empty) as JSON lines or CSV (RFC 4180).
+    bool exportJsonLines(QIODevice *device, const QList<int> &rows = {}) const;
+    bool exportCsv(QIODevice *device, const QList<int> &rows = {}) const;
+
+private:
+    struct Entry
+    {
+        std::int64_t timeMs = 0;
+        QString kind; // appeared, state, gone, lab, error
+        QString change;
+        QString local;
+        QString remote;
+        QString detail;
+        std::uint64_t connectionId = 0;
+        QJsonObject json;
+    };
+    void append(Entry entry);
+    QString cell(const Entry &entry, int column) const;
+
+    std::deque<Entry> m_entries;
+    int m_limit;
+    int m_dropped = 0;
+    std::int64_t m_originMs = -1;
+};
+
+} // namespace sockscope

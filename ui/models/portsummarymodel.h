@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "poller/pollbatch.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QList>
+#include <QSet>
+
+#include <array>
+
+namespace sockscope {
+
+// One row per port that matters, with how many connections are in each TCP
+// state. A port matters when something listens on it or it was chosen (below
+// the ephemeral range, like a client's fixed port 10001); a connection from an
+// ephemeral port counts for the port it talks to. A loopback connection counts
+// for both ends' rows, so port 9000 shows its server side (FIN_WAIT2) and its
+// clients (CLOSE_WAIT) together. Rows change incrementally.
+class PortSummaryModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { PortColumn, TotalColumn, FirstStateColumn };
+    // The state columns, in lifecycle order.
+    static const std::array<TcpState, 11> &stateColumns();
+    enum Role { SortRole = Qt::UserRole + 1, PortRole, ListeningRole };
+
+    explicit PortSummaryModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    void applyBatch(const PollBatch &batch);
+
+    using StateCounts = std::array<int, kTcpStateCount>;
+    // Counts for one port (zeros when it has no row).
+    StateCounts countsFor(std::uint16_t port) const;
+    int rowOf(std::uint16_t port) const;
+
+private:
+    struct Member
+    {
+        TcpState state;
+        std::uint16_t localPort;
+        std::uint16_t remotePort;
+    };
+    struct Row
+    {
+        std::uint16_t port = 0;
+        bool listening = false;
+        StateCounts counts{};
+        int total = 0;
+    };
+    QList<std::uint16_t> portsOf(const Member &member, const QSet<std::uint16_t> &listening) const;
+    void rebuild();
+
+    QHash<std::uint64_t, Member> m_members;
+    QList<Row> m_rows;
+    QHash<std::uint16_t, int> m_rowByPort;
+    int m_ephemeralStart = 32768;
+};
+
+} // namespace sockscope

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "panes/portspane.h"
+
+#include "models/portsummarymodel.h"
+
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace sockscope {
+
+PortsPane::PortsPane(PortSummaryModel *model, QWidget *parent)
+    : QWidget(parent), m_model(model), m_proxy(new QSortFilterProxyModel(this)),
+      m_view(new QTableView(this)), m_filter(new QLineEdit(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(PortSummaryModel::SortRole);
+    m_proxy->setFilterKeyColumn(PortSummaryModel::PortColumn);
+    m_proxy->setDynamicSortFilter(true);
+    m_view->setObjectName(QStringLiteral("portsView"));
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(PortSummaryModel::PortColumn, Qt::AscendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_view->horizontalHeader()->setDefaultSectionSize(fontMetrics().horizontalAdvance(QStringLiteral("SYN-R")) + 14);
+    m_view->horizontalHeader()->setMinimumSectionSize(20);
+    m_view->setColumnWidth(PortSummaryModel::PortColumn, fontMetrics().horizontalAdvance(QStringLiteral("655350")) + 12);
+
+    m_filter->setObjectName(QStringLiteral("portsFilter"));
+    m_filter->setPlaceholderText(tr("Port…"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, [this](const QString &text) {
+        m_proxy->setFilterFixedString(text.trimmed());
+    });
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *title = new QLabel(tr("<b>Ports</b> · listening ports first"), this);
+    layout->addWidget(title);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_view, 1);
+
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { Q_EMIT portSelected(selectedPort()); });
+}
+
+std::optional<std::uint16_t> PortsPane::selectedPort() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return std::nullopt;
+    return static_cast<std::uint16_t>(rows.first().data(PortSummaryModel::PortRole).toUInt());
+}
+
+void PortsPane::selectPort(std::optional<std::uint16_t> port)
+{
+    if (!port) {
+        m_view->clearSelection();
+        return;
+    }
+    const int row = m_model->rowOf(*port);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
+}
+
+} // namespace sockscope

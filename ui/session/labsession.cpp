@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "session/labsession.h"
+
+#include "console/labconsole.h"
+#include "lab/lab.h"
+#include "scenarios/scenariocatalog.h"
+#include "scenarios/scenariorunner.h"
+
+#include <QThread>
+
+#include <memory>
+
+namespace sockscope {
+
+// Lives on the lab thread; owns the console and the scenario runner.
+class LabSession::Worker : public QObject
+{
+    Q_OBJECT
+public:
+    Worker(LabSession *session, QString executable) : m_session(session), m_executable(std::move(executable)) {}
+
+    void execute(std::uint64_t request, const QString &line)
+    {
+        if (!m_console) {
+            m_console = std::make_unique<LabConsole>(m_executable);
+            connect(&m_console->lab(), &Lab::labEvent, m_session, &LabSession::labEvent);
+        }
+        const std::optional<ConsoleAnswer> answer = m_console->execute(line);
+        Q_EMIT m_session->answered(request, line, answer.value_or(ConsoleAnswer::success(QString())));
+    }
+
+    void startScenario(const QString &id)
+    {
+        m_runner.reset();
+        const std::optional<Scenario> scenario = findScenario(id);
+        if (!scenario) {
+            Q_EMIT m_session->scenarioReady(id, QStringLiteral("no scenario %1: use S1 to S6").arg(id), {});
+            return;
+        }
+        m_runner = std::make_unique<ScenarioRunner>(*scenario, m_executable);
+        const Status prepared = m_runner->prepare();
+        QMap<QString, int> ports;
+        for (auto it = m_runner->ports().cbegin(); it != m_runner->ports().cend(); ++it)
+            ports.insert(it.key(), it.value());
+        if (!prepared)
+            m_runner.reset();
+        Q_EMIT m_session->scenarioReady(id, prepared ? QString() : prepared.error().message, ports);
+    }
+
+    void runStep(int index)
+    {
+        StepRecord record;
+        if (!m_runner || index < 0 || index >= m_runner->scenario().steps.size()) {
+            record.number = index + 1;
+            record.passed = false;
+            record.explanation = QStringLiteral("no scenario is loaded, or it has no step %1").arg(index + 1);
+        } else {
+            record = m_runner->runStep(index);
+        }
+        Q_EMIT m_session->scenarioStepDone(index, record);
+    }
+
+    void stopScenario() { m_runner.reset(); }
+
+    void shutdown()
+    {
+        m_runner.reset();
+        if (m_console)
+            m_console->closeAll();
+        m_console.reset();
+    }
+
+private:
+    LabSession *m_session;
+    QString m_executable;
+    std::unique_ptr<LabConsole> m_console;
+    std::unique_ptr<ScenarioRunner> m_runner;
+};
+
+LabSession::LabSession(QString serverExecutable, QObject *parent)
+    : QObject(parent), m_thread(new QThread), m_worker(new Worker(this, std::move(serverExecutable)))
+{
+    qRegisterMetaType<sockscope::ConsoleAnswer>();
+    qRegisterMetaType<sockscope::StepRecord>();
+    qRegisterMetaType<sockscope::LabEvent>();
+    qRegisterMetaType<std::uint64_t>("std::uint64_t");
+    m_thread->setObjectName(QStringLiteral("sockscope-lab"));
+    m_worker->moveToThread(m_thread);
+    connect(this, &LabSession::answered, this, [this] { track(-1); });
+    connect(this, &LabSession::scenarioReady, this, [this] { track(-1); });
+    connect(this, &LabSession::scenarioStepDone, this, [this] { track(-1); });
+    m_thread->start();
+}
+
+LabSession::~LabSession()
+{
+    QMetaObject::invokeMethod(m_worker, &Worker::shutdown, Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+    delete m_worker;
+    delete m_thread;
+}
+
+void LabSession::track(int delta)
+{
+    const bool wasBusy = m_pending > 0;
+    m_pending += delta;
+    if (wasBusy != (m_pending > 0))
+        Q_EMIT busyChanged(m_pending > 0);
+}
+
+std::uint64_t LabSession::submit(const QString &line)
+{
+    const std::uint64_t request = m_nextRequest++;
+    track(+1);
+    QMetaObject::invokeMethod(m_worker, [this, request, line] { m_worker->execute(request, line); });
+    return request;
+}
+
+void LabSession::startScenario(const QString &id)
+{
+    track(+1);
+    QMetaObject::invokeMethod(m_worker, [this, id] { m_worker->startScenario(id); });
+}
+
+void LabSession::runScenarioStep(int index)
+{
+    track(+1);
+    QMetaObject::invokeMethod(m_worker, [this, index] { m_worker->runStep(index); });
+}
+
+void LabSession::stopScenario()
+{
+    QMetaObject::invokeMethod(m_worker, &Worker::stopScenario);
+}
+
+} // namespace sockscope
+
+#include "labsession.moc"

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "console/consoleanswer.h"
+#include "lab/labtypes.h"
+#include "scenarios/transcript.h"
+
+#include <QMap>
+#include <QMetaType>
+#include <QObject>
+
+#include <cstdint>
+
+class QThread;
+
+namespace sockscope {
+
+// The GUI's way into the lab: a lab console and, for the guided panel, a
+// scenario runner, both living on a thread of their own, because lab commands
+// block (connect timeouts, joins, `wait`). Every request returns at once; the
+// answers come back as queued signals.
+class LabSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LabSession(QString serverExecutable, QObject *parent = nullptr);
+    // Closes everything the lab opened, gracefully, and joins the thread.
+    ~LabSession() override;
+
+    // Runs one console line (the grammar of `sockscope lab`); returns its request id.
+    std::uint64_t submit(const QString &line);
+    // Loads scenario `id` (S1..S6) with a lab of its own and picks its ports.
+    void startScenario(const QString &id);
+    // Runs step `index` of the loaded scenario.
+    void runScenarioStep(int index);
+    // Closes the scenario's lab.
+    void stopScenario();
+    int pending() const { return m_pending; }
+
+Q_SIGNALS:
+    void answered(std::uint64_t request, const QString &line, const sockscope::ConsoleAnswer &answer);
+    void labEvent(const sockscope::LabEvent &event);
+    void scenarioReady(const QString &id, const QString &error, const QMap<QString, int> &ports);
+    void scenarioStepDone(int index, const sockscope::StepRecord &record);
+    // A request was queued or answered (pending() changed).
+    void busyChanged(bool busy);
+
+private:
+    class Worker;
+    void track(int delta);
+
+    QThread *m_thread;
+    Worker *m_worker;
+    std::uint64_t m_nextRequest = 1;
+    int m_pending = 0;
+};
+
+} // namespace sockscope
+
+Q_DECLARE_METATYPE(sockscope::ConsoleAnswer)
+Q_DECLARE_METATYPE(sockscope::StepRecord)
