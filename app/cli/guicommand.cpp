@@ -4,7 +4,11 @@
 #include "cli/commandline.h"
 #include "models/sockettablemodel.h"
 #include "poller/poller.h"
+#include "guide/scenariopanel.h"
+#include "scenarios/scenariocatalog.h"
+#include "session/labsession.h"
 #include "windows/mainwindow.h"
+#include "windows/windowassembly.h"
 
 #include <QAbstractItemModel>
 #include <QApplication>
@@ -29,6 +33,49 @@ Result<QSize> parseSize(const QString &text)
                                             "(200x150 to 8000x8000)")
                                  .arg(text)};
     return QSize(width, height);
+}
+
+bool savePng(QWidget &window, const QString &file)
+{
+    if (window.grab().save(file, "PNG"))
+        return true;
+    std::fprintf(stderr, "sockscope: cannot write the screenshot to '%s': check the folder exists "
+                         "and is writable\n", qPrintable(file));
+    return false;
+}
+
+// Runs the scenario in the guided panel (all steps, or the first `steps`),
+// lets two polls land, then renders the window.
+int screenshotAfterScenario(AssembledWindow &assembled, const QString &scenario, int steps, const QString &file)
+{
+    int status = 1;
+    ScenarioPanel *panel = assembled.scenarios;
+    auto finish = [&] {
+        QTimer::singleShot(700, assembled.window.get(), [&] {
+            status = savePng(*assembled.window, file) ? 0 : 1;
+            QApplication::quit();
+        });
+    };
+    QObject::connect(panel, &ScenarioPanel::stepFinished, assembled.window.get(), [&, panel](int index) {
+        if (steps > 0 && index + 1 >= steps)
+            finish();
+        else if (steps > 0)
+            panel->next();
+    });
+    QObject::connect(panel, &ScenarioPanel::scenarioFinished, assembled.window.get(), [&] {
+        if (steps == 0)
+            finish();
+    });
+    if (steps > 0) {
+        QObject::connect(assembled.session, &LabSession::scenarioReady, assembled.window.get(),
+                         [panel] { panel->next(); }, Qt::QueuedConnection);
+        panel->load(scenario);
+    } else {
+        panel->load(scenario);
+        panel->runToEnd();
+    }
+    QApplication::exec();
+    return status;
 }
 
 // Waits for a few polls so the table is filled, then renders the window.
@@ -87,6 +134,13 @@ int runGui(int argc, char **argv)
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
                       QStringLiteral("WxH")});
+    parser.addOption({QStringLiteral("scenario"),
+                      QStringLiteral("With --screenshot: run this scenario (S1..S6) in the guided "
+                                     "panel first."),
+                      QStringLiteral("Sn")});
+    parser.addOption({QStringLiteral("steps"),
+                      QStringLiteral("With --scenario: stop after N steps instead of at the end."),
+                      QStringLiteral("N")});
     bool helpShown = false;
     if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
         return usageError(parsed.error().message);
@@ -116,6 +170,21 @@ int runGui(int argc, char **argv)
         size = *parsedSize;
     }
     const bool screenshot = parser.isSet(QStringLiteral("screenshot"));
+    QString scenario;
+    if (parser.isSet(QStringLiteral("scenario"))) {
+        scenario = parser.value(QStringLiteral("scenario")).trimmed().toUpper();
+        if (!findScenario(scenario))
+            return usageError(QStringLiteral("unknown scenario '%1': use S1 to S6").arg(scenario));
+        if (!screenshot)
+            return usageError(QStringLiteral("--scenario goes with --screenshot FILE"));
+    }
+    int steps = 0;
+    if (parser.isSet(QStringLiteral("steps"))) {
+        auto parsedSteps = parseBoundedInt(QStringLiteral("steps"), parser.value(QStringLiteral("steps")), 1, 100);
+        if (!parsedSteps)
+            return usageError(parsedSteps.error().message);
+        steps = *parsedSteps;
+    }
     const bool haveDisplay = qEnvironmentVariableIsSet("DISPLAY") ||
                              qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
                              qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
@@ -130,13 +199,14 @@ int runGui(int argc, char **argv)
     }
 
     QApplication app(argc, argv);
-    auto *poller = new Poller;
-    MainWindow window(poller, !screenshot);
-    window.restoreSettings();
-    poller->setIntervalMs(intervalMs);
+    AssembledWindow assembled = assembleWindow(QCoreApplication::applicationFilePath(), !screenshot);
+    MainWindow &window = *assembled.window;
+    window.poller()->setIntervalMs(intervalMs);
     if (screenshot) {
         window.resize(size);
         window.show();
+        if (!scenario.isEmpty())
+            return screenshotAfterScenario(assembled, scenario, steps, parser.value(QStringLiteral("screenshot")));
         return takeScreenshot(window, parser.value(QStringLiteral("screenshot")));
     }
     window.show();

@@ -166,6 +166,14 @@ ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord>
                 diff.updated.push_back(view);
             continue;
         }
+        // A timewait successor of a connection only a destroy notice saw: it
+        // simply appears in its state now.
+        if (isTimewaitSuccessor(*record)) {
+            const ConnectionKey key = connectionKeyOf(*record);
+            std::erase_if(m_unseenDestroyed, [&key](const Unseen &unseen) {
+                return connectionKeyOf(unseen.record) == key;
+            });
+        }
         ConnectionView &view = createConnection(*record, timeMs, initial);
         view.owner = owner;
         SocketEvent event = makeEvent(EventKind::Appeared, view, timeMs, EventSource::Poll);
@@ -173,6 +181,17 @@ ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord>
         event.initial = initial;
         diff.events.push_back(std::move(event));
     }
+
+    // Born and dead between two polls: the notice is all there ever was.
+    for (const Unseen &unseen : m_unseenDestroyed) {
+        ConnectionView &view = createConnection(unseen.record, unseen.destroyedMs, false);
+        view.owner = OwnerLookup{Ownership::Orphaned, {}};
+        SocketEvent appeared = makeEvent(EventKind::Appeared, view, unseen.destroyedMs, EventSource::Destroy);
+        appeared.to = unseen.record.state;
+        diff.events.push_back(std::move(appeared));
+        retire(view.id, unseen.destroyedMs, EventSource::Destroy, diff);
+    }
+    m_unseenDestroyed.clear();
 
     for (const std::uint64_t id : vanished) {
         if (continued.contains(id))
@@ -186,26 +205,15 @@ ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord>
     return diff;
 }
 
-ConnectionTracker::Diff ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed,
-                                                          std::int64_t timeMs)
+void ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs)
 {
-    Diff diff;
     for (const SocketRecord &record : destroyed) {
         const auto known = m_idByCookie.constFind(record.cookie);
-        if (known != m_idByCookie.constEnd()) {
+        if (known != m_idByCookie.constEnd())
             m_destroyedAt.insert(known.value(), timeMs);
-            continue;
-        }
-        // Born and destroyed between two polls: the notice is all we will ever see,
-        // unless the next poll finds its timewait successor.
-        ConnectionView &view = createConnection(record, timeMs, false);
-        view.owner = OwnerLookup{Ownership::Orphaned, {}};
-        m_destroyedAt.insert(view.id, timeMs);
-        SocketEvent event = makeEvent(EventKind::Appeared, view, timeMs, EventSource::Destroy);
-        event.to = record.state;
-        diff.events.push_back(std::move(event));
+        else if (!record.remote.isUnspecified())
+            m_unseenDestroyed.push_back(Unseen{record, timeMs});
     }
-    return diff;
 }
 
 const ConnectionView *ConnectionTracker::find(std::uint64_t id) const

@@ -38,11 +38,14 @@ public:
     Diff apply(const std::vector<SocketRecord> &snapshot, std::int64_t timeMs,
                const OwnerFunction &owners = {});
 
-    // Applies destroy notifications. A connection we know is not declared gone
-    // yet (the kernel also destroys a socket when it hands the connection to a
-    // timewait socket): the next apply() decides. One never seen by a poll
-    // appears now, with source Destroy.
-    Diff applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs);
+    // Applies destroy notifications; returns nothing itself. A connection we know
+    // is not declared gone yet (the kernel also destroys a socket when it hands
+    // the connection to a timewait socket): the next apply() decides, dating the
+    // end by the notice. One never seen by a poll is held until the next apply():
+    // if its timewait successor shows up there, the connection simply appears in
+    // that state; otherwise it appears and goes, with source Destroy. Notices of
+    // sockets that never had a peer (a failed bind, an unused socket) are dropped.
+    void applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs);
 
     // A live connection, or one gone recently (bounded history). nullptr if unknown.
     const ConnectionView *find(std::uint64_t id) const;
@@ -67,6 +70,12 @@ private:
     QHash<std::uint64_t, std::uint64_t> m_idByCookie;
     QHash<std::uint64_t, ConnectionView> m_live;
     QHash<std::uint64_t, std::int64_t> m_destroyedAt; // id -> time of the destroy notice
+    struct Unseen
+    {
+        SocketRecord record;
+        std::int64_t destroyedMs;
+    };
+    std::vector<Unseen> m_unseenDestroyed; // notices of sockets no poll saw
     std::deque<ConnectionView> m_gone;
     std::size_t m_goneLimit;
     std::uint64_t m_nextId = 1;

@@ -120,17 +120,10 @@ public:
             Q_EMIT m_owner->pollFailed(destroyed.error().message);
             return;
         }
-        if (destroyed->empty() || !m_tracker.started())
-            return;
-        auto diff = m_tracker.applyDestroyed(*destroyed, monotonicMs());
-        if (diff.empty())
-            return;
-        PollBatch batch;
-        batch.timeMs = monotonicMs();
-        batch.events = std::move(diff.events);
-        batch.stats.pollNumber = m_polls;
-        batch.stats.destroyNotices = true;
-        Q_EMIT m_owner->batchReady(batch);
+        // The tracker settles them at the next poll, where a timewait successor
+        // may show they were not the end of their connection.
+        if (!destroyed->empty() && m_tracker.started())
+            m_tracker.applyDestroyed(*destroyed, monotonicMs());
     }
 
 private:

@@ -159,7 +159,7 @@ private Q_SLOTS:
     {
         ConnectionTracker tracker;
         tracker.apply({record(1, TcpState::Established, 40000, 9000)}, 0);
-        QVERIFY(tracker.applyDestroyed({record(1, TcpState::Close, 40000, 9000)}, 120).empty());
+        tracker.applyDestroyed({record(1, TcpState::Close, 40000, 9000)}, 120);
         const auto diff = tracker.apply({}, 250);
         QCOMPARE(kinds(diff), QList<EventKind>{EventKind::Gone});
         QCOMPARE(diff.events[0].source, EventSource::Destroy);
@@ -181,13 +181,35 @@ private Q_SLOTS:
     {
         ConnectionTracker tracker;
         tracker.apply({}, 0);
-        const auto appeared = tracker.applyDestroyed({record(5, TcpState::Close, 40001, 9000)}, 50);
-        QCOMPARE(kinds(appeared), QList<EventKind>{EventKind::Appeared});
-        QCOMPARE(appeared.events[0].source, EventSource::Destroy);
-        const auto gone = tracker.apply({}, 250);
-        QCOMPARE(kinds(gone), QList<EventKind>{EventKind::Gone});
-        QCOMPARE(gone.events[0].source, EventSource::Destroy);
-        QCOMPARE(gone.events[0].timeMs, 50);
+        tracker.applyDestroyed({record(5, TcpState::Close, 40001, 9000)}, 50);
+        const auto diff = tracker.apply({}, 250);
+        QCOMPARE(kinds(diff), (QList<EventKind>{EventKind::Appeared, EventKind::Gone}));
+        QCOMPARE(diff.events[0].source, EventSource::Destroy);
+        QCOMPARE(diff.events[1].source, EventSource::Destroy);
+        QCOMPARE(diff.events[1].timeMs, 50);
+        QVERIFY(tracker.live().isEmpty());
+    }
+
+    // The accepted socket a server closes at once dies before any poll; its
+    // connection goes on in a timewait socket: one Appeared, in FIN_WAIT2.
+    void destroyedThenSuccessorAppearsOnce()
+    {
+        ConnectionTracker tracker;
+        tracker.apply({}, 0);
+        tracker.applyDestroyed({record(5, TcpState::Close, 9000, 40001)}, 50);
+        const auto diff = tracker.apply({record(6, TcpState::FinWait2, 9000, 40001, 0)}, 250);
+        QCOMPARE(kinds(diff), QList<EventKind>{EventKind::Appeared});
+        QCOMPARE(diff.events[0].to, TcpState::FinWait2);
+        QCOMPARE(diff.events[0].source, EventSource::Poll);
+    }
+
+    // A socket that never had a peer (a failed bind) is not a connection.
+    void destroyedWithoutPeerIsDropped()
+    {
+        ConnectionTracker tracker;
+        tracker.apply({}, 0);
+        tracker.applyDestroyed({record(5, TcpState::Close, 10001, 0)}, 50);
+        QVERIFY(tracker.apply({}, 250).empty());
     }
 
     void idsAreNeverReused()

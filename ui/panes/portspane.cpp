@@ -49,6 +49,22 @@ PortsPane::PortsPane(PortSummaryModel *model, QWidget *parent)
 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] { Q_EMIT portSelected(selectedPort()); });
+    // Only the states that occur get a column: eleven mostly empty columns would
+    // not fit a side pane.
+    for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_model, signal, this, &PortsPane::hideEmptyStates);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &PortsPane::hideEmptyStates);
+    hideEmptyStates();
+}
+
+void PortsPane::hideEmptyStates()
+{
+    for (int column = PortSummaryModel::FirstStateColumn; column < m_model->columnCount(); ++column) {
+        bool used = false;
+        for (int row = 0; row < m_model->rowCount() && !used; ++row)
+            used = m_model->index(row, column).data(PortSummaryModel::SortRole).toInt() > 0;
+        m_view->setColumnHidden(column, !used);
+    }
 }
 
 std::optional<std::uint16_t> PortsPane::selectedPort() const

@@ -32,6 +32,8 @@ Q_SIGNALS:
     void portSelected(std::optional<std::uint16_t> port);
 
 private:
+    void hideEmptyStates();
+
     PortSummaryModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_view;

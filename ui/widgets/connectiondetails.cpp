@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/connectiondetails.h"
 
+#include "diagram/statehelp.h"
 #include "format/sockettext.h"
 
 #include <QLabel>
@@ -8,35 +9,6 @@
 
 namespace sockscope {
 
-namespace {
-QString stateMeaning(TcpState state)
-{
-    switch (state) {
-    case TcpState::Listen:
-        return QObject::tr("waiting for connections");
-    case TcpState::Established:
-        return QObject::tr("open in both directions");
-    case TcpState::FinWait1:
-        return QObject::tr("this side closed; its FIN is not acknowledged yet");
-    case TcpState::FinWait2:
-        return QObject::tr("this side closed; waiting for the peer to close");
-    case TcpState::TimeWait:
-        return QObject::tr("both closed; the kernel keeps the 4-tuple 60 s so late segments die");
-    case TcpState::CloseWait:
-        return QObject::tr("the peer closed; this side has not called close(): a leak if it lasts");
-    case TcpState::LastAck:
-        return QObject::tr("both closed; waiting for the ACK of this side's FIN");
-    case TcpState::Closing:
-        return QObject::tr("both sides closed at the same time");
-    case TcpState::SynSent:
-        return QObject::tr("connecting: SYN sent");
-    case TcpState::SynRecv:
-        return QObject::tr("handshake half done: SYN received");
-    default:
-        return QString();
-    }
-}
-} // namespace
 
 ConnectionDetails::ConnectionDetails(QWidget *parent)
     : QWidget(parent), m_summary(new QLabel(this)), m_timeline(new ConnectionTimeline(this))
@@ -68,7 +40,7 @@ void ConnectionDetails::showConnection(const ConnectionView &view, std::int64_t 
             .arg(name, value.toHtmlEscaped());
     };
     QString html = QStringLiteral("<p><b style='font-size:large'>%1</b> &nbsp;%2</p><table>")
-                       .arg(tcpStateName(s.state), stateMeaning(s.state).toHtmlEscaped());
+                       .arg(tcpStateName(s.state), tcpStateMeaning(s.state).toHtmlEscaped());
     html += row(tr("Local"), s.local.text(s.family));
     html += row(tr("Peer"), s.remote.text(s.family));
     html += row(tr("Owner"), ownerText(view.owner));

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+
+#include <memory>
+
+namespace sockscope {
+
+class LabSession;
+class MainWindow;
+class ScenarioPanel;
+
+// The whole window: the main window with its lab session and panels, wired.
+// The app and the GUI tests build it the same way.
+struct AssembledWindow
+{
+    std::unique_ptr<MainWindow> window;
+    LabSession *session = nullptr; // owned by the window
+    ScenarioPanel *scenarios = nullptr;
+};
+
+// serverExecutable: the sockscope binary, for the lab's server processes.
+// persistSettings false: nothing read from or written to QSettings (screenshots, tests).
+AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings);
+
+} // namespace sockscope
