@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
+#include <unistd.h>
 
 namespace sockscope::cli {
 
@@ -84,8 +85,12 @@ int runDump(const QStringList &arguments)
     for (const QString &line : lines)
         std::printf("%s\n", qPrintable(line));
     if (!owners.sawEverything()) {
-        std::fprintf(stderr, "sockscope: some processes' descriptors are not readable; their sockets "
-                             "show as 'unknown' (run as root for every owner)\n");
+        std::fprintf(stderr, "%s", ::geteuid() == 0
+                                       ? "sockscope: some processes hide their descriptors even from root "
+                                         "(a sandbox or container's init); sockets they may hold show as "
+                                         "'unknown'\n"
+                                       : "sockscope: other users' processes are not readable; sockets they "
+                                         "may hold show as 'unknown' (run as root to see every owner)\n");
     }
     return 0;
 }

@@ -2,12 +2,75 @@
 #include "cli/labcommand.h"
 
 #include "cli/commandline.h"
+#include "cli/stdinlinereader.h"
+#include "console/labconsole.h"
+#include "lab/lab.h"
+#include "util/monotonic.h"
+
+#include <cstdio>
+#include <QCoreApplication>
+#include <QTimer>
+#include <unistd.h>
 
 namespace sockscope::cli {
 
-int runLab(const QStringList &)
+namespace {
+void printLines(const QStringList &lines)
 {
-    return usageError(QStringLiteral("the lab console is not built yet"));
+    for (const QString &line : lines)
+        std::printf("%s\n", line.toUtf8().constData());
+    // Answers go to whoever drives the console interactively: never sit in a buffer.
+    std::fflush(stdout);
+}
+} // namespace
+
+int runLab(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("The lab console: one command per line on standard input, one answer line "
+                       "each, starting with 'ok' or 'error ERRNO_NAME'. Type 'help' for the "
+                       "commands (docs/lab-console.md). End of input or 'quit' closes everything "
+                       "the lab opened, gracefully."));
+    parser.addOption(
+        {QStringLiteral("echo"),
+         QStringLiteral("Print each command, prefixed with '> ', before its answer.")});
+    parser.addOption({QStringLiteral("events"),
+                      QStringLiteral("Print the lab's events (accepts, closes, failures) to "
+                                     "standard error.")});
+    bool helpShown = false;
+    if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
+        return usageError(parsed.error().message);
+    if (helpShown)
+        return 0;
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("lab reads its commands from standard input and takes no "
+                                         "argument '%1' (see --help)")
+                              .arg(parser.positionalArguments().first()));
+    const bool echo = parser.isSet(QStringLiteral("echo"));
+
+    LabConsole console(QCoreApplication::applicationFilePath());
+    if (parser.isSet(QStringLiteral("events"))) {
+        const std::int64_t origin = monotonicMs();
+        QObject::connect(&console.lab(), &Lab::labEvent, [origin](const LabEvent &event) {
+            std::fprintf(stderr, "event +%.3fs %s %s\n", (event.timeMs - origin) / 1000.0,
+                         event.objectId.toUtf8().constData(), event.text.toUtf8().constData());
+        });
+    }
+    StdinLineReader reader(STDIN_FILENO, [&console, echo](const QString &line) {
+        const auto answer = console.execute(line);
+        if (!answer)
+            return true;
+        if (echo)
+            printLines({QStringLiteral("> ") + line.trimmed()});
+        printLines(answer->lines());
+        return !console.quitRequested();
+    });
+    QObject::connect(&reader, &StdinLineReader::finished, QCoreApplication::instance(),
+                     &QCoreApplication::quit, Qt::QueuedConnection);
+    QCoreApplication::exec();
+    console.closeAll();
+    return 0;
 }
 
 } // namespace sockscope::cli

@@ -42,7 +42,12 @@ QString acceptModeName(AcceptMode mode);
 QString closePolicyName(ClosePolicy policy);
 QString acceptErrorPolicyName(AcceptErrorPolicy policy);
 std::optional<AcceptMode> acceptModeFromName(const QString &name);
+// Also accepts "never-close-on-eof", the name for never-close.
 std::optional<ClosePolicy> closePolicyFromName(const QString &name);
+std::optional<AcceptErrorPolicy> acceptErrorPolicyFromName(const QString &name);
+QString acceptLoopName(AcceptLoop loop); // "event-loop", "thread"
+QString stopModeName(StopMode mode);     // "naive", "graceful"
+std::optional<StopMode> stopModeFromName(const QString &name);
 
 struct ListenerSpec
 {

@@ -38,6 +38,10 @@ struct TcpInfoSummary
     std::uint32_t sendCwnd = 0;
     std::uint64_t bytesAcked = 0;
     std::uint64_t bytesReceived = 0;
+    // Milliseconds since data was last sent / received: how long a connection
+    // has been idle (a CLOSE_WAIT leak's age).
+    std::uint32_t lastDataSentMs = 0;
+    std::uint32_t lastDataRecvMs = 0;
 };
 
 // One socket as one dump saw it.

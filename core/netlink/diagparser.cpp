@@ -57,6 +57,8 @@ TcpInfoSummary summarize(std::span<const std::byte> value)
     summary.sendCwnd = info.tcpi_snd_cwnd;
     summary.bytesAcked = info.tcpi_bytes_acked;
     summary.bytesReceived = info.tcpi_bytes_received;
+    summary.lastDataSentMs = info.tcpi_last_data_sent;
+    summary.lastDataRecvMs = info.tcpi_last_data_recv;
     return summary;
 }
 

@@ -9,7 +9,8 @@
 
 #define SHA256_DIGEST_SIZE 32
 
-typedef struct {
+typedef struct
+{
     uint32_t state[8];
     uint64_t length; /* bytes hashed so far */
     uint8_t block[64];

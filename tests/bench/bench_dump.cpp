@@ -382,6 +382,12 @@ int main(int argc, char **argv)
     rows.push_back(measureProcess("ss -tan", runs, {"ss", "-tan"}));
     rows.push_back(measureProcess("ss -tanp", runs, {"ss", "-tanp"}));
     rows[5].sockets = ssCount();
+#ifdef SOCKSCOPE_BINARY
+    // The user-facing command, owners and formatting included: the figure to
+    // hold against `ss -tanp`, which also maps owners.
+    rows.push_back(measureProcess("sockscope dump", runs, {SOCKSCOPE_BINARY, "dump"}));
+    rows.push_back(measureProcess("sockscope dump --json", runs, {SOCKSCOPE_BINARY, "dump", "--json"}));
+#endif
     printTable(rows);
 
     rusage self_usage{};

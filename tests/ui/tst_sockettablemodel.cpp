@@ -7,7 +7,7 @@
 #include "poller/poller.h"
 
 #include <QAbstractItemModelTester>
-#include <QApplication>
+#include <QGuiApplication>
 #include <QItemSelectionModel>
 #include <QTest>
 
@@ -160,5 +160,5 @@ private Q_SLOTS:
     }
 };
 
-SOCKSCOPE_TEST_MAIN_NETNS(TestSocketTableModel, QApplication)
+SOCKSCOPE_TEST_MAIN_NETNS(TestSocketTableModel, QGuiApplication)
 #include "tst_sockettablemodel.moc"

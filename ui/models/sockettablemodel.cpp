@@ -6,6 +6,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QFont>
 #include <QGuiApplication>
 #include <QPalette>
 
@@ -95,7 +96,7 @@ QVariant SocketTableModel::display(const Row &row, int column, std::int64_t now)
     case RemoteColumn:
         return s.remote.text(s.family);
     case OwnerColumn:
-        return ownerText(row.view.owner);
+        return labOwned(row) ? tr("lab · %1").arg(ownerText(row.view.owner)) : ownerText(row.view.owner);
     case TimeInStateColumn: {
         const QString text = durationText(now - row.view.stateSinceMs);
         return row.view.stateSinceIsLowerBound ? QStringLiteral("≥ ") + text : text;
@@ -159,6 +160,15 @@ QVariant SocketTableModel::data(const QModelIndex &index, int role) const
         return row.view.socket.local.port;
     case RemotePortRole:
         return row.view.socket.remote.port;
+    case LabOwnedRole:
+        return labOwned(row);
+    case Qt::FontRole:
+        if (index.column() == OwnerColumn && labOwned(row)) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        return {};
     case HighlightRole:
         if (row.goneMs >= 0)
             return -1;
@@ -185,6 +195,21 @@ QVariant SocketTableModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+bool SocketTableModel::labOwned(const Row &row) const
+{
+    return std::any_of(row.view.owner.owners.cbegin(), row.view.owner.owners.cend(),
+                       [this](const OwnerProcess &process) { return m_labPids.contains(process.pid); });
+}
+
+void SocketTableModel::setLabPids(const QSet<int> &pids)
+{
+    if (pids == m_labPids)
+        return;
+    m_labPids = pids;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, OwnerColumn), index(static_cast<int>(m_rows.size()) - 1, OwnerColumn));
 }
 
 void SocketTableModel::reindexFrom(int row)

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
+#include <QSet>
 
 #include <functional>
 
@@ -41,6 +42,7 @@ public:
         LocalPortRole,
         RemotePortRole,
         HighlightRole,  // 1 appeared recently, -1 vanished, 0 otherwise
+        LabOwnedRole,   // held by the lab: this process or one of its server processes
     };
     static constexpr std::int64_t kHighlightMs = 2000;
 
@@ -59,6 +61,9 @@ public:
     // Tests replace the clock; defaults to monotonicMs().
     void setClock(std::function<std::int64_t()> clock) { m_clock = std::move(clock); }
 
+    // The processes whose sockets are the lab's: marked "lab" in the owner column.
+    void setLabPids(const QSet<int> &pids);
+
     int rowOf(std::uint64_t connectionId) const { return m_rowById.value(connectionId, -1); }
     const ConnectionView *connectionAt(int row) const;
 
@@ -71,6 +76,7 @@ private:
         std::int64_t goneMs = -1;
     };
     QVariant display(const Row &row, int column, std::int64_t now) const;
+    bool labOwned(const Row &row) const;
     QVariant sortKey(const Row &row, int column, std::int64_t now) const;
     void upsert(const ConnectionView &view, std::int64_t timeMs, bool initial);
     void markGone(std::uint64_t id, std::int64_t timeMs);
@@ -79,6 +85,7 @@ private:
 
     QList<Row> m_rows;
     QHash<std::uint64_t, int> m_rowById;
+    QSet<int> m_labPids;
     std::function<std::int64_t()> m_clock;
 };
 

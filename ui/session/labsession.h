@@ -13,6 +13,10 @@
 
 class QThread;
 
+// Declared before the signals that carry them are compiled.
+Q_DECLARE_METATYPE(sockscope::ConsoleAnswer)
+Q_DECLARE_METATYPE(sockscope::StepRecord)
+
 namespace sockscope {
 
 // The GUI's way into the lab: a lab console and, for the guided panel, a
@@ -56,6 +60,3 @@ private:
 };
 
 } // namespace sockscope
-
-Q_DECLARE_METATYPE(sockscope::ConsoleAnswer)
-Q_DECLARE_METATYPE(sockscope::StepRecord)

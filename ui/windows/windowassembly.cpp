@@ -6,7 +6,9 @@
 #include "poller/poller.h"
 #include "session/labsession.h"
 #include "windows/mainwindow.h"
+#include "models/sockettablemodel.h"
 
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QSettings>
 
@@ -18,6 +20,9 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     result.window = std::make_unique<MainWindow>(new Poller, persistSettings);
     MainWindow *window = result.window.get();
     result.session = new LabSession(serverExecutable, window);
+    // The lab lives in this process: its sockets are ours (server processes are
+    // added as they start).
+    window->socketModel()->setLabPids({static_cast<int>(QCoreApplication::applicationPid())});
     QObject::connect(result.session, &LabSession::labEvent, window->eventLog(), &EventLogModel::appendLabEvent);
 
     result.scenarios = new ScenarioPanel(result.session, window);

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "explain/systemlimits.h"
+
+#include <cstdlib>
+#include <dirent.h>
+#include <QFile>
+#include <sys/resource.h>
+
+namespace sockscope {
+
+namespace {
+
+QStringList procFields(const char *path)
+{
+    QFile file(QString::fromLatin1(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromLatin1(file.readAll())
+        .simplified()
+        .split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+QString limitText(rlim_t value)
+{
+    return value == RLIM_INFINITY ? QStringLiteral("unlimited") : QString::number(value);
+}
+
+} // namespace
+
+int openDescriptorCount()
+{
+    DIR *dir = ::opendir("/proc/self/fd");
+    if (!dir)
+        return -1;
+    // The listing includes the directory's own descriptor: not one of the caller's.
+    const int own = ::dirfd(dir);
+    int count = 0;
+    while (const dirent *entry = ::readdir(dir)) {
+        if (entry->d_name[0] != '.' && std::atoi(entry->d_name) != own)
+            ++count;
+    }
+    ::closedir(dir);
+    return count;
+}
+
+QString descriptorLimitText()
+{
+    rlimit limit{};
+    const QString open = QStringLiteral("%1 open").arg(openDescriptorCount());
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return open;
+    return QStringLiteral("%1, RLIMIT_NOFILE soft %2, hard %3")
+        .arg(open, limitText(limit.rlim_cur), limitText(limit.rlim_max));
+}
+
+QString systemFileLimitText()
+{
+    // file-nr: allocated, unused (always 0 since 2.6), maximum.
+    const QStringList fields = procFields("/proc/sys/fs/file-nr");
+    if (fields.size() < 3)
+        return QStringLiteral("fs.file-max unknown");
+    return QStringLiteral("fs.file-max %1, %2 allocated").arg(fields[2], fields[0]);
+}
+
+QString localPortRange()
+{
+    const QStringList fields = procFields("/proc/sys/net/ipv4/ip_local_port_range");
+    if (fields.size() < 2)
+        return QStringLiteral("32768-60999");
+    return fields[0] + QLatin1Char('-') + fields[1];
+}
+
+int unprivilegedPortStart()
+{
+    const QStringList fields = procFields("/proc/sys/net/ipv4/ip_unprivileged_port_start");
+    bool ok = false;
+    const int value = fields.isEmpty() ? 0 : fields.first().toInt(&ok);
+    return ok ? value : 1024;
+}
+
+} // namespace sockscope
