@@ -9,6 +9,8 @@
 #include "netns.h"
 #include "panes/eventlogpane.h"
 #include "panes/portspane.h"
+#include "poller/poller.h"
+#include "session/labsession.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
@@ -61,7 +63,8 @@ private Q_SLOTS:
         QSignalSpy steps(panel, &ScenarioPanel::stepFinished);
         panel->load(QStringLiteral("S4"));
         for (int step = 0; step < 3; ++step) {
-            QTRY_VERIFY_WITH_TIMEOUT(panel->next(), 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(panel->readyForNext(), 10000);
+            QVERIFY(panel->next());
             QTRY_COMPARE_WITH_TIMEOUT(steps.count(), step + 1, 15000);
             QVERIFY2(steps.last().at(1).toBool(), qPrintable(QStringLiteral("step %1 failed").arg(step + 1)));
         }
@@ -93,6 +96,9 @@ private Q_SLOTS:
     {
         AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
         MainWindow &window = *assembled.window;
+        // Sockets of the first snapshot are not events; open ours after it.
+        QSignalSpy polls(window.poller(), &Poller::batchReady);
+        QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 1, 5000);
         Fd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
         Fd client = connectTo(port);

@@ -40,6 +40,8 @@ public:
     void runToEnd();
     int stepsDone() const { return m_done; }
     int stepCount() const { return static_cast<int>(m_scenario.steps.size()); }
+    // Loaded, ports chosen, no step running: next() would start one.
+    bool readyForNext() const { return m_loaded && !m_running && m_done < stepCount(); }
     bool finished() const { return m_loaded && m_done >= stepCount(); }
 
 Q_SIGNALS:

@@ -8,6 +8,8 @@
 
 #include <QThread>
 
+#include <deque>
+#include <functional>
 #include <memory>
 
 namespace sockscope {
@@ -18,6 +20,36 @@ class LabSession::Worker : public QObject
     Q_OBJECT
 public:
     Worker(LabSession *session, QString executable) : m_session(session), m_executable(std::move(executable)) {}
+
+    // Lab commands and scenario steps run the event loop while they wait
+    // (connects, `wait`, settling a step), so a queued request can arrive while
+    // another is still on the stack. Jobs never nest: a late one waits its turn,
+    // and a shutdown is carried out once the running job has returned.
+    void run(std::function<void()> job)
+    {
+        if (m_depth > 0) {
+            m_queue.push_back(std::move(job));
+            return;
+        }
+        ++m_depth;
+        job();
+        while (!m_queue.empty() && !m_shutdownPending) {
+            auto next = std::move(m_queue.front());
+            m_queue.pop_front();
+            next();
+        }
+        --m_depth;
+        if (m_shutdownPending)
+            shutdownNow();
+    }
+
+    void requestShutdown()
+    {
+        if (m_depth > 0)
+            m_shutdownPending = true;
+        else
+            shutdownNow();
+    }
 
     void execute(std::uint64_t request, const QString &line)
     {
@@ -62,8 +94,9 @@ public:
 
     void stopScenario() { m_runner.reset(); }
 
-    void shutdown()
+    void shutdownNow()
     {
+        m_queue.clear();
         m_runner.reset();
         if (m_console)
             m_console->closeAll();
@@ -75,6 +108,9 @@ private:
     QString m_executable;
     std::unique_ptr<LabConsole> m_console;
     std::unique_ptr<ScenarioRunner> m_runner;
+    std::deque<std::function<void()>> m_queue;
+    int m_depth = 0;
+    bool m_shutdownPending = false;
 };
 
 LabSession::LabSession(QString serverExecutable, QObject *parent)
@@ -94,7 +130,8 @@ LabSession::LabSession(QString serverExecutable, QObject *parent)
 
 LabSession::~LabSession()
 {
-    QMetaObject::invokeMethod(m_worker, &Worker::shutdown, Qt::BlockingQueuedConnection);
+    // Returns at once when a job is running; the thread then ends after it.
+    QMetaObject::invokeMethod(m_worker, &Worker::requestShutdown, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
     delete m_worker;
@@ -113,25 +150,27 @@ std::uint64_t LabSession::submit(const QString &line)
 {
     const std::uint64_t request = m_nextRequest++;
     track(+1);
-    QMetaObject::invokeMethod(m_worker, [this, request, line] { m_worker->execute(request, line); });
+    QMetaObject::invokeMethod(m_worker, [this, request, line] {
+        m_worker->run([this, request, line] { m_worker->execute(request, line); });
+    });
     return request;
 }
 
 void LabSession::startScenario(const QString &id)
 {
     track(+1);
-    QMetaObject::invokeMethod(m_worker, [this, id] { m_worker->startScenario(id); });
+    QMetaObject::invokeMethod(m_worker, [this, id] { m_worker->run([this, id] { m_worker->startScenario(id); }); });
 }
 
 void LabSession::runScenarioStep(int index)
 {
     track(+1);
-    QMetaObject::invokeMethod(m_worker, [this, index] { m_worker->runStep(index); });
+    QMetaObject::invokeMethod(m_worker, [this, index] { m_worker->run([this, index] { m_worker->runStep(index); }); });
 }
 
 void LabSession::stopScenario()
 {
-    QMetaObject::invokeMethod(m_worker, &Worker::stopScenario);
+    QMetaObject::invokeMethod(m_worker, [this] { m_worker->run([this] { m_worker->stopScenario(); }); });
 }
 
 } // namespace sockscope
