@@ -12,32 +12,18 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include "processrun.h"
+
 #include <unistd.h>
 
 using namespace sockscope::test;
 
 namespace {
-struct Run
-{
-    int status = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = sockscope::test::ProcessRun;
 
 Run runSockscope(const QStringList &arguments, int timeoutMs = 15000)
 {
-    QProcess process;
-    process.start(QStringLiteral(SOCKSCOPE_BINARY), arguments);
-    Run run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.status = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return sockscope::test::runProcess(QStringLiteral(SOCKSCOPE_BINARY), arguments, timeoutMs);
 }
 
 QJsonArray dumpJson(const QStringList &extra)

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace sockscope::test {
+
+// A finished child process: exit status (-1 timed out and killed, -2 crashed),
+// and everything it wrote.
+struct ProcessRun
+{
+    int status = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs `program` to completion within timeoutMs; a hang is killed, never waited for.
+ProcessRun runProcess(const QString &program, const QStringList &arguments, int timeoutMs);
+
+} // namespace sockscope::test
