@@ -93,4 +93,30 @@ Result<Ok> parseArguments(QCommandLineParser &parser, const QStringList &argumen
     return Ok{};
 }
 
+FilterCommand parseFilterCommand(QCommandLineParser &parser, const QStringList &arguments,
+                                 const QString &command)
+{
+    FilterCommand result;
+    bool helpShown = false;
+    if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed) {
+        result.exitNow = usageError(parsed.error().message);
+        return result;
+    }
+    if (helpShown) {
+        result.exitNow = 0;
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.exitNow = usageError(QStringLiteral("%1 takes no argument '%2' (see --help)")
+                                        .arg(command, parser.positionalArguments().first()));
+        return result;
+    }
+    auto filter = filterFromOptions(parser);
+    if (!filter)
+        result.exitNow = usageError(filter.error().message);
+    else
+        result.filter = *filter;
+    return result;
+}
+
 } // namespace sockscope::cli

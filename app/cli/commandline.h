@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <optional>
 
 namespace sockscope::cli {
 
@@ -29,5 +30,16 @@ Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser);
 // missing values come back as an Error. Handles --help itself (returns 0 via helpShown).
 Result<Ok> parseArguments(QCommandLineParser &parser, const QStringList &arguments,
                           bool *helpShown);
+
+// The common part of dump and watch: --help, no positional argument, the
+// filter options. exitNow is set when the command must return at once (0 after
+// --help, kExitUsage after printing a bad argument).
+struct FilterCommand
+{
+    std::optional<int> exitNow;
+    DumpFilter filter;
+};
+FilterCommand parseFilterCommand(QCommandLineParser &parser, const QStringList &arguments,
+                                 const QString &command);
 
 } // namespace sockscope::cli

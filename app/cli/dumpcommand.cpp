@@ -37,25 +37,18 @@ int runDump(const QStringList &arguments)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON array.")});
     parser.addOption({QStringLiteral("info"), QStringLiteral("Ask the kernel for tcp_info (rtt, cwnd, bytes).")});
     addFilterOptions(parser);
-    bool helpShown = false;
-    if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
-        return usageError(parsed.error().message);
-    if (helpShown)
-        return 0;
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(QStringLiteral("dump takes no argument '%1' (see --help)")
-                              .arg(parser.positionalArguments().first()));
-    auto filter = filterFromOptions(parser);
-    if (!filter)
-        return usageError(filter.error().message);
-    filter->withTcpInfo = parser.isSet(QStringLiteral("info"));
+    FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("dump"));
+    if (parsed.exitNow)
+        return *parsed.exitNow;
+    DumpFilter &filter = parsed.filter;
+    filter.withTcpInfo = parser.isSet(QStringLiteral("info"));
 
     auto client = DiagClient::open();
     if (!client) {
         std::fprintf(stderr, "sockscope: %s\n", qPrintable(client.error().message));
         return 1;
     }
-    auto dump = (*client)->dump(*filter);
+    auto dump = (*client)->dump(filter);
     if (!dump) {
         std::fprintf(stderr, "sockscope: %s\n", qPrintable(dump.error().message));
         return 1;

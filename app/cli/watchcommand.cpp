@@ -80,17 +80,10 @@ int runWatch(const QStringList &arguments)
     parser.addOption({QStringLiteral("duration"), QStringLiteral("Stop after MS milliseconds."),
                       QStringLiteral("MS")});
     addFilterOptions(parser);
-    bool helpShown = false;
-    if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
-        return usageError(parsed.error().message);
-    if (helpShown)
-        return 0;
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(QStringLiteral("watch takes no argument '%1' (see --help)")
-                              .arg(parser.positionalArguments().first()));
-    auto filter = filterFromOptions(parser);
-    if (!filter)
-        return usageError(filter.error().message);
+    FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("watch"));
+    if (parsed.exitNow)
+        return *parsed.exitNow;
+    DumpFilter &filter = parsed.filter;
     int intervalMs = Poller::kDefaultIntervalMs;
     if (parser.isSet(QStringLiteral("interval"))) {
         auto interval = parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
@@ -111,7 +104,7 @@ int runWatch(const QStringList &arguments)
 
     QCoreApplication *app = QCoreApplication::instance();
     quitOnSignals(*app);
-    Poller poller(*filter);
+    Poller poller(filter);
     poller.setIntervalMs(intervalMs);
     std::int64_t originMs = -1;
     int status = 0;
