@@ -54,6 +54,12 @@ class TestLabServers : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { SOCKSCOPE_REQUIRE_NETNS(); }
+    void cleanupTestCase()
+    {
+        // Every Lab is gone: no child of ours is left, running or zombie.
+        QCOMPARE(::waitpid(-1, nullptr, WNOHANG), -1);
+        QCOMPARE(errno, ECHILD);
+    }
 
     void startAcceptKill_data()
     {
