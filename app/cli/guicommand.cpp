@@ -205,6 +205,14 @@ int runGui(int argc, char **argv)
     if (screenshot) {
         window.resize(size);
         window.show();
+        if (window.size() != size) {
+            return usageError(QStringLiteral("--size %1x%2 is smaller than the window can be; use at "
+                                             "least %3x%4")
+                                  .arg(size.width())
+                                  .arg(size.height())
+                                  .arg(window.width())
+                                  .arg(window.height()));
+        }
         if (!scenario.isEmpty())
             return screenshotAfterScenario(assembled, scenario, steps, parser.value(QStringLiteral("screenshot")));
         return takeScreenshot(window, parser.value(QStringLiteral("screenshot")));

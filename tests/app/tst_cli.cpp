@@ -10,6 +10,8 @@
 #include <QProcess>
 #include <QSet>
 #include <QStandardPaths>
+#include <QImage>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "processrun.h"
@@ -211,6 +213,23 @@ private Q_SLOTS:
         }
         QVERIFY(sawAppeared);
         QVERIFY(sawCloseWait);
+    }
+
+    void screenshotHasTheRequestedSize()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("window.png"));
+        const Run run = runSockscope({QStringLiteral("--screenshot"), file, QStringLiteral("--size"),
+                                      QStringLiteral("1000x700")}, 30000);
+        QCOMPARE(run.status, 0);
+        const QImage image(file);
+        QCOMPARE(image.size(), QSize(1000, 700));
+        // Not a blank window: the table and the diagram drew something.
+        QVERIFY(image.pixel(500, 350) != image.pixel(2, 2) || image.pixel(300, 200) != image.pixel(2, 2));
+        const Run tiny = runSockscope({QStringLiteral("--screenshot"), file, QStringLiteral("--size"),
+                                       QStringLiteral("300x200")}, 30000);
+        QCOMPARE(tiny.status, 2);
+        QVERIFY(tiny.err.contains("at least"));
     }
 
     void versionAndHelp()

@@ -25,6 +25,9 @@ ScenarioPanel::ScenarioPanel(LabSession *session, QWidget *parent)
     for (const Scenario &scenario : allScenarios())
         m_choice->addItem(QStringLiteral("%1 · %2").arg(scenario.id, scenario.title), scenario.id);
     m_choice->setObjectName(QStringLiteral("scenarioChoice"));
+    // Long titles must not widen the dock (and the window) beyond small screens.
+    m_choice->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_choice->setMinimumContentsLength(18);
     m_start->setObjectName(QStringLiteral("scenarioStart"));
     m_next->setObjectName(QStringLiteral("scenarioNext"));
     m_next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));

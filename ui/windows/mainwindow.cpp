@@ -119,6 +119,12 @@ void MainWindow::buildCentre()
                                                                  : std::optional<TcpState>(state));
     });
     m_details = new ConnectionDetails(this);
+    // Small floors so the window fits small screens and exact --screenshot sizes;
+    // the splitters hand out the room above them.
+    m_diagram->setMinimumSize(240, 260);
+    m_details->setMinimumWidth(160);
+    m_portsPane->setMinimumWidth(120);
+    m_table->setMinimumSize(200, 80);
 
     m_bottom = new QSplitter(Qt::Horizontal, this);
     m_bottom->setObjectName(QStringLiteral("diagramSplitter"));
@@ -169,7 +175,7 @@ void MainWindow::buildToolBar()
     m_filter->setObjectName(QStringLiteral("socketFilter"));
     m_filter->setPlaceholderText(tr("Filter sockets: words that must all match, e.g. time_wait :9000 (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
-    m_filter->setMinimumWidth(360);
+    m_filter->setMinimumWidth(200);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &SocketFilterProxy::setFilterWords);
     bar->addWidget(m_filter);
     auto *focusFilter = new QAction(tr("Find"), this);
