@@ -12,7 +12,9 @@
 
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QColor>
 #include <QImage>
+#include <QPalette>
 #include <QPixmap>
 #include <QRegularExpression>
 #include <QTimer>
@@ -33,6 +35,29 @@ Result<QSize> parseSize(const QString &text)
                                             "(200x150 to 8000x8000)")
                                  .arg(text)};
     return QSize(width, height);
+}
+
+void useDarkPalette()
+{
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(45, 45, 48));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Base, QColor(30, 30, 32));
+    dark.setColor(QPalette::AlternateBase, QColor(40, 40, 44));
+    dark.setColor(QPalette::Text, QColor(230, 230, 230));
+    dark.setColor(QPalette::Button, QColor(55, 55, 60));
+    dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Highlight, QColor(64, 128, 200));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
+    dark.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+    dark.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
+    dark.setColor(QPalette::Link, QColor(110, 170, 255));
+    dark.setColor(QPalette::Mid, QColor(80, 80, 86));
+    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+    QApplication::setPalette(dark);
 }
 
 bool savePng(QWidget &window, const QString &file)
@@ -134,6 +159,8 @@ int runGui(int argc, char **argv)
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
                       QStringLiteral("WxH")});
+    parser.addOption({QStringLiteral("dark"),
+                      QStringLiteral("Use a dark palette (Fusion style) whatever the desktop's theme.")});
     parser.addOption({QStringLiteral("scenario"),
                       QStringLiteral("With --screenshot: run this scenario (S1..S6) in the guided "
                                      "panel first."),
@@ -199,6 +226,8 @@ int runGui(int argc, char **argv)
     }
 
     QApplication app(argc, argv);
+    if (parser.isSet(QStringLiteral("dark")))
+        useDarkPalette();
     AssembledWindow assembled = assembleWindow(QCoreApplication::applicationFilePath(), !screenshot);
     MainWindow &window = *assembled.window;
     window.poller()->setIntervalMs(intervalMs);
