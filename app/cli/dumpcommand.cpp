@@ -7,7 +7,6 @@
 #include "netlink/diagclient.h"
 #include "owners/ownerresolver.h"
 
-#include <QJsonDocument>
 
 #include <algorithm>
 #include <cstdio>
@@ -64,14 +63,15 @@ int runDump(const QStringList &arguments)
     if (parser.isSet(QStringLiteral("json"))) {
         // One compact object per line inside the array: valid JSON that grep and
         // diff can still read, without building the whole document in memory.
-        std::fputs("[", stdout);
+        QByteArray text;
+        text.reserve(static_cast<qsizetype>(sockets.size()) * 360 + 4);
+        text += '[';
         for (std::size_t i = 0; i < sockets.size(); ++i) {
-            const QByteArray object =
-                QJsonDocument(socketToJson(sockets[i].socket, sockets[i].owner)).toJson(QJsonDocument::Compact);
-            std::fputs(i == 0 ? "\n" : ",\n", stdout);
-            std::fwrite(object.constData(), 1, static_cast<size_t>(object.size()), stdout);
+            text += i == 0 ? "\n" : ",\n";
+            appendSocketJson(text, sockets[i].socket, sockets[i].owner);
         }
-        std::fputs("\n]\n", stdout);
+        text += "\n]\n";
+        std::fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
         return 0;
     }
     const QStringList lines = socketTable(sockets);

@@ -15,6 +15,10 @@ namespace sockscope {
 // tcp_info figures when present.
 QJsonObject socketToJson(const SocketRecord &socket, const OwnerLookup &owner);
 
+// The same object as compact JSON text appended to `out`: the one writer of the
+// schema (socketToJson parses it), fast enough for dumps of 100,000 sockets.
+void appendSocketJson(QByteArray &out, const SocketRecord &socket, const OwnerLookup &owner);
+
 // One `watch --json` line: time_ms, event, from, to, source, connection_id,
 // initial, time_in_state_ms, plus the socket keys.
 QJsonObject eventToJson(const SocketEvent &event);
