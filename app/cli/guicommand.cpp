@@ -8,6 +8,7 @@
 #include "scenarios/scenariocatalog.h"
 #include "session/labsession.h"
 #include "windows/mainwindow.h"
+#include "widgets/darkpalette.h"
 #include "windows/windowassembly.h"
 
 #include <QAbstractItemModel>
@@ -40,24 +41,7 @@ Result<QSize> parseSize(const QString &text)
 void useDarkPalette()
 {
     QApplication::setStyle(QStringLiteral("Fusion"));
-    QPalette dark;
-    dark.setColor(QPalette::Window, QColor(45, 45, 48));
-    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
-    dark.setColor(QPalette::Base, QColor(30, 30, 32));
-    dark.setColor(QPalette::AlternateBase, QColor(40, 40, 44));
-    dark.setColor(QPalette::Text, QColor(230, 230, 230));
-    dark.setColor(QPalette::Button, QColor(55, 55, 60));
-    dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-    dark.setColor(QPalette::Highlight, QColor(64, 128, 200));
-    dark.setColor(QPalette::HighlightedText, Qt::white);
-    dark.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
-    dark.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
-    dark.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
-    dark.setColor(QPalette::Link, QColor(110, 170, 255));
-    dark.setColor(QPalette::Mid, QColor(80, 80, 86));
-    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
-    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
-    QApplication::setPalette(dark);
+    QApplication::setPalette(darkPalette());
 }
 
 bool savePng(QWidget &window, const QString &file)

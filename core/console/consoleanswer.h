@@ -5,6 +5,7 @@
 #include "util/result.h"
 
 #include <optional>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -35,3 +36,5 @@ struct ConsoleAnswer
 };
 
 } // namespace sockscope
+
+Q_DECLARE_METATYPE(sockscope::ConsoleAnswer)

@@ -6,6 +6,7 @@
 #include "scenarios/scenario.h"
 
 #include <cstdint>
+#include <QMetaType>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -51,3 +52,5 @@ struct ScenarioTranscript
 };
 
 } // namespace sockscope
+
+Q_DECLARE_METATYPE(sockscope::StepRecord)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "widgets/darkpalette.h"
+
 #include <QPalette>
 #include <QString>
 
@@ -17,7 +19,6 @@ bool choose(QComboBox *combo, const QString &keyword);
 // Clicks the link `href` in the browser (scrolled into view first); false when
 // the document has no such link.
 bool clickLink(QTextBrowser *browser, const QString &href);
-// A complete dark palette (Fusion draws check boxes with Light/Mid/Dark).
-QPalette darkPalette();
+using sockscope::darkPalette; // ui/widgets/darkpalette.h
 
 } // namespace sockscope::test

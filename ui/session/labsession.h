@@ -13,10 +13,6 @@
 
 class QThread;
 
-// Declared before the signals that carry them are compiled.
-Q_DECLARE_METATYPE(sockscope::ConsoleAnswer)
-Q_DECLARE_METATYPE(sockscope::StepRecord)
-
 namespace sockscope {
 
 // The GUI's way into the lab: a lab console and, for the guided panel, a

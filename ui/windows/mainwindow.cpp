@@ -21,6 +21,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -201,7 +202,15 @@ QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QS
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
-    dock->setWidget(panel);
+    // Panels scroll rather than force their full height on the window, so it
+    // still fits small screens (and exact --screenshot sizes).
+    auto *scroll = new QScrollArea(dock);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(panel);
+    scroll->setMinimumWidth(std::min(panel->minimumSizeHint().width() + 16, 300));
+    dock->setWidget(scroll);
     addDockWidget(Qt::RightDockWidgetArea, dock);
     if (!m_rightDocks.isEmpty())
         tabifyDockWidget(m_rightDocks.first(), dock);
@@ -285,7 +294,9 @@ void MainWindow::onConnectionSelected()
 
 void MainWindow::focusSockets(std::optional<std::uint16_t> port, const QList<std::uint64_t> &cookies)
 {
-    m_portsPane->selectPort(port);
+    // A port without a row cannot be selected: show all ports rather than keep
+    // an old port's filter hiding the sockets asked for.
+    m_portsPane->selectPort(port && m_ports->rowOf(*port) >= 0 ? port : std::nullopt);
     m_table->clearSelection();
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const ConnectionView *view = m_model->connectionAt(row);

@@ -2,13 +2,14 @@
 #include "windows/windowassembly.h"
 
 #include "guide/scenariopanel.h"
+#include "panels/bindcheckerpanel.h"
+#include "panels/labpanel.h"
 #include "models/eventlogmodel.h"
 #include "poller/poller.h"
 #include "session/labsession.h"
 #include "windows/mainwindow.h"
 #include "models/sockettablemodel.h"
 
-#include <QCoreApplication>
 #include <QDockWidget>
 #include <QSettings>
 
@@ -20,10 +21,18 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     result.window = std::make_unique<MainWindow>(new Poller, persistSettings);
     MainWindow *window = result.window.get();
     result.session = new LabSession(serverExecutable, window);
-    // The lab lives in this process: its sockets are ours (server processes are
-    // added as they start).
-    window->socketModel()->setLabPids({static_cast<int>(QCoreApplication::applicationPid())});
     QObject::connect(result.session, &LabSession::labEvent, window->eventLog(), &EventLogModel::appendLabEvent);
+
+    auto *lab = new LabPanel(result.session, window);
+    window->addPanel(lab, QObject::tr("Lab"), QStringLiteral("labDock"), QKeySequence(Qt::CTRL | Qt::Key_L));
+    QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
+    QObject::connect(lab, &LabPanel::labPidsChanged, window->socketModel(), &SocketTableModel::setLabPids);
+    window->socketModel()->setLabPids(lab->labPids());
+
+    auto *checker = new BindCheckerPanel(result.session, window);
+    window->addPanel(checker, QObject::tr("Bind checker"), QStringLiteral("bindCheckerDock"),
+                     QKeySequence(Qt::CTRL | Qt::Key_B));
+    QObject::connect(checker, &BindCheckerPanel::focusRequested, window, &MainWindow::focusSockets);
 
     result.scenarios = new ScenarioPanel(result.session, window);
     QDockWidget *guide = window->addPanel(result.scenarios, QObject::tr("Guided scenarios"),
