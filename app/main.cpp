@@ -7,9 +7,8 @@
 #include "cli/watchcommand.h"
 #include "lab/lab.h"
 
-#include <QCoreApplication>
-
 #include <cstring>
+#include <QCoreApplication>
 
 namespace {
 // Runs a headless subcommand: its parser sees "sockscope <command>" as the program name.

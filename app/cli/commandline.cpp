@@ -16,10 +16,11 @@ Result<int> parseBoundedInt(const QString &what, const QString &text, int minimu
     bool ok = false;
     const qlonglong value = text.trimmed().toLongLong(&ok);
     if (!ok || value < minimum || value > maximum) {
-        return Error{EINVAL, QStringLiteral("invalid %1 '%2': expected a whole number from %3 to %4")
-                                 .arg(what, text)
-                                 .arg(minimum)
-                                 .arg(maximum)};
+        return Error{EINVAL,
+                     QStringLiteral("invalid %1 '%2': expected a whole number from %3 to %4")
+                         .arg(what, text)
+                         .arg(minimum)
+                         .arg(maximum)};
     }
     return static_cast<int>(value);
 }
@@ -34,15 +35,17 @@ Result<std::uint16_t> parsePort(const QString &text)
 
 void addFilterOptions(QCommandLineParser &parser)
 {
-    parser.addOption({QStringLiteral("port"),
-                      QStringLiteral("Only sockets whose local or remote port is N (filtered in the kernel)."),
-                      QStringLiteral("N")});
-    parser.addOption({QStringLiteral("state"),
-                      QStringLiteral("Only sockets in this state (LISTEN, ESTABLISHED, TIME_WAIT, ...); "
-                                     "repeat for several."),
-                      QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("family"), QStringLiteral("Only IPv4 (4) or IPv6 (6) sockets."),
-                      QStringLiteral("4|6")});
+    parser.addOption(
+        {QStringLiteral("port"),
+         QStringLiteral("Only sockets whose local or remote port is N (filtered in the kernel)."),
+         QStringLiteral("N")});
+    parser.addOption(
+        {QStringLiteral("state"),
+         QStringLiteral("Only sockets in this state (LISTEN, ESTABLISHED, TIME_WAIT, ...); "
+                        "repeat for several."),
+         QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("family"),
+                      QStringLiteral("Only IPv4 (4) or IPv6 (6) sockets."), QStringLiteral("4|6")});
 }
 
 Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser)
@@ -60,10 +63,11 @@ Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser)
         for (const QString &name : states) {
             const auto state = tcpStateFromName(name);
             if (!state) {
-                return Error{EINVAL, QStringLiteral("unknown state '%1': use one of LISTEN, SYN_SENT, "
-                                                    "SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, "
-                                                    "TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, CLOSING")
-                                         .arg(name)};
+                return Error{EINVAL,
+                             QStringLiteral("unknown state '%1': use one of LISTEN, SYN_SENT, "
+                                            "SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, "
+                                            "TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, CLOSING")
+                                 .arg(name)};
             }
             filter.stateMask |= DumpFilter::stateBit(*state);
         }

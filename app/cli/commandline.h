@@ -4,12 +4,11 @@
 #include "netlink/dumpfilter.h"
 #include "util/result.h"
 
+#include <cstdint>
+#include <optional>
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
-
-#include <cstdint>
-#include <optional>
 
 namespace sockscope::cli {
 

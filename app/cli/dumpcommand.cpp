@@ -7,7 +7,6 @@
 #include "netlink/diagclient.h"
 #include "owners/ownerresolver.h"
 
-
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
@@ -22,8 +21,9 @@ void sortForReading(std::vector<OwnedSocket> &sockets)
     std::sort(sockets.begin(), sockets.end(), [](const OwnedSocket &a, const OwnedSocket &b) {
         const SocketRecord &x = a.socket;
         const SocketRecord &y = b.socket;
-        return std::tuple(x.state != TcpState::Listen, x.local.port, x.state, x.remote.port, x.cookie) <
-               std::tuple(y.state != TcpState::Listen, y.local.port, y.state, y.remote.port, y.cookie);
+        return std::tuple(x.state != TcpState::Listen, x.local.port, x.state, x.remote.port,
+                          x.cookie) < std::tuple(y.state != TcpState::Listen, y.local.port, y.state,
+                                                 y.remote.port, y.cookie);
     });
 }
 } // namespace
@@ -34,7 +34,8 @@ int runDump(const QStringList &arguments)
     parser.setApplicationDescription(
         QStringLiteral("Print every TCP socket with its timer and owner, like ss -tanp."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON array.")});
-    parser.addOption({QStringLiteral("info"), QStringLiteral("Ask the kernel for tcp_info (rtt, cwnd, bytes).")});
+    parser.addOption({QStringLiteral("info"),
+                      QStringLiteral("Ask the kernel for tcp_info (rtt, cwnd, bytes).")});
     addFilterOptions(parser);
     FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("dump"));
     if (parsed.exitNow)
@@ -78,12 +79,13 @@ int runDump(const QStringList &arguments)
     for (const QString &line : lines)
         std::printf("%s\n", qPrintable(line));
     if (!owners.sawEverything()) {
-        std::fprintf(stderr, "%s", ::geteuid() == 0
-                                       ? "sockscope: some processes hide their descriptors even from root "
-                                         "(a sandbox or container's init); sockets they may hold show as "
-                                         "'unknown'\n"
-                                       : "sockscope: other users' processes are not readable; sockets they "
-                                         "may hold show as 'unknown' (run as root to see every owner)\n");
+        std::fprintf(stderr, "%s",
+                     ::geteuid() == 0
+                         ? "sockscope: some processes hide their descriptors even from root "
+                           "(a sandbox or container's init); sockets they may hold show as "
+                           "'unknown'\n"
+                         : "sockscope: other users' processes are not readable; sockets they "
+                           "may hold show as 'unknown' (run as root to see every owner)\n");
     }
     return 0;
 }

@@ -2,15 +2,16 @@
 #include "cli/guicommand.h"
 
 #include "cli/commandline.h"
+#include "guide/scenariopanel.h"
 #include "models/sockettablemodel.h"
 #include "poller/poller.h"
-#include "guide/scenariopanel.h"
 #include "scenarios/scenariocatalog.h"
 #include "session/labsession.h"
-#include "windows/mainwindow.h"
 #include "widgets/darkpalette.h"
+#include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
+#include <cstdio>
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QColor>
@@ -19,8 +20,6 @@
 #include <QPixmap>
 #include <QRegularExpression>
 #include <QTimer>
-
-#include <cstdio>
 
 namespace sockscope::cli {
 
@@ -48,14 +47,17 @@ bool savePng(QWidget &window, const QString &file)
 {
     if (window.grab().save(file, "PNG"))
         return true;
-    std::fprintf(stderr, "sockscope: cannot write the screenshot to '%s': check the folder exists "
-                         "and is writable\n", qPrintable(file));
+    std::fprintf(stderr,
+                 "sockscope: cannot write the screenshot to '%s': check the folder exists "
+                 "and is writable\n",
+                 qPrintable(file));
     return false;
 }
 
 // Runs the scenario in the guided panel (all steps, or the first `steps`),
 // lets two polls land, then renders the window.
-int screenshotAfterScenario(AssembledWindow &assembled, const QString &scenario, int steps, const QString &file)
+int screenshotAfterScenario(AssembledWindow &assembled, const QString &scenario, int steps,
+                            const QString &file)
 {
     int status = 1;
     ScenarioPanel *panel = assembled.scenarios;
@@ -65,19 +67,21 @@ int screenshotAfterScenario(AssembledWindow &assembled, const QString &scenario,
             QApplication::quit();
         });
     };
-    QObject::connect(panel, &ScenarioPanel::stepFinished, assembled.window.get(), [&, panel](int index) {
-        if (steps > 0 && index + 1 >= steps)
-            finish();
-        else if (steps > 0)
-            panel->next();
-    });
+    QObject::connect(panel, &ScenarioPanel::stepFinished, assembled.window.get(),
+                     [&, panel](int index) {
+                         if (steps > 0 && index + 1 >= steps)
+                             finish();
+                         else if (steps > 0)
+                             panel->next();
+                     });
     QObject::connect(panel, &ScenarioPanel::scenarioFinished, assembled.window.get(), [&] {
         if (steps == 0)
             finish();
     });
     if (steps > 0) {
-        QObject::connect(assembled.session, &LabSession::scenarioReady, assembled.window.get(),
-                         [panel] { panel->next(); }, Qt::QueuedConnection);
+        QObject::connect(
+            assembled.session, &LabSession::scenarioReady, assembled.window.get(),
+            [panel] { panel->next(); }, Qt::QueuedConnection);
         panel->load(scenario);
     } else {
         panel->load(scenario);
@@ -99,8 +103,10 @@ int takeScreenshot(MainWindow &window, const QString &file)
                 if (pixmap.save(file, "PNG")) {
                     status = 0;
                 } else {
-                    std::fprintf(stderr, "sockscope: cannot write the screenshot to '%s': check the "
-                                         "folder exists and is writable\n", qPrintable(file));
+                    std::fprintf(stderr,
+                                 "sockscope: cannot write the screenshot to '%s': check the "
+                                 "folder exists and is writable\n",
+                                 qPrintable(file));
                 }
                 QApplication::quit();
             });
@@ -126,25 +132,27 @@ int runGui(int argc, char **argv)
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "SockScope shows TCP sockets moving through the TCP state machine, live.\n\n"
-        "Commands:\n"
-        "  (none)     open the window\n"
-        "  dump       print the current sockets (sockscope dump --help)\n"
-        "  watch      stream socket events (sockscope watch --help)\n"
-        "  lab        the lab console on standard input (sockscope lab --help)\n"
-        "  scenario   run one of the pitfalls S1-S6 (sockscope scenario --help)"));
+    parser.setApplicationDescription(
+        QStringLiteral("SockScope shows TCP sockets moving through the TCP state machine, live.\n\n"
+                       "Commands:\n"
+                       "  (none)     open the window\n"
+                       "  dump       print the current sockets (sockscope dump --help)\n"
+                       "  watch      stream socket events (sockscope watch --help)\n"
+                       "  lab        the lab console on standard input (sockscope lab --help)\n"
+                       "  scenario   run one of the pitfalls S1-S6 (sockscope scenario --help)"));
     parser.addOption({QStringLiteral("version"), QStringLiteral("Print the version and exit.")});
     parser.addOption({QStringLiteral("interval"), QStringLiteral("Poll every MS milliseconds."),
                       QStringLiteral("MS")});
-    parser.addOption({QStringLiteral("screenshot"),
-                      QStringLiteral("Render the main window into FILE (PNG) and exit; works without "
-                                     "a display."),
-                      QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("screenshot"),
+         QStringLiteral("Render the main window into FILE (PNG) and exit; works without "
+                        "a display."),
+         QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
                       QStringLiteral("WxH")});
-    parser.addOption({QStringLiteral("dark"),
-                      QStringLiteral("Use a dark palette (Fusion style) whatever the desktop's theme.")});
+    parser.addOption(
+        {QStringLiteral("dark"),
+         QStringLiteral("Use a dark palette (Fusion style) whatever the desktop's theme.")});
     parser.addOption({QStringLiteral("scenario"),
                       QStringLiteral("With --screenshot: run this scenario (S1..S6) in the guided "
                                      "panel first."),
@@ -162,13 +170,15 @@ int runGui(int argc, char **argv)
         return 0;
     }
     if (!parser.positionalArguments().isEmpty())
-        return usageError(QStringLiteral("unknown command '%1': use dump, watch, lab, scenario, or no "
-                                         "command for the window (see --help)")
-                              .arg(parser.positionalArguments().first()));
+        return usageError(
+            QStringLiteral("unknown command '%1': use dump, watch, lab, scenario, or no "
+                           "command for the window (see --help)")
+                .arg(parser.positionalArguments().first()));
     int intervalMs = Poller::kDefaultIntervalMs;
     if (parser.isSet(QStringLiteral("interval"))) {
-        auto interval = parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
-                                        Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
+        auto interval =
+            parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
+                            Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
         if (!interval)
             return usageError(interval.error().message);
         intervalMs = *interval;
@@ -191,7 +201,8 @@ int runGui(int argc, char **argv)
     }
     int steps = 0;
     if (parser.isSet(QStringLiteral("steps"))) {
-        auto parsedSteps = parseBoundedInt(QStringLiteral("steps"), parser.value(QStringLiteral("steps")), 1, 100);
+        auto parsedSteps =
+            parseBoundedInt(QStringLiteral("steps"), parser.value(QStringLiteral("steps")), 1, 100);
         if (!parsedSteps)
             return usageError(parsedSteps.error().message);
         steps = *parsedSteps;
@@ -201,9 +212,10 @@ int runGui(int argc, char **argv)
                              qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
     if (!haveDisplay) {
         if (!screenshot) {
-            std::fprintf(stderr, "sockscope: no display (DISPLAY and WAYLAND_DISPLAY are unset): run it "
-                                 "in a desktop session, or use 'sockscope dump' / 'sockscope watch' "
-                                 "in a terminal\n");
+            std::fprintf(stderr,
+                         "sockscope: no display (DISPLAY and WAYLAND_DISPLAY are unset): run it "
+                         "in a desktop session, or use 'sockscope dump' / 'sockscope watch' "
+                         "in a terminal\n");
             return 1;
         }
         qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -212,22 +224,25 @@ int runGui(int argc, char **argv)
     QApplication app(argc, argv);
     if (parser.isSet(QStringLiteral("dark")))
         useDarkPalette();
-    AssembledWindow assembled = assembleWindow(QCoreApplication::applicationFilePath(), !screenshot);
+    AssembledWindow assembled =
+        assembleWindow(QCoreApplication::applicationFilePath(), !screenshot);
     MainWindow &window = *assembled.window;
     window.poller()->setIntervalMs(intervalMs);
     if (screenshot) {
         window.resize(size);
         window.show();
         if (window.size() != size) {
-            return usageError(QStringLiteral("--size %1x%2 is smaller than the window can be; use at "
-                                             "least %3x%4")
-                                  .arg(size.width())
-                                  .arg(size.height())
-                                  .arg(window.width())
-                                  .arg(window.height()));
+            return usageError(
+                QStringLiteral("--size %1x%2 is smaller than the window can be; use at "
+                               "least %3x%4")
+                    .arg(size.width())
+                    .arg(size.height())
+                    .arg(window.width())
+                    .arg(window.height()));
         }
         if (!scenario.isEmpty())
-            return screenshotAfterScenario(assembled, scenario, steps, parser.value(QStringLiteral("screenshot")));
+            return screenshotAfterScenario(assembled, scenario, steps,
+                                           parser.value(QStringLiteral("screenshot")));
         return takeScreenshot(window, parser.value(QStringLiteral("screenshot")));
     }
     window.show();

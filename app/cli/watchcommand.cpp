@@ -6,13 +6,12 @@
 #include "format/sockettext.h"
 #include "poller/poller.h"
 
+#include <csignal>
+#include <cstdio>
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QSocketNotifier>
 #include <QTimer>
-
-#include <csignal>
-#include <cstdio>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -31,7 +30,8 @@ void printBatch(const PollBatch &batch, const WatchOptions &options, std::int64_
         if (event.initial && !options.initial)
             continue;
         if (options.json) {
-            const QByteArray line = QJsonDocument(eventToJson(event)).toJson(QJsonDocument::Compact);
+            const QByteArray line =
+                QJsonDocument(eventToJson(event)).toJson(QJsonDocument::Compact);
             std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stdout);
             std::fputc('\n', stdout);
         } else {
@@ -86,21 +86,24 @@ int runWatch(const QStringList &arguments)
     DumpFilter &filter = parsed.filter;
     int intervalMs = Poller::kDefaultIntervalMs;
     if (parser.isSet(QStringLiteral("interval"))) {
-        auto interval = parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
-                                        Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
+        auto interval =
+            parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
+                            Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
         if (!interval)
             return usageError(interval.error().message);
         intervalMs = *interval;
     }
     int durationMs = 0;
     if (parser.isSet(QStringLiteral("duration"))) {
-        auto duration = parseBoundedInt(QStringLiteral("duration"), parser.value(QStringLiteral("duration")),
-                                        1, 24 * 3600 * 1000);
+        auto duration =
+            parseBoundedInt(QStringLiteral("duration"), parser.value(QStringLiteral("duration")), 1,
+                            24 * 3600 * 1000);
         if (!duration)
             return usageError(duration.error().message);
         durationMs = *duration;
     }
-    const WatchOptions options{parser.isSet(QStringLiteral("json")), parser.isSet(QStringLiteral("initial"))};
+    const WatchOptions options{parser.isSet(QStringLiteral("json")),
+                               parser.isSet(QStringLiteral("initial"))};
 
     QCoreApplication *app = QCoreApplication::instance();
     quitOnSignals(*app);

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "events/connectiontracker.h"
 
-#include <QSet>
-
 #include <cstdlib>
+#include <QSet>
 
 namespace sockscope {
 
@@ -15,10 +14,11 @@ constexpr std::int64_t kTimeWaitLengthMs = 60000;
 
 bool visiblyDifferent(const SocketRecord &a, const SocketRecord &b)
 {
-    if (a.recvQ != b.recvQ || a.sendQ != b.sendQ || a.timer != b.timer ||
-        a.retrans != b.retrans || a.inode != b.inode)
+    if (a.recvQ != b.recvQ || a.sendQ != b.sendQ || a.timer != b.timer || a.retrans != b.retrans ||
+        a.inode != b.inode)
         return true;
-    const auto drift = static_cast<std::int64_t>(a.expiresMs) - static_cast<std::int64_t>(b.expiresMs);
+    const auto drift =
+        static_cast<std::int64_t>(a.expiresMs) - static_cast<std::int64_t>(b.expiresMs);
     return drift < 0 || drift > kExpiryJumpMs;
 }
 
@@ -44,8 +44,8 @@ SocketEvent ConnectionTracker::makeEvent(EventKind kind, const ConnectionView &v
     return event;
 }
 
-ConnectionView &ConnectionTracker::createConnection(const SocketRecord &record,
-                                                    std::int64_t timeMs, bool initial)
+ConnectionView &ConnectionTracker::createConnection(const SocketRecord &record, std::int64_t timeMs,
+                                                    bool initial)
 {
     ConnectionView view;
     view.id = m_nextId++;
@@ -57,7 +57,8 @@ ConnectionView &ConnectionTracker::createConnection(const SocketRecord &record,
     // dates the entry even for a socket that was there before we looked.
     if (record.state == TcpState::TimeWait && record.timer == TimerKind::TimeWait &&
         record.expiresMs <= kTimeWaitLengthMs) {
-        view.stateSinceMs = timeMs - (kTimeWaitLengthMs - static_cast<std::int64_t>(record.expiresMs));
+        view.stateSinceMs =
+            timeMs - (kTimeWaitLengthMs - static_cast<std::int64_t>(record.expiresMs));
         view.stateSinceIsLowerBound = false;
     }
     view.history.append(StateSpan{record.state, view.stateSinceMs, -1});
@@ -186,7 +187,8 @@ ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord>
     for (const Unseen &unseen : m_unseenDestroyed) {
         ConnectionView &view = createConnection(unseen.record, unseen.destroyedMs, false);
         view.owner = OwnerLookup{Ownership::Orphaned, {}};
-        SocketEvent appeared = makeEvent(EventKind::Appeared, view, unseen.destroyedMs, EventSource::Destroy);
+        SocketEvent appeared =
+            makeEvent(EventKind::Appeared, view, unseen.destroyedMs, EventSource::Destroy);
         appeared.to = unseen.record.state;
         diff.events.push_back(std::move(appeared));
         retire(view.id, unseen.destroyedMs, EventSource::Destroy, diff);
@@ -205,7 +207,8 @@ ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord>
     return diff;
 }
 
-void ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs)
+void ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed,
+                                       std::int64_t timeMs)
 {
     for (const SocketRecord &record : destroyed) {
         const auto known = m_idByCookie.constFind(record.cookie);

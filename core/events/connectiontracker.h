@@ -3,11 +3,10 @@
 
 #include "events/socketevent.h"
 
-#include <QHash>
-
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <QHash>
 #include <vector>
 
 namespace sockscope {
@@ -59,8 +58,7 @@ private:
         std::int64_t destroyedMs; // < 0 when only the poll saw it go
     };
 
-    ConnectionView &createConnection(const SocketRecord &record, std::int64_t timeMs,
-                                     bool initial);
+    ConnectionView &createConnection(const SocketRecord &record, std::int64_t timeMs, bool initial);
     void changeState(ConnectionView &view, const SocketRecord &record, std::int64_t timeMs,
                      EventSource source, Diff &diff);
     void retire(std::uint64_t id, std::int64_t timeMs, EventSource source, Diff &diff);

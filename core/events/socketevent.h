@@ -4,19 +4,27 @@
 #include "model/socketrecord.h"
 #include "owners/ownerinfo.h"
 
+#include <cstdint>
 #include <QList>
 #include <QMetaType>
 
-#include <cstdint>
-
 namespace sockscope {
 
-enum class EventKind : std::uint8_t { Appeared, StateChanged, Gone };
+enum class EventKind : std::uint8_t
+{
+    Appeared,
+    StateChanged,
+    Gone
+};
 QString eventKindName(EventKind kind); // "appeared", "state", "gone"
 
 // Which observation produced an event: a periodic dump, or the kernel's
 // destroy notification (root / CAP_NET_ADMIN only).
-enum class EventSource : std::uint8_t { Poll, Destroy };
+enum class EventSource : std::uint8_t
+{
+    Poll,
+    Destroy
+};
 QString eventSourceName(EventSource source); // "poll", "destroy"
 
 // One stretch of a connection's life in one state. leftMs < 0: still in it.

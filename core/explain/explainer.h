@@ -11,7 +11,14 @@ namespace sockscope {
 // What was attempted when a call failed.
 struct FailureContext
 {
-    enum class Operation { Bind, Listen, Connect, Accept, Socket };
+    enum class Operation
+    {
+        Bind,
+        Listen,
+        Connect,
+        Accept,
+        Socket
+    };
     Operation operation = Operation::Bind;
     Family family = Family::IPv4;
     Endpoint local;                 // the address being bound / the listener's
@@ -32,7 +39,8 @@ Explanation explainFailure(int errnum, const FailureContext &context);
 struct BindVerdict
 {
     bool canBind = false;
-    Explanation explanation; // errnum 0 and culprits (TIME_WAIT that would block without SO_REUSEADDR...) when canBind
+    Explanation explanation; // errnum 0 and culprits (TIME_WAIT that would block without
+                             // SO_REUSEADDR...) when canBind
 };
 BindVerdict checkBind(Family family, const Endpoint &local, bool reuseAddr, bool reusePort);
 

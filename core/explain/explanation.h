@@ -4,11 +4,10 @@
 #include "model/socketrecord.h"
 #include "owners/ownerinfo.h"
 
-#include <QList>
-#include <QString>
-
 #include <cstdint>
 #include <optional>
+#include <QList>
+#include <QString>
 
 namespace sockscope {
 
@@ -18,9 +17,10 @@ struct Culprit
 {
     SocketRecord socket;
     OwnerLookup owner;
-    QString description;              // the phrase above
-    QString whenItEnds;               // "it goes away when that process closes it", "in 42 s (TIME_WAIT)"
-    std::optional<std::int64_t> endsInMs; // when a kernel timer ends it; nullopt: only a process can
+    QString description; // the phrase above
+    QString whenItEnds;  // "it goes away when that process closes it", "in 42 s (TIME_WAIT)"
+    std::optional<std::int64_t>
+        endsInMs; // when a kernel timer ends it; nullopt: only a process can
 };
 
 // errno's name, one sentence of what it means here, and the sockets responsible.
@@ -30,7 +30,7 @@ struct Explanation
     QString errnoName; // "EADDRINUSE"
     QString summary;   // one sentence about this failure in this context
     QList<Culprit> culprits;
-    QString note;      // e.g. "the kernel does not report SO_REUSEADDR of other processes' sockets"
+    QString note; // e.g. "the kernel does not report SO_REUSEADDR of other processes' sockets"
 
     // "EADDRINUSE: 127.0.0.1:10001 is still held by the CLOSE_WAIT connection ...; it goes
     // away when that process closes it": one line, the form the console prints.

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "format/socketjson.h"
 
+#include <cstdio>
 #include <QJsonArray>
 #include <QJsonDocument>
-
-#include <cstdio>
 
 namespace sockscope {
 

@@ -34,9 +34,12 @@ QString ownerText(const OwnerLookup &owner)
 
 QStringList socketTable(const std::vector<OwnedSocket> &sockets)
 {
-    const QStringList header = {QStringLiteral("State"),  QStringLiteral("Recv-Q"),
-                                QStringLiteral("Send-Q"), QStringLiteral("Local Address:Port"),
-                                QStringLiteral("Peer Address:Port"), QStringLiteral("Timer"),
+    const QStringList header = {QStringLiteral("State"),
+                                QStringLiteral("Recv-Q"),
+                                QStringLiteral("Send-Q"),
+                                QStringLiteral("Local Address:Port"),
+                                QStringLiteral("Peer Address:Port"),
+                                QStringLiteral("Timer"),
                                 QStringLiteral("Owner")};
     std::vector<QStringList> rows;
     rows.reserve(sockets.size() + 1);
@@ -60,7 +63,8 @@ QStringList socketTable(const std::vector<OwnedSocket> &sockets)
             const bool numeric = i == 1 || i == 2;
             const bool last = i == row.size() - 1;
             line += last ? row[i]
-                         : (numeric ? row[i].rightJustified(widths[i]) : row[i].leftJustified(widths[i]));
+                         : (numeric ? row[i].rightJustified(widths[i])
+                                    : row[i].leftJustified(widths[i]));
             if (!last)
                 line += QLatin1String("  ");
         }
@@ -78,7 +82,8 @@ QString eventLine(const SocketEvent &event, std::int64_t originMs)
         what = QStringLiteral("appeared %1").arg(tcpStateName(event.to));
         break;
     case EventKind::StateChanged:
-        what = QStringLiteral("state %1 -> %2").arg(tcpStateName(event.from), tcpStateName(event.to));
+        what =
+            QStringLiteral("state %1 -> %2").arg(tcpStateName(event.from), tcpStateName(event.to));
         break;
     case EventKind::Gone:
         what = QStringLiteral("gone (was %1)").arg(tcpStateName(event.from));

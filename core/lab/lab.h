@@ -4,11 +4,10 @@
 #include "lab/labtypes.h"
 #include "util/result.h"
 
+#include <memory>
 #include <QList>
 #include <QObject>
 #include <QString>
-
-#include <memory>
 
 namespace sockscope {
 

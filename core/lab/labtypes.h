@@ -4,16 +4,21 @@
 #include "explain/explanation.h"
 #include "model/socketrecord.h"
 
-#include <QMetaType>
-#include <QString>
-
 #include <cstdint>
 #include <optional>
+#include <QMetaType>
+#include <QString>
 
 namespace sockscope {
 
 // What a lab listener does with connections the kernel completed.
-enum class AcceptMode { Auto, Pause, Close, Hold };
+enum class AcceptMode
+{
+    Auto,
+    Pause,
+    Close,
+    Hold
+};
 // auto: accept and keep reading until the peer closes, then close;
 // pause: do not accept (the accept queue fills: Recv-Q of the LISTEN row);
 // close: accept and close at once (the server of S4);
@@ -21,22 +26,42 @@ enum class AcceptMode { Auto, Pause, Close, Hold };
 
 // Where the accept loop runs: on the lab's event loop, or in a thread blocked
 // in accept() (the shape of S1 and S6).
-enum class AcceptLoop { EventLoop, Thread };
+enum class AcceptLoop
+{
+    EventLoop,
+    Thread
+};
 
 // naive: close the descriptor while the accept thread may still be blocked
 // (S1: the socket stays in LISTEN, owned by nobody); graceful: set the stop
 // flag, shutdown(), join the thread, then close (S6).
-enum class StopMode { Naive, Graceful };
+enum class StopMode
+{
+    Naive,
+    Graceful
+};
 
 // What a client does after connecting.
-enum class ClosePolicy { Keep, Close, HalfClose, Reset, NeverClose };
+enum class ClosePolicy
+{
+    Keep,
+    Close,
+    HalfClose,
+    Reset,
+    NeverClose
+};
 // keep: stay open (reads and closes on the peer's FIN, like a well-behaved client);
 // close: close() now or after closeDelayMs; half-close: shutdown(SHUT_WR);
 // reset: SO_LINGER 0 then close (RST, no TIME_WAIT);
 // never-close: keep the socket after the peer's FIN: CLOSE_WAIT forever (S4).
 
 // How a lab server process reacts to accept() failing (EMFILE...).
-enum class AcceptErrorPolicy { Spin, Backoff, Cap };
+enum class AcceptErrorPolicy
+{
+    Spin,
+    Backoff,
+    Cap
+};
 
 QString acceptModeName(AcceptMode mode);
 QString closePolicyName(ClosePolicy policy);
@@ -64,11 +89,11 @@ struct ListenerStatus
 {
     QString id; // "L1"
     ListenerSpec spec;
-    Endpoint bound;     // the address actually bound (real port when spec port was 0)
-    bool open = false;  // we hold a listening descriptor
+    Endpoint bound;    // the address actually bound (real port when spec port was 0)
+    bool open = false; // we hold a listening descriptor
     bool acceptThreadRunning = false;
     int accepted = 0;
-    int held = 0;       // accepted connections still open
+    int held = 0; // accepted connections still open
     int acceptErrors = 0;
 };
 
@@ -80,11 +105,19 @@ struct ClientSpec
     bool reuseAddr = false;        // SO_REUSEADDR on the client socket before bind
     int count = 1;                 // 1..10000
     ClosePolicy then = ClosePolicy::Keep;
-    int closeDelayMs = 0;          // for ClosePolicy::Close
-    int timeoutMs = 3000;          // per connect
+    int closeDelayMs = 0; // for ClosePolicy::Close
+    int timeoutMs = 3000; // per connect
 };
 
-enum class ClientPhase { Connected, Failed, PeerClosed, HalfClosed, Closed, Reset };
+enum class ClientPhase
+{
+    Connected,
+    Failed,
+    PeerClosed,
+    HalfClosed,
+    Closed,
+    Reset
+};
 QString clientPhaseName(ClientPhase phase);
 
 struct ClientStatus
@@ -117,12 +150,12 @@ struct ServerStatus
     bool running = false;
     Endpoint bound;
     int accepts = 0;
-    int acceptErrors = 0;      // failed accept() calls
-    QString lastAcceptErrno;   // "EMFILE"
-    int spinRetries = 0;       // policy spin: immediate retries
+    int acceptErrors = 0;    // failed accept() calls
+    QString lastAcceptErrno; // "EMFILE"
+    int spinRetries = 0;     // policy spin: immediate retries
     int openConnections = 0;
-    int openDescriptors = 0;   // as the child counts them in /proc/self/fd
-    int exitStatus = -1;       // once it ended; a signal shows as 128 + signo
+    int openDescriptors = 0; // as the child counts them in /proc/self/fd
+    int exitStatus = -1;     // once it ended; a signal shows as 128 + signo
 };
 
 // One thing the lab did or saw, for the event log and connection timelines.

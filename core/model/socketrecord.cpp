@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/socketrecord.h"
 
-#include <QHashFunctions>
-
 #include <algorithm>
 #include <arpa/inet.h>
+#include <QHashFunctions>
 
 namespace sockscope {
 

@@ -3,16 +3,19 @@
 
 #include "model/tcpstate.h"
 
-#include <QMetaType>
-#include <QString>
-
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <QMetaType>
+#include <QString>
 
 namespace sockscope {
 
-enum class Family : std::uint8_t { IPv4, IPv6 };
+enum class Family : std::uint8_t
+{
+    IPv4,
+    IPv6
+};
 
 // An address and port as the kernel reports them, in network byte order for
 // the address bytes; IPv4 uses the first 4 bytes. Cheap to copy and compare,
@@ -22,7 +25,8 @@ struct Endpoint
     std::array<std::uint8_t, 16> address{};
     std::uint16_t port = 0; // host byte order
 
-    // inet_ntop's text for the address in the given family (IPv4-mapped IPv6 stays "::ffff:a.b.c.d").
+    // inet_ntop's text for the address in the given family (IPv4-mapped IPv6 stays
+    // "::ffff:a.b.c.d").
     QString addressText(Family family) const;
     // "127.0.0.1:9000", "[::1]:9000"
     QString text(Family family) const;

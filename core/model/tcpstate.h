@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QString>
-
 #include <cstdint>
 #include <optional>
+#include <QString>
 
 namespace sockscope {
 
 // Values are the kernel's (include/net/tcp_states.h), so a dumped idiag_state
 // converts directly. NEW_SYN_RECV request sockets are reported as SynRecv.
-enum class TcpState : std::uint8_t {
+enum class TcpState : std::uint8_t
+{
     Unknown = 0,
     Established = 1,
     SynSent = 2,
@@ -33,7 +33,14 @@ std::optional<TcpState> tcpStateFromName(const QString &name);
 // Kernel value (0..12) to TcpState; 12 (NEW_SYN_RECV) maps to SynRecv, others to Unknown.
 TcpState tcpStateFromKernel(std::uint8_t value);
 
-enum class TimerKind : std::uint8_t { Off, Retransmit, Keepalive, TimeWait, Probe };
+enum class TimerKind : std::uint8_t
+{
+    Off,
+    Retransmit,
+    Keepalive,
+    TimeWait,
+    Probe
+};
 // "off", "retransmit", "keepalive", "timewait", "probe"
 QString timerKindName(TimerKind kind);
 

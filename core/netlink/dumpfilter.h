@@ -12,8 +12,8 @@ namespace sockscope {
 // (state bitmask and INET_DIAG_REQ_BYTECODE), not by discarding records here.
 struct DumpFilter
 {
-    std::optional<Family> family;     // nullopt: both IPv4 and IPv6
-    std::optional<std::uint16_t> port; // matches the local OR the remote port
+    std::optional<Family> family;          // nullopt: both IPv4 and IPv6
+    std::optional<std::uint16_t> port;     // matches the local OR the remote port
     std::uint32_t stateMask = 0xFFFFFFFFu; // bit (1 << kernel state value)
     bool withTcpInfo = false;
 

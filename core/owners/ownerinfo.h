@@ -18,7 +18,12 @@ struct OwnerProcess
 // kernel-owned FIN_WAIT2/TIME_WAIT, or S1's listener kept alive by an accept()
 // after its descriptor was closed). Unknown: it may belong to a process whose
 // descriptors we are not allowed to read.
-enum class Ownership { Owned, Orphaned, Unknown };
+enum class Ownership
+{
+    Owned,
+    Orphaned,
+    Unknown
+};
 QString ownershipName(Ownership ownership); // "owned", "orphaned", "unknown"
 
 struct OwnerLookup

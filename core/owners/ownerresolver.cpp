@@ -435,7 +435,8 @@ void OwnerResolver::markUnreadable(int rootFd, int pid)
     char netPath[40];
     std::snprintf(netPath, sizeof netPath, "%d/net/tcp", pid);
     struct stat net = {};
-    if (m_ownNetInode != 0 && ::fstatat(rootFd, netPath, &net, 0) == 0 && net.st_ino != m_ownNetInode)
+    if (m_ownNetInode != 0 && ::fstatat(rootFd, netPath, &net, 0) == 0 &&
+        net.st_ino != m_ownNetInode)
         return;
     // /proc/PID belongs to the process's euid (root when it is not dumpable).
     char path[32];

@@ -6,11 +6,11 @@
 
 #include <cstdint>
 #include <dirent.h>
-#include <sys/types.h>
 #include <QHash>
 #include <QList>
 #include <QSet>
 #include <QString>
+#include <sys/types.h>
 #include <vector>
 
 namespace sockscope {
@@ -102,7 +102,7 @@ private:
     QSet<int> m_ownerPids;             // pids holding a dumped inode
     bool m_walked = false;
     bool m_rootUnreadable = false;
-    ino_t m_ownNetInode = 0; // /proc/self/net/tcp: identifies our network namespace
+    ino_t m_ownNetInode = 0;         // /proc/self/net/tcp: identifies our network namespace
     bool m_ownPidUnreadable = false; // an unreadable fd directory belongs to our euid
     std::int64_t m_lastFullPassMs = 0;
     OwnerScanStats m_lastScan;

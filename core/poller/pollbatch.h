@@ -3,10 +3,9 @@
 
 #include "events/socketevent.h"
 
+#include <cstdint>
 #include <QMetaType>
 #include <QString>
-
-#include <cstdint>
 #include <vector>
 
 namespace sockscope {
@@ -18,8 +17,8 @@ struct PollStats
     std::int64_t dumpUs = 0;   // netlink dump and decode
     std::int64_t ownersUs = 0; // procfs owner refresh
     std::int64_t totalUs = 0;
-    bool ownersScanned = false; // false: every owner came from the cache
-    bool ownersComplete = true; // false: some processes' descriptors were unreadable
+    bool ownersScanned = false;  // false: every owner came from the cache
+    bool ownersComplete = true;  // false: some processes' descriptors were unreadable
     bool destroyNotices = false; // destroy multicast joined (root / CAP_NET_ADMIN)
     // First port of net.ipv4.ip_local_port_range: ports below it are "chosen", above
     // it usually the kernel's picks for outgoing connections.

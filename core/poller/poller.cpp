@@ -7,13 +7,12 @@
 #include "owners/ownerresolver.h"
 #include "util/monotonic.h"
 
+#include <algorithm>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSocketNotifier>
 #include <QThread>
 #include <QTimer>
-
-#include <algorithm>
 
 namespace sockscope {
 
@@ -97,9 +96,8 @@ public:
         m_owners.refresh(*dump);
         batch.stats.ownersUs = phase.nsecsElapsed() / 1000;
         batch.initial = !m_tracker.started();
-        auto diff = m_tracker.apply(*dump, now, [this](const SocketRecord &socket) {
-            return m_owners.lookup(socket);
-        });
+        auto diff = m_tracker.apply(
+            *dump, now, [this](const SocketRecord &socket) { return m_owners.lookup(socket); });
         batch.timeMs = now;
         batch.events = std::move(diff.events);
         batch.updated = std::move(diff.updated);
@@ -133,7 +131,10 @@ private:
         if (!file.open(QIODevice::ReadOnly))
             return 32768;
         bool ok = false;
-        const int start = QString::fromLatin1(file.readAll()).simplified().section(QLatin1Char(' '), 0, 0).toInt(&ok);
+        const int start = QString::fromLatin1(file.readAll())
+                              .simplified()
+                              .section(QLatin1Char(' '), 0, 0)
+                              .toInt(&ok);
         return ok ? start : 32768;
     }
 

@@ -4,9 +4,8 @@
 #include "netlink/dumpfilter.h"
 #include "poller/pollbatch.h"
 
-#include <QObject>
-
 #include <memory>
+#include <QObject>
 
 class QThread;
 class QTimer;

@@ -6,9 +6,9 @@
 #include "scenarios/scenario.h"
 
 #include <cstdint>
-#include <QMetaType>
 #include <QList>
 #include <QMap>
+#include <QMetaType>
 #include <QString>
 #include <vector>
 

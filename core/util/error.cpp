@@ -7,7 +7,8 @@ namespace sockscope {
 
 Error Error::fromErrno(int errnum, const QString &what)
 {
-    return Error{errnum, QStringLiteral("%1: %2").arg(what, QString::fromLocal8Bit(strerror(errnum)))};
+    return Error{errnum,
+                 QStringLiteral("%1: %2").arg(what, QString::fromLocal8Bit(strerror(errnum)))};
 }
 
 QString Error::errnoName() const

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <QString>
-
 #include <utility>
 #include <variant>
 
@@ -23,8 +22,7 @@ struct Error
 
 // Value or Error. The project is C++20, where std::expected is not available;
 // this is the small subset of it we use, so it can be swapped later.
-template <typename T>
-class Result
+template <typename T> class Result
 {
 public:
     Result(T value) : m_data(std::move(value)) {}

@@ -2,20 +2,18 @@
 // The headless front end as a user runs it: the real binary, real sockets.
 #include "loopback.h"
 #include "netns.h"
+#include "processrun.h"
 
 #include <QCoreApplication>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSet>
 #include <QStandardPaths>
-#include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include "processrun.h"
-
 #include <unistd.h>
 
 using namespace sockscope::test;
@@ -30,7 +28,8 @@ Run runSockscope(const QStringList &arguments, int timeoutMs = 15000)
 
 QJsonArray dumpJson(const QStringList &extra)
 {
-    const Run run = runSockscope(QStringList{QStringLiteral("dump"), QStringLiteral("--json")} + extra);
+    const Run run =
+        runSockscope(QStringList{QStringLiteral("dump"), QStringLiteral("--json")} + extra);
     if (run.status != 0)
         return {};
     return QJsonDocument::fromJson(run.out).array();
@@ -48,25 +47,30 @@ private Q_SLOTS:
         const QJsonArray sockets = dumpJson({QStringLiteral("--port"), QString::number(port)});
         QCOMPARE(sockets.size(), 1);
         const QJsonObject socket = sockets.first().toObject();
-        const QStringList keys = {QStringLiteral("family"), QStringLiteral("state"),
-            QStringLiteral("local_address"), QStringLiteral("local_port"), QStringLiteral("remote_address"),
-            QStringLiteral("remote_port"), QStringLiteral("recv_q"), QStringLiteral("send_q"),
-            QStringLiteral("timer"), QStringLiteral("expires_ms"), QStringLiteral("retrans"),
-            QStringLiteral("uid"), QStringLiteral("inode"), QStringLiteral("cookie"),
-            QStringLiteral("owner"), QStringLiteral("owners")};
+        const QStringList keys = {QStringLiteral("family"),         QStringLiteral("state"),
+                                  QStringLiteral("local_address"),  QStringLiteral("local_port"),
+                                  QStringLiteral("remote_address"), QStringLiteral("remote_port"),
+                                  QStringLiteral("recv_q"),         QStringLiteral("send_q"),
+                                  QStringLiteral("timer"),          QStringLiteral("expires_ms"),
+                                  QStringLiteral("retrans"),        QStringLiteral("uid"),
+                                  QStringLiteral("inode"),          QStringLiteral("cookie"),
+                                  QStringLiteral("owner"),          QStringLiteral("owners")};
         for (const QString &key : keys)
             QVERIFY2(socket.contains(key), qPrintable(key));
         QCOMPARE(socket.value(QStringLiteral("family")).toString(), QStringLiteral("ipv4"));
         QCOMPARE(socket.value(QStringLiteral("state")).toString(), QStringLiteral("LISTEN"));
-        QCOMPARE(socket.value(QStringLiteral("local_address")).toString(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(socket.value(QStringLiteral("local_address")).toString(),
+                 QStringLiteral("127.0.0.1"));
         QCOMPARE(socket.value(QStringLiteral("local_port")).toInt(), int(port));
         QCOMPARE(socket.value(QStringLiteral("timer")).toString(), QStringLiteral("off"));
         QVERIFY(socket.value(QStringLiteral("cookie")).isString());
         QVERIFY(socket.value(QStringLiteral("cookie")).toString().toULongLong() > 0);
         QCOMPARE(socket.value(QStringLiteral("owner")).toString(), QStringLiteral("owned"));
-        const QJsonObject owner = socket.value(QStringLiteral("owners")).toArray().first().toObject();
+        const QJsonObject owner =
+            socket.value(QStringLiteral("owners")).toArray().first().toObject();
         QCOMPARE(owner.value(QStringLiteral("pid")).toInt(), int(::getpid()));
-        QVERIFY(owner.value(QStringLiteral("command")).toString().contains(QStringLiteral("tst_cli")));
+        QVERIFY(
+            owner.value(QStringLiteral("command")).toString().contains(QStringLiteral("tst_cli")));
     }
 
     void dumpFilters()
@@ -80,16 +84,20 @@ private Q_SLOTS:
         QVERIFY(client.valid() && server.valid());
         const QJsonArray all = dumpJson({QStringLiteral("--port"), QString::number(port4)});
         QCOMPARE(all.size(), 3);
-        const QJsonArray established = dumpJson({QStringLiteral("--port"), QString::number(port4),
-                                                 QStringLiteral("--state"), QStringLiteral("established")});
+        const QJsonArray established =
+            dumpJson({QStringLiteral("--port"), QString::number(port4), QStringLiteral("--state"),
+                      QStringLiteral("established")});
         QCOMPARE(established.size(), 2);
         const QJsonArray listening = dumpJson({QStringLiteral("--port"), QString::number(port6),
                                                QStringLiteral("--family"), QStringLiteral("6")});
         QCOMPARE(listening.size(), 1);
-        QCOMPARE(listening.first().toObject().value(QStringLiteral("local_address")).toString(), QStringLiteral("::1"));
-        QCOMPARE(listening.first().toObject().value(QStringLiteral("family")).toString(), QStringLiteral("ipv6"));
-        QVERIFY(dumpJson({QStringLiteral("--port"), QString::number(port6), QStringLiteral("--family"),
-                          QStringLiteral("4")}).isEmpty());
+        QCOMPARE(listening.first().toObject().value(QStringLiteral("local_address")).toString(),
+                 QStringLiteral("::1"));
+        QCOMPARE(listening.first().toObject().value(QStringLiteral("family")).toString(),
+                 QStringLiteral("ipv6"));
+        QVERIFY(dumpJson({QStringLiteral("--port"), QString::number(port6),
+                          QStringLiteral("--family"), QStringLiteral("4")})
+                    .isEmpty());
     }
 
     // Socket for socket, the same population as `ss -tan` (in our namespace,
@@ -114,9 +122,12 @@ private Q_SLOTS:
         QSet<QString> ours;
         for (const QJsonValue &value : dumpJson({})) {
             const QJsonObject o = value.toObject();
-            ours << QStringLiteral("%1 %2:%3 %4:%5").arg(o.value(QStringLiteral("state")).toString(),
-                o.value(QStringLiteral("local_address")).toString()).arg(o.value(QStringLiteral("local_port")).toInt())
-                .arg(o.value(QStringLiteral("remote_address")).toString()).arg(o.value(QStringLiteral("remote_port")).toInt());
+            ours << QStringLiteral("%1 %2:%3 %4:%5")
+                        .arg(o.value(QStringLiteral("state")).toString(),
+                             o.value(QStringLiteral("local_address")).toString())
+                        .arg(o.value(QStringLiteral("local_port")).toInt())
+                        .arg(o.value(QStringLiteral("remote_address")).toString())
+                        .arg(o.value(QStringLiteral("remote_port")).toInt());
         }
         QProcess process;
         process.start(ss, {QStringLiteral("-tanH")});
@@ -134,34 +145,61 @@ private Q_SLOTS:
                 state = QStringLiteral("ESTABLISHED");
             auto endpoint = [](QString text) {
                 const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
-                QString address = text.left(colon).remove(QLatin1Char('[')).remove(QLatin1Char(']'));
+                QString address =
+                    text.left(colon).remove(QLatin1Char('[')).remove(QLatin1Char(']'));
                 if (address == QLatin1String("*"))
                     address = QStringLiteral("0.0.0.0");
-                return QStringLiteral("%1:%2").arg(address, text.mid(colon + 1) == QLatin1String("*") ? QStringLiteral("0") : text.mid(colon + 1));
+                return QStringLiteral("%1:%2").arg(
+                    address, text.mid(colon + 1) == QLatin1String("*") ? QStringLiteral("0")
+                                                                       : text.mid(colon + 1));
             };
-            theirs << QStringLiteral("%1 %2 %3").arg(state, endpoint(QString::fromLatin1(f[3])), endpoint(QString::fromLatin1(f[4])));
+            theirs << QStringLiteral("%1 %2 %3")
+                          .arg(state, endpoint(QString::fromLatin1(f[3])),
+                               endpoint(QString::fromLatin1(f[4])));
         }
         QVERIFY(ours.size() >= 33);
         const QStringList onlyOurs = QSet(ours).subtract(theirs).values();
         const QStringList onlyTheirs = QSet(theirs).subtract(ours).values();
         QVERIFY2(onlyOurs.isEmpty() && onlyTheirs.isEmpty(),
                  qPrintable(QStringLiteral("only in dump: %1; only in ss: %2")
-                                .arg(onlyOurs.join(QStringLiteral(", ")), onlyTheirs.join(QStringLiteral(", ")))));
+                                .arg(onlyOurs.join(QStringLiteral(", ")),
+                                     onlyTheirs.join(QStringLiteral(", ")))));
     }
 
     void badArgumentsExitTwoWithOneLine_data()
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("port too big") << QStringList{QStringLiteral("dump"), QStringLiteral("--port"), QStringLiteral("70000")} << QStringLiteral("70000");
-        QTest::newRow("port not a number") << QStringList{QStringLiteral("dump"), QStringLiteral("--port"), QStringLiteral("http")} << QStringLiteral("http");
-        QTest::newRow("bogus state") << QStringList{QStringLiteral("dump"), QStringLiteral("--state"), QStringLiteral("BOGUS")} << QStringLiteral("BOGUS");
-        QTest::newRow("bad family") << QStringList{QStringLiteral("dump"), QStringLiteral("--family"), QStringLiteral("5")} << QStringLiteral("5");
-        QTest::newRow("interval zero") << QStringList{QStringLiteral("watch"), QStringLiteral("--interval"), QStringLiteral("0")} << QStringLiteral("interval");
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("dump"), QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
-        QTest::newRow("missing value") << QStringList{QStringLiteral("dump"), QStringLiteral("--port")} << QStringLiteral("port");
-        QTest::newRow("unknown command") << QStringList{QStringLiteral("dumpp")} << QStringLiteral("dumpp");
-        QTest::newRow("bad size") << QStringList{QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"), QStringLiteral("--size"), QStringLiteral("huge")} << QStringLiteral("huge");
+        QTest::newRow("port too big")
+            << QStringList{QStringLiteral("dump"), QStringLiteral("--port"),
+                           QStringLiteral("70000")}
+            << QStringLiteral("70000");
+        QTest::newRow("port not a number")
+            << QStringList{QStringLiteral("dump"), QStringLiteral("--port"), QStringLiteral("http")}
+            << QStringLiteral("http");
+        QTest::newRow("bogus state")
+            << QStringList{QStringLiteral("dump"), QStringLiteral("--state"),
+                           QStringLiteral("BOGUS")}
+            << QStringLiteral("BOGUS");
+        QTest::newRow("bad family")
+            << QStringList{QStringLiteral("dump"), QStringLiteral("--family"), QStringLiteral("5")}
+            << QStringLiteral("5");
+        QTest::newRow("interval zero")
+            << QStringList{QStringLiteral("watch"), QStringLiteral("--interval"),
+                           QStringLiteral("0")}
+            << QStringLiteral("interval");
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("dump"), QStringLiteral("--frobnicate")}
+            << QStringLiteral("frobnicate");
+        QTest::newRow("missing value")
+            << QStringList{QStringLiteral("dump"), QStringLiteral("--port")}
+            << QStringLiteral("port");
+        QTest::newRow("unknown command")
+            << QStringList{QStringLiteral("dumpp")} << QStringLiteral("dumpp");
+        QTest::newRow("bad size") << QStringList{QStringLiteral("--screenshot"),
+                                                 QStringLiteral("/tmp/x.png"),
+                                                 QStringLiteral("--size"), QStringLiteral("huge")}
+                                  << QStringLiteral("huge");
     }
     void badArgumentsExitTwoWithOneLine()
     {
@@ -184,14 +222,16 @@ private Q_SLOTS:
                     {QStringLiteral("watch"), QStringLiteral("--json"), QStringLiteral("--port"),
                      QString::number(port), QStringLiteral("--interval"), QStringLiteral("20")});
         QVERIFY(watch.waitForStarted());
-        QTest::qWait(300); // the watcher's first snapshot (initial, not printed) must not include the client
+        QTest::qWait(
+            300); // the watcher's first snapshot (initial, not printed) must not include the client
         Fd client = connectTo(port);
         Fd server = acceptOne(listener.get());
         QVERIFY(client.valid() && server.valid());
         QByteArray output;
         QTRY_VERIFY_WITH_TIMEOUT((output += watch.readAllStandardOutput()).count('\n') >= 2, 5000);
         server.reset();
-        QTRY_VERIFY_WITH_TIMEOUT((output += watch.readAllStandardOutput()).contains("CLOSE_WAIT"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT((output += watch.readAllStandardOutput()).contains("CLOSE_WAIT"),
+                                 5000);
         watch.terminate(); // SIGTERM: a clean exit
         QVERIFY(watch.waitForFinished(5000));
         QCOMPARE(watch.exitCode(), 0);
@@ -207,9 +247,11 @@ private Q_SLOTS:
             QVERIFY(event.contains(QStringLiteral("from")) && event.contains(QStringLiteral("to")));
             QVERIFY(event.value(QStringLiteral("local_port")).toInt() == port ||
                     event.value(QStringLiteral("remote_port")).toInt() == port);
-            sawAppeared |= event.value(QStringLiteral("event")).toString() == QLatin1String("appeared");
-            sawCloseWait |= event.value(QStringLiteral("event")).toString() == QLatin1String("state") &&
-                            event.value(QStringLiteral("to")).toString() == QLatin1String("CLOSE_WAIT");
+            sawAppeared |=
+                event.value(QStringLiteral("event")).toString() == QLatin1String("appeared");
+            sawCloseWait |=
+                event.value(QStringLiteral("event")).toString() == QLatin1String("state") &&
+                event.value(QStringLiteral("to")).toString() == QLatin1String("CLOSE_WAIT");
         }
         QVERIFY(sawAppeared);
         QVERIFY(sawCloseWait);
@@ -219,15 +261,18 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString file = dir.filePath(QStringLiteral("window.png"));
-        const Run run = runSockscope({QStringLiteral("--screenshot"), file, QStringLiteral("--size"),
-                                      QStringLiteral("1000x700")}, 30000);
+        const Run run = runSockscope({QStringLiteral("--screenshot"), file,
+                                      QStringLiteral("--size"), QStringLiteral("1000x700")},
+                                     30000);
         QCOMPARE(run.status, 0);
         const QImage image(file);
         QCOMPARE(image.size(), QSize(1000, 700));
         // Not a blank window: the table and the diagram drew something.
-        QVERIFY(image.pixel(500, 350) != image.pixel(2, 2) || image.pixel(300, 200) != image.pixel(2, 2));
-        const Run tiny = runSockscope({QStringLiteral("--screenshot"), file, QStringLiteral("--size"),
-                                       QStringLiteral("300x200")}, 30000);
+        QVERIFY(image.pixel(500, 350) != image.pixel(2, 2) ||
+                image.pixel(300, 200) != image.pixel(2, 2));
+        const Run tiny = runSockscope({QStringLiteral("--screenshot"), file,
+                                       QStringLiteral("--size"), QStringLiteral("300x200")},
+                                      30000);
         QCOMPARE(tiny.status, 2);
         QVERIFY(tiny.err.contains("at least"));
     }

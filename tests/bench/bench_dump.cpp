@@ -386,7 +386,8 @@ int main(int argc, char **argv)
     // The user-facing command, owners and formatting included: the figure to
     // hold against `ss -tanp`, which also maps owners.
     rows.push_back(measureProcess("sockscope dump", runs, {SOCKSCOPE_BINARY, "dump"}));
-    rows.push_back(measureProcess("sockscope dump --json", runs, {SOCKSCOPE_BINARY, "dump", "--json"}));
+    rows.push_back(
+        measureProcess("sockscope dump --json", runs, {SOCKSCOPE_BINARY, "dump", "--json"}));
 #endif
     printTable(rows);
 

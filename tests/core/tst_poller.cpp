@@ -10,7 +10,6 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
-
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -117,14 +116,17 @@ private Q_SLOTS:
         QVERIFY(client.valid());
         Fd server = acceptOne(listener.get());
         QVERIFY(server.valid());
-        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::Appeared, TcpState::Established, clientPort), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::Appeared, TcpState::Established, clientPort),
+                                 3000);
         const std::uint64_t id =
             log.find(EventKind::Appeared, TcpState::Established, clientPort)->connection.id;
 
         client.reset(); // active close: FIN_WAIT2 until the server closes
-        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::StateChanged, TcpState::FinWait2, clientPort), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::StateChanged, TcpState::FinWait2, clientPort),
+                                 3000);
         server.reset();
-        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::StateChanged, TcpState::TimeWait, clientPort), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::StateChanged, TcpState::TimeWait, clientPort),
+                                 3000);
 
         // End TIME_WAIT early: a new connection from the same port takes over
         // the timewait socket (tcp_tw_reuse, loopback), once a second has passed.
@@ -143,7 +145,8 @@ private Q_SLOTS:
         for (const SocketEvent &event : log.events) {
             if (event.connection.id != id || event.to == TcpState::FinWait1)
                 continue;
-            path << (event.kind == EventKind::Gone ? QStringLiteral("gone") : tcpStateName(event.to));
+            path << (event.kind == EventKind::Gone ? QStringLiteral("gone")
+                                                   : tcpStateName(event.to));
         }
         QCOMPARE(path, (QList<QString>{QStringLiteral("ESTABLISHED"), QStringLiteral("FIN_WAIT2"),
                                        QStringLiteral("TIME_WAIT"), QStringLiteral("gone")}));

@@ -16,10 +16,13 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("command");
         QTest::newRow("plain") << QStringLiteral("nginx: worker process");
-        QTest::newRow("quotes and backslashes") << QStringLiteral("sh -c \"echo \\\"hi\\\"\" C:\\path");
-        QTest::newRow("control characters") << QStringLiteral("a\nb\tc\rd") + QChar(0x01) + QChar(0x1f);
+        QTest::newRow("quotes and backslashes")
+            << QStringLiteral("sh -c \"echo \\\"hi\\\"\" C:\\path");
+        QTest::newRow("control characters")
+            << QStringLiteral("a\nb\tc\rd") + QChar(0x01) + QChar(0x1f);
         QTest::newRow("non-ASCII") << QStringLiteral("serveur-é-ü-日本");
-        QTest::newRow("surrogate pair") << QStringLiteral("app ") + QString::fromUtf8("\xF0\x9F\x9A\x80");
+        QTest::newRow("surrogate pair")
+            << QStringLiteral("app ") + QString::fromUtf8("\xF0\x9F\x9A\x80");
         QTest::newRow("empty") << QString();
     }
     void commandLinesRoundTrip()
@@ -38,9 +41,15 @@ private Q_SLOTS:
         QJsonParseError error;
         const QJsonObject object = QJsonDocument::fromJson(text, &error).object();
         QVERIFY2(error.error == QJsonParseError::NoError, text.constData());
-        QCOMPARE(object.value(QStringLiteral("owners")).toArray().first().toObject().value(QStringLiteral("command")).toString(),
+        QCOMPARE(object.value(QStringLiteral("owners"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("command"))
+                     .toString(),
                  command);
-        QCOMPARE(object.value(QStringLiteral("cookie")).toString(), QStringLiteral("18446744073709551600"));
+        QCOMPARE(object.value(QStringLiteral("cookie")).toString(),
+                 QStringLiteral("18446744073709551600"));
         QCOMPARE(object.value(QStringLiteral("local_address")).toString(), QStringLiteral("::1"));
         QCOMPARE(object.value(QStringLiteral("state")).toString(), QStringLiteral("CLOSE_WAIT"));
         QCOMPARE(object.value(QStringLiteral("bytes_acked")).toDouble(), double(1ull << 40));

@@ -16,7 +16,8 @@ SocketRecord record(std::uint64_t cookie, TcpState state, std::uint16_t localPor
     r.state = state;
     r.local.address = {127, 0, 0, 1};
     r.local.port = localPort;
-    r.remote.address = remotePort ? std::array<std::uint8_t, 16>{127, 0, 0, 1} : std::array<std::uint8_t, 16>{};
+    r.remote.address =
+        remotePort ? std::array<std::uint8_t, 16>{127, 0, 0, 1} : std::array<std::uint8_t, 16>{};
     r.remote.port = remotePort;
     r.cookie = cookie;
     r.inode = inode;
@@ -43,9 +44,9 @@ private Q_SLOTS:
         QCOMPARE(diff.events.size(), 1u);
         QVERIFY(diff.events[0].initial);
         QVERIFY(diff.events[0].connection.stateSinceIsLowerBound);
-        const auto later = tracker.apply({record(1, TcpState::Listen, 9000, 0),
-                                          record(2, TcpState::Established, 9000, 40000)},
-                                         200);
+        const auto later = tracker.apply(
+            {record(1, TcpState::Listen, 9000, 0), record(2, TcpState::Established, 9000, 40000)},
+            200);
         QCOMPARE(kinds(later), QList<EventKind>{EventKind::Appeared});
         QVERIFY(!later.events[0].initial);
         QCOMPARE(later.events[0].to, TcpState::Established);
@@ -76,7 +77,8 @@ private Q_SLOTS:
         QTest::addColumn<bool>("continues");
         QTest::newRow("TIME_WAIT, inode 0") << int(TcpState::TimeWait) << 0u << true;
         QTest::newRow("FIN_WAIT2, inode 0") << int(TcpState::FinWait2) << 0u << true;
-        QTest::newRow("new ESTABLISHED on the same tuple") << int(TcpState::Established) << 555u << false;
+        QTest::newRow("new ESTABLISHED on the same tuple")
+            << int(TcpState::Established) << 555u << false;
         QTest::newRow("TIME_WAIT with an inode") << int(TcpState::TimeWait) << 555u << false;
     }
     void timewaitSuccessorContinuesTheConnection()
@@ -120,7 +122,8 @@ private Q_SLOTS:
     void listenersSharingATupleBothGo()
     {
         ConnectionTracker tracker;
-        tracker.apply({record(1, TcpState::Listen, 9000, 0), record(2, TcpState::Listen, 9000, 0)}, 0);
+        tracker.apply({record(1, TcpState::Listen, 9000, 0), record(2, TcpState::Listen, 9000, 0)},
+                      0);
         QCOMPARE(tracker.live().size(), 2);
         const auto diff = tracker.apply({}, 100);
         QCOMPARE(kinds(diff), (QList<EventKind>{EventKind::Gone, EventKind::Gone}));
@@ -149,8 +152,12 @@ private Q_SLOTS:
     {
         ConnectionTracker tracker;
         const SocketRecord r = record(1, TcpState::Listen, 9000, 0);
-        tracker.apply({r}, 0, [](const SocketRecord &) { return OwnerLookup{Ownership::Owned, {{42, 3, QStringLiteral("srv")}}}; });
-        const auto diff = tracker.apply({r}, 100, [](const SocketRecord &) { return OwnerLookup{Ownership::Orphaned, {}}; });
+        tracker.apply({r}, 0, [](const SocketRecord &) {
+            return OwnerLookup{Ownership::Owned, {{42, 3, QStringLiteral("srv")}}};
+        });
+        const auto diff = tracker.apply({r}, 100, [](const SocketRecord &) {
+            return OwnerLookup{Ownership::Orphaned, {}};
+        });
         QCOMPARE(diff.updated.size(), 1u);
         QCOMPARE(diff.updated[0].owner.ownership, Ownership::Orphaned);
     }

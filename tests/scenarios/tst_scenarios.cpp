@@ -3,6 +3,7 @@
 // transcript must show the kernel states each pitfall is about, as the dump
 // reported them (not as the lab believed them).
 #include "netns.h"
+#include "processrun.h"
 
 #include <functional>
 #include <QCoreApplication>
@@ -13,8 +14,6 @@
 #include <QProcess>
 #include <QSet>
 #include <QTest>
-
-#include "processrun.h"
 
 namespace {
 

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "loopback.h"
 
-#include <QDir>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <QDir>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -112,8 +111,9 @@ Fd acceptOne(int listenFd, int timeoutMs)
 
 int openDescriptorCount()
 {
-    return static_cast<int>(
-        QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size());
+    return static_cast<int>(QDir(QStringLiteral("/proc/self/fd"))
+                                .entryList(QDir::NoDotAndDotDot | QDir::AllEntries)
+                                .size());
 }
 
 } // namespace sockscope::test

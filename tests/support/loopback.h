@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QString>
-
 #include <cstdint>
+#include <QString>
 
 namespace sockscope::test {
 
@@ -35,7 +34,8 @@ private:
 Fd listenOn(bool ipv6 = false, std::uint16_t port = 0, bool reuseAddr = false);
 std::uint16_t localPort(int fd);
 // A blocking connect to the listener's port on loopback, optionally from a fixed local port.
-Fd connectTo(std::uint16_t port, bool ipv6 = false, std::uint16_t fromPort = 0, bool reuseAddr = false);
+Fd connectTo(std::uint16_t port, bool ipv6 = false, std::uint16_t fromPort = 0,
+             bool reuseAddr = false);
 // accept() with a timeout in ms; -1 on timeout.
 Fd acceptOne(int listenFd, int timeoutMs = 2000);
 // Number of open descriptors of this process (/proc/self/fd).

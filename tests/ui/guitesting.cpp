@@ -45,5 +45,4 @@ bool clickLink(QTextBrowser *browser, const QString &href)
     return false;
 }
 
-
 } // namespace sockscope::test

@@ -36,8 +36,10 @@ private Q_SLOTS:
     {
         AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
         MainWindow &window = *assembled.window;
-        QAbstractItemModelTester ports(window.portModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester log(window.eventLog(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester ports(window.portModel(),
+                                       QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester log(window.eventLog(),
+                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
         window.show();
         Fd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
@@ -45,10 +47,12 @@ private Q_SLOTS:
         {
             Fd client = connectTo(port);
             Fd server = acceptOne(listener.get());
-            QTRY_COMPARE_WITH_TIMEOUT(window.portModel()->countsFor(port)[int(TcpState::Established)], 2, 5000);
+            QTRY_COMPARE_WITH_TIMEOUT(
+                window.portModel()->countsFor(port)[int(TcpState::Established)], 2, 5000);
         }
         // Both ends closed: the client's side lingers in TIME_WAIT, the log saw it all.
-        QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->countsFor(port)[int(TcpState::TimeWait)] >= 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->countsFor(port)[int(TcpState::TimeWait)] >= 1,
+                                 5000);
         QVERIFY(window.eventLog()->rowCount() >= 3);
     }
 
@@ -66,30 +70,38 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(panel->readyForNext(), 10000);
             QVERIFY(panel->next());
             QTRY_COMPARE_WITH_TIMEOUT(steps.count(), step + 1, 15000);
-            QVERIFY2(steps.last().at(1).toBool(), qPrintable(QStringLiteral("step %1 failed").arg(step + 1)));
+            QVERIFY2(steps.last().at(1).toBool(),
+                     qPrintable(QStringLiteral("step %1 failed").arg(step + 1)));
         }
         // Port 9000 is selected, its CLOSE_WAIT and FIN_WAIT2 boxes count one each.
         QCOMPARE(window.portsPane()->selectedPort(), std::optional<std::uint16_t>(9000));
-        QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->countsFor(9000)[int(TcpState::CloseWait)] == 1 &&
-                                     window.portModel()->countsFor(9000)[int(TcpState::FinWait2)] == 1,
-                                 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.portModel()->countsFor(9000)[int(TcpState::CloseWait)] == 1 &&
+                window.portModel()->countsFor(9000)[int(TcpState::FinWait2)] == 1,
+            5000);
         // The failed bind blamed the CLOSE_WAIT connection: its row is selected.
-        QTRY_VERIFY_WITH_TIMEOUT(!window.socketView()->selectionModel()->selectedRows().isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.socketView()->selectionModel()->selectedRows().isEmpty(),
+                                 5000);
         const QModelIndex selected = window.socketView()->selectionModel()->selectedRows().first();
-        QCOMPARE(selected.siblingAtColumn(SocketTableModel::StateColumn).data().toString(), QStringLiteral("CLOSE_WAIT"));
-        QCOMPARE(selected.siblingAtColumn(SocketTableModel::LocalColumn).data().toString(), QStringLiteral("127.0.0.1:10001"));
+        QCOMPARE(selected.siblingAtColumn(SocketTableModel::StateColumn).data().toString(),
+                 QStringLiteral("CLOSE_WAIT"));
+        QCOMPARE(selected.siblingAtColumn(SocketTableModel::LocalColumn).data().toString(),
+                 QStringLiteral("127.0.0.1:10001"));
         // The lab's own sockets are marked.
         QVERIFY(selected.data(SocketTableModel::LabOwnedRole).toBool());
         // The error is in the event log.
-        QVERIFY(!window.eventLog()->match(window.eventLog()->index(0, EventLogModel::KindColumn), Qt::DisplayRole,
-                                          QStringLiteral("error"), 1, Qt::MatchExactly).isEmpty());
+        QVERIFY(!window.eventLog()
+                     ->match(window.eventLog()->index(0, EventLogModel::KindColumn),
+                             Qt::DisplayRole, QStringLiteral("error"), 1, Qt::MatchExactly)
+                     .isEmpty());
 
         // Rest of the scenario: the client closes, the server side moves to TIME_WAIT.
         QSignalSpy finished(panel, &ScenarioPanel::scenarioFinished);
         panel->runToEnd();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
         QVERIFY(finished.first().at(0).toBool());
-        QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->countsFor(9000)[int(TcpState::TimeWait)] == 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->countsFor(9000)[int(TcpState::TimeWait)] == 1,
+                                 5000);
     }
 
     void eventLogExports()
@@ -121,8 +133,10 @@ private Q_SLOTS:
         QFile table(csv);
         QVERIFY(table.open(QIODevice::ReadOnly));
         QVERIFY(table.readLine().startsWith("time_ms,event,"));
-        QCOMPARE(QString::fromUtf8(table.readAll()).count(QStringLiteral("\r\n")), window.eventLog()->rowCount());
-        QVERIFY(!window.eventLogPane()->exportTo(QStringLiteral("/nonexistent-dir/x.csv")).isEmpty());
+        QCOMPARE(QString::fromUtf8(table.readAll()).count(QStringLiteral("\r\n")),
+                 window.eventLog()->rowCount());
+        QVERIFY(
+            !window.eventLogPane()->exportTo(QStringLiteral("/nonexistent-dir/x.csv")).isEmpty());
     }
 };
 

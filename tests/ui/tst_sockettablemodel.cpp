@@ -15,7 +15,8 @@ using namespace sockscope;
 using namespace sockscope::test;
 
 namespace {
-SocketRecord record(std::uint64_t cookie, TcpState state, std::uint16_t localPort, std::uint16_t remotePort)
+SocketRecord record(std::uint64_t cookie, TcpState state, std::uint16_t localPort,
+                    std::uint16_t remotePort)
 {
     SocketRecord r;
     r.state = state;
@@ -27,7 +28,8 @@ SocketRecord record(std::uint64_t cookie, TcpState state, std::uint16_t localPor
     return r;
 }
 
-PollBatch batchFrom(ConnectionTracker &tracker, const std::vector<SocketRecord> &snapshot, std::int64_t timeMs)
+PollBatch batchFrom(ConnectionTracker &tracker, const std::vector<SocketRecord> &snapshot,
+                    std::int64_t timeMs)
 {
     auto diff = tracker.apply(snapshot, timeMs);
     PollBatch batch;
@@ -50,24 +52,32 @@ private Q_SLOTS:
         SocketFilterProxy proxy;
         proxy.setSourceModel(&model);
         proxy.sort(SocketTableModel::LocalColumn);
-        QAbstractItemModelTester sourceTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester sourceTester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(
+            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
         ConnectionTracker tracker;
 
-        model.applyBatch(batchFrom(tracker, {record(1, TcpState::Listen, 9000, 0),
-                                             record(2, TcpState::Established, 9000, 40000),
-                                             record(3, TcpState::Established, 40000, 9000)}, now));
+        model.applyBatch(batchFrom(tracker,
+                                   {record(1, TcpState::Listen, 9000, 0),
+                                    record(2, TcpState::Established, 9000, 40000),
+                                    record(3, TcpState::Established, 40000, 9000)},
+                                   now));
         QCOMPARE(model.rowCount(), 3);
-        QCOMPARE(model.data(model.index(0, 0), SocketTableModel::HighlightRole).toInt(), 0); // initial: not new
+        QCOMPARE(model.data(model.index(0, 0), SocketTableModel::HighlightRole).toInt(),
+                 0); // initial: not new
 
         now = 1000;
-        model.applyBatch(batchFrom(tracker, {record(1, TcpState::Listen, 9000, 0),
-                                             record(2, TcpState::CloseWait, 9000, 40000),
-                                             record(4, TcpState::Established, 9000, 40001)}, now));
+        model.applyBatch(batchFrom(tracker,
+                                   {record(1, TcpState::Listen, 9000, 0),
+                                    record(2, TcpState::CloseWait, 9000, 40000),
+                                    record(4, TcpState::Established, 9000, 40001)},
+                                   now));
         QCOMPARE(model.rowCount(), 4); // the vanished row stays, marked, for a moment
         const int gone = model.rowOf(3);
         QCOMPARE(model.data(model.index(gone, 0), SocketTableModel::HighlightRole).toInt(), -1);
-        QCOMPARE(model.data(model.index(model.rowOf(4), 0), SocketTableModel::HighlightRole).toInt(), 1);
+        QCOMPARE(
+            model.data(model.index(model.rowOf(4), 0), SocketTableModel::HighlightRole).toInt(), 1);
         QCOMPARE(model.data(model.index(model.rowOf(2), SocketTableModel::StateColumn)).toString(),
                  QStringLiteral("CLOSE_WAIT"));
 
@@ -103,9 +113,11 @@ private Q_SLOTS:
         SocketFilterProxy proxy;
         proxy.setSourceModel(&model);
         ConnectionTracker tracker;
-        model.applyBatch(batchFrom(tracker, {record(1, TcpState::Listen, 9000, 0),
-                                             record(2, TcpState::TimeWait, 9000, 40000),
-                                             record(3, TcpState::TimeWait, 8080, 40001)}, 0));
+        model.applyBatch(batchFrom(tracker,
+                                   {record(1, TcpState::Listen, 9000, 0),
+                                    record(2, TcpState::TimeWait, 9000, 40000),
+                                    record(3, TcpState::TimeWait, 8080, 40001)},
+                                   0));
         proxy.setFilterWords(QStringLiteral("time_wait :9000"));
         QCOMPARE(proxy.rowCount(), 1);
         proxy.setFilterWords(QStringLiteral("TIME_WAIT"));
@@ -130,7 +142,8 @@ private Q_SLOTS:
         SocketFilterProxy proxy;
         proxy.setSourceModel(&model);
         proxy.sort(SocketTableModel::StateColumn);
-        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QItemSelectionModel selection(&proxy);
         int polls = 0;
         connect(&poller, &Poller::batchReady, this, [&](const PollBatch &batch) {
@@ -141,10 +154,11 @@ private Q_SLOTS:
         poller.setIntervalMs(20);
         poller.start();
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 5000);
-        const QModelIndex listenerRow = proxy.match(proxy.index(0, 0), Qt::DisplayRole,
-                                                    QStringLiteral("LISTEN")).value(0);
+        const QModelIndex listenerRow =
+            proxy.match(proxy.index(0, 0), Qt::DisplayRole, QStringLiteral("LISTEN")).value(0);
         QVERIFY(listenerRow.isValid());
-        selection.select(listenerRow, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        selection.select(listenerRow,
+                         QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         const int start = polls;
         // Churn: a connection comes and goes while we poll.
         Fd churn = connectTo(port);

@@ -59,7 +59,8 @@ ScenarioPanel::ScenarioPanel(LabSession *session, QWidget *parent)
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);
 
-    connect(m_start, &QPushButton::clicked, this, [this] { load(m_choice->currentData().toString()); });
+    connect(m_start, &QPushButton::clicked, this,
+            [this] { load(m_choice->currentData().toString()); });
     connect(m_next, &QPushButton::clicked, this, [this] { next(); });
     connect(m_runAll, &QPushButton::clicked, this, &ScenarioPanel::runToEnd);
     connect(m_session, &LabSession::scenarioReady, this, &ScenarioPanel::onReady);
@@ -100,14 +101,16 @@ void ScenarioPanel::load(const QString &id)
     m_session->startScenario(m_scenario.id);
 }
 
-void ScenarioPanel::onReady(const QString &id, const QString &error, const QMap<QString, int> &ports)
+void ScenarioPanel::onReady(const QString &id, const QString &error,
+                            const QMap<QString, int> &ports)
 {
     if (id != m_scenario.id)
         return;
     m_running = false;
     m_start->setEnabled(true);
     if (!error.isEmpty()) {
-        m_result->setHtml(tr("<p style='color:#c03030'><b>The scenario cannot start:</b> %1</p>").arg(error.toHtmlEscaped()));
+        m_result->setHtml(tr("<p style='color:#c03030'><b>The scenario cannot start:</b> %1</p>")
+                              .arg(error.toHtmlEscaped()));
         return;
     }
     m_ports = ports;
@@ -121,7 +124,8 @@ void ScenarioPanel::onReady(const QString &id, const QString &error, const QMap<
     QStringList portList;
     for (auto it = m_ports.cbegin(); it != m_ports.cend(); ++it)
         portList << QStringLiteral("%1 = %2").arg(it.key()).arg(it.value());
-    m_result->setHtml(tr("<p>Ports: %1. Press <b>Next step</b>.</p>").arg(portList.join(QStringLiteral(", "))));
+    m_result->setHtml(
+        tr("<p>Ports: %1. Press <b>Next step</b>.</p>").arg(portList.join(QStringLiteral(", "))));
     m_next->setEnabled(true);
     m_runAll->setEnabled(true);
     Q_EMIT focusRequested(mainPort(), {});
@@ -173,7 +177,8 @@ void ScenarioPanel::onStepDone(int index, const StepRecord &record)
         Q_EMIT labActivity(event);
     }
     if (QListWidgetItem *item = m_steps->item(index))
-        item->setIcon(style()->standardIcon(record.passed ? QStyle::SP_DialogApplyButton : QStyle::SP_MessageBoxWarning));
+        item->setIcon(style()->standardIcon(record.passed ? QStyle::SP_DialogApplyButton
+                                                          : QStyle::SP_MessageBoxWarning));
     showStep(index);
     Q_EMIT focusRequested(mainPort(), m_blamed);
     Q_EMIT stepFinished(index, record.passed);
@@ -191,19 +196,27 @@ void ScenarioPanel::onStepDone(int index, const StepRecord &record)
 void ScenarioPanel::showStep(int index)
 {
     const StepRecord &record = m_records.value(index);
-    QString html = QStringLiteral("<p><b>Step %1.</b> %2</p>").arg(record.number).arg(m_steps->item(index) ? m_steps->item(index)->text().section(QLatin1Char(' '), 1).toHtmlEscaped() : QString());
+    QString html =
+        QStringLiteral("<p><b>Step %1.</b> %2</p>")
+            .arg(record.number)
+            .arg(m_steps->item(index)
+                     ? m_steps->item(index)->text().section(QLatin1Char(' '), 1).toHtmlEscaped()
+                     : QString());
     for (const Exchange &exchange : record.exchanges) {
-        const QString colour = exchange.answer.ok ? QStringLiteral("#2e8b3e") : QStringLiteral("#c03030");
+        const QString colour =
+            exchange.answer.ok ? QStringLiteral("#2e8b3e") : QStringLiteral("#c03030");
         html += QStringLiteral("<p><code>&gt; %1</code><br><span style='color:%2'>%3</span></p>")
-                    .arg(exchange.command.toHtmlEscaped(), colour, exchange.answer.firstLine().toHtmlEscaped());
+                    .arg(exchange.command.toHtmlEscaped(), colour,
+                         exchange.answer.firstLine().toHtmlEscaped());
     }
     if (!m_blamed.isEmpty())
-        html += tr("<p><a href='select:culprits'>Select the responsible socket(s) in the table</a></p>");
+        html += tr(
+            "<p><a href='select:culprits'>Select the responsible socket(s) in the table</a></p>");
     html += tr("<p><b>What the kernel showed</b></p><ul>");
     for (const CheckResult &check : record.checks) {
         html += QStringLiteral("<li>%1 %2<br><small>%3</small></li>")
-                    .arg(check.passed ? QStringLiteral("✔") : QStringLiteral("✘"), check.expectation.toHtmlEscaped(),
-                         check.observed.toHtmlEscaped());
+                    .arg(check.passed ? QStringLiteral("✔") : QStringLiteral("✘"),
+                         check.expectation.toHtmlEscaped(), check.observed.toHtmlEscaped());
     }
     html += QStringLiteral("</ul>");
     if (!record.passed)

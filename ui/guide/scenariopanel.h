@@ -4,11 +4,10 @@
 #include "scenarios/scenario.h"
 #include "scenarios/transcript.h"
 
-#include <QMap>
-#include <QWidget>
-
 #include <cstdint>
 #include <optional>
+#include <QMap>
+#include <QWidget>
 
 class QComboBox;
 class QLabel;

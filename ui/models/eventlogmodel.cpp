@@ -11,7 +11,10 @@
 
 namespace sockscope {
 
-EventLogModel::EventLogModel(int limit, QObject *parent) : QAbstractTableModel(parent), m_limit(limit) {}
+EventLogModel::EventLogModel(int limit, QObject *parent)
+    : QAbstractTableModel(parent), m_limit(limit)
+{
+}
 
 int EventLogModel::rowCount(const QModelIndex &parent) const
 {
@@ -121,7 +124,8 @@ void EventLogModel::applyBatch(const PollBatch &batch)
             entry.change = tcpStateName(event.to);
             break;
         case EventKind::StateChanged:
-            entry.change = tcpStateName(event.from) + QStringLiteral(" → ") + tcpStateName(event.to);
+            entry.change =
+                tcpStateName(event.from) + QStringLiteral(" → ") + tcpStateName(event.to);
             break;
         case EventKind::Gone:
             entry.change = tr("was %1").arg(tcpStateName(event.from));
@@ -179,8 +183,10 @@ bool EventLogModel::exportJsonLines(QIODevice *device, const QList<int> &rows) c
 bool EventLogModel::exportCsv(QIODevice *device, const QList<int> &rows) const
 {
     const auto quote = [](QString text) {
-        if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) || text.contains(QLatin1Char('\n')))
-            text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+        if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
+            text.contains(QLatin1Char('\n')))
+            text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+                   QLatin1Char('"');
         return text;
     };
     const auto write = [&](const Entry &entry) {

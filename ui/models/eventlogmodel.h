@@ -4,10 +4,9 @@
 #include "lab/labtypes.h"
 #include "poller/pollbatch.h"
 
+#include <deque>
 #include <QAbstractTableModel>
 #include <QJsonObject>
-
-#include <deque>
 
 class QIODevice;
 
@@ -19,8 +18,22 @@ class EventLogModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, KindColumn, ChangeColumn, LocalColumn, RemoteColumn, DetailColumn, ColumnCount };
-    enum Role { ConnectionIdRole = Qt::UserRole + 1, KindRole, SortRole };
+    enum Column
+    {
+        TimeColumn,
+        KindColumn,
+        ChangeColumn,
+        LocalColumn,
+        RemoteColumn,
+        DetailColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        ConnectionIdRole = Qt::UserRole + 1,
+        KindRole,
+        SortRole
+    };
 
     explicit EventLogModel(int limit = 20000, QObject *parent = nullptr);
 

@@ -43,9 +43,9 @@ QString shortStateName(TcpState state)
 const std::array<TcpState, 11> &PortSummaryModel::stateColumns()
 {
     static const std::array<TcpState, 11> columns = {
-        TcpState::Listen,   TcpState::SynSent,  TcpState::SynRecv,   TcpState::Established,
-        TcpState::FinWait1, TcpState::FinWait2, TcpState::TimeWait,  TcpState::Closing,
-        TcpState::CloseWait, TcpState::LastAck, TcpState::Close};
+        TcpState::Listen,    TcpState::SynSent,  TcpState::SynRecv,  TcpState::Established,
+        TcpState::FinWait1,  TcpState::FinWait2, TcpState::TimeWait, TcpState::Closing,
+        TcpState::CloseWait, TcpState::LastAck,  TcpState::Close};
     return columns;
 }
 
@@ -74,7 +74,8 @@ QVariant PortSummaryModel::headerData(int section, Qt::Orientation orientation, 
         if (stateIndex >= 0 && stateIndex < static_cast<int>(stateColumns().size()))
             return shortStateName(stateColumns()[stateIndex]);
     }
-    if (role == Qt::ToolTipRole && stateIndex >= 0 && stateIndex < static_cast<int>(stateColumns().size()))
+    if (role == Qt::ToolTipRole && stateIndex >= 0 &&
+        stateIndex < static_cast<int>(stateColumns().size()))
         return tcpStateName(stateColumns()[stateIndex]);
     return {};
 }
@@ -85,7 +86,8 @@ QVariant PortSummaryModel::data(const QModelIndex &index, int role) const
         return {};
     const Row &row = m_rows[index.row()];
     const int stateIndex = index.column() - FirstStateColumn;
-    const int count = stateIndex >= 0 ? row.counts[static_cast<std::size_t>(stateColumns()[stateIndex])] : 0;
+    const int count =
+        stateIndex >= 0 ? row.counts[static_cast<std::size_t>(stateColumns()[stateIndex])] : 0;
     switch (role) {
     case Qt::DisplayRole:
         if (index.column() == PortColumn)
@@ -124,7 +126,7 @@ QVariant PortSummaryModel::data(const QModelIndex &index, int role) const
 }
 
 QList<std::uint16_t> PortSummaryModel::portsOf(const Member &member,
-                                              const QSet<std::uint16_t> &listening) const
+                                               const QSet<std::uint16_t> &listening) const
 {
     QList<std::uint16_t> ports;
     if (listening.contains(member.localPort) || member.localPort < m_ephemeralStart)

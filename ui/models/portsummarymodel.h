@@ -3,12 +3,11 @@
 
 #include "poller/pollbatch.h"
 
+#include <array>
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
 #include <QSet>
-
-#include <array>
 
 namespace sockscope {
 
@@ -22,10 +21,20 @@ class PortSummaryModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { PortColumn, TotalColumn, FirstStateColumn };
+    enum Column
+    {
+        PortColumn,
+        TotalColumn,
+        FirstStateColumn
+    };
     // The state columns, in lifecycle order.
     static const std::array<TcpState, 11> &stateColumns();
-    enum Role { SortRole = Qt::UserRole + 1, PortRole, ListeningRole };
+    enum Role
+    {
+        SortRole = Qt::UserRole + 1,
+        PortRole,
+        ListeningRole
+    };
 
     explicit PortSummaryModel(QObject *parent = nullptr);
 

@@ -54,7 +54,8 @@ bool SocketFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourc
         if (local != *m_port && remote != *m_port)
             return false;
     }
-    if (m_state && source->data(first, SocketTableModel::StateRole).toInt() != static_cast<int>(*m_state))
+    if (m_state &&
+        source->data(first, SocketTableModel::StateRole).toInt() != static_cast<int>(*m_state))
         return false;
     if (m_words.isEmpty())
         return true;

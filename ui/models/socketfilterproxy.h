@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QSortFilterProxyModel>
-#include <QStringList>
-
 #include "model/tcpstate.h"
 
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <QSortFilterProxyModel>
+#include <QStringList>
 
 namespace sockscope {
 

@@ -4,13 +4,12 @@
 #include "format/sockettext.h"
 #include "util/monotonic.h"
 
+#include <algorithm>
 #include <QBrush>
 #include <QColor>
 #include <QFont>
 #include <QGuiApplication>
 #include <QPalette>
-
-#include <algorithm>
 
 namespace sockscope {
 
@@ -21,13 +20,18 @@ QString durationText(std::int64_t ms)
     if (seconds < 60)
         return QStringLiteral("%1 s").arg(seconds);
     if (seconds < 3600)
-        return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1 min %2 s")
+            .arg(seconds / 60)
+            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 h %2 min")
+        .arg(seconds / 3600)
+        .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'));
 }
 
 std::int64_t remainingMs(const SocketRecord &socket, std::int64_t observedMs, std::int64_t now)
 {
-    return std::max<std::int64_t>(0, static_cast<std::int64_t>(socket.expiresMs) - (now - observedMs));
+    return std::max<std::int64_t>(0,
+                                  static_cast<std::int64_t>(socket.expiresMs) - (now - observedMs));
 }
 } // namespace
 
@@ -96,7 +100,8 @@ QVariant SocketTableModel::display(const Row &row, int column, std::int64_t now)
     case RemoteColumn:
         return s.remote.text(s.family);
     case OwnerColumn:
-        return labOwned(row) ? tr("lab · %1").arg(ownerText(row.view.owner)) : ownerText(row.view.owner);
+        return labOwned(row) ? tr("lab · %1").arg(ownerText(row.view.owner))
+                             : ownerText(row.view.owner);
     case TimeInStateColumn: {
         const QString text = durationText(now - row.view.stateSinceMs);
         return row.view.stateSinceIsLowerBound ? QStringLiteral("≥ ") + text : text;
@@ -135,7 +140,8 @@ QVariant SocketTableModel::sortKey(const Row &row, int column, std::int64_t now)
     case TimeInStateColumn:
         return static_cast<qlonglong>(now - row.view.stateSinceMs);
     case TimerColumn:
-        return static_cast<qlonglong>(s.timer == TimerKind::Off ? -1 : remainingMs(s, row.observedMs, now));
+        return static_cast<qlonglong>(
+            s.timer == TimerKind::Off ? -1 : remainingMs(s, row.observedMs, now));
     default:
         return display(row, column, now);
     }
@@ -199,8 +205,9 @@ QVariant SocketTableModel::data(const QModelIndex &index, int role) const
 
 bool SocketTableModel::labOwned(const Row &row) const
 {
-    return std::any_of(row.view.owner.owners.cbegin(), row.view.owner.owners.cend(),
-                       [this](const OwnerProcess &process) { return m_labPids.contains(process.pid); });
+    return std::any_of(
+        row.view.owner.owners.cbegin(), row.view.owner.owners.cend(),
+        [this](const OwnerProcess &process) { return m_labPids.contains(process.pid); });
 }
 
 void SocketTableModel::setLabPids(const QSet<int> &pids)
@@ -209,7 +216,8 @@ void SocketTableModel::setLabPids(const QSet<int> &pids)
         return;
     m_labPids = pids;
     if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0, OwnerColumn), index(static_cast<int>(m_rows.size()) - 1, OwnerColumn));
+        Q_EMIT dataChanged(index(0, OwnerColumn),
+                           index(static_cast<int>(m_rows.size()) - 1, OwnerColumn));
 }
 
 void SocketTableModel::reindexFrom(int row)

@@ -3,12 +3,11 @@
 
 #include "poller/pollbatch.h"
 
+#include <functional>
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
 #include <QSet>
-
-#include <functional>
 
 namespace sockscope {
 
@@ -21,7 +20,8 @@ class SocketTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column {
+    enum Column
+    {
         StateColumn,
         LocalColumn,
         RemoteColumn,
@@ -35,14 +35,15 @@ public:
         InodeColumn,
         ColumnCount
     };
-    enum Role {
+    enum Role
+    {
         SortRole = Qt::UserRole + 1, // numbers for numeric columns
         ConnectionIdRole,
-        StateRole,      // int(TcpState)
+        StateRole, // int(TcpState)
         LocalPortRole,
         RemotePortRole,
-        HighlightRole,  // 1 appeared recently, -1 vanished, 0 otherwise
-        LabOwnedRole,   // held by the lab: this process or one of its server processes
+        HighlightRole, // 1 appeared recently, -1 vanished, 0 otherwise
+        LabOwnedRole,  // held by the lab: this process or one of its server processes
     };
     static constexpr std::int64_t kHighlightMs = 2000;
 

@@ -39,7 +39,8 @@ EventLogPane::EventLogPane(EventLogModel *model, QWidget *parent)
     m_filter->setObjectName(QStringLiteral("eventLogFilter"));
     m_filter->setPlaceholderText(tr("Filter events (state, address, owner, lab id…)"));
     m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
 
     auto *exportButton = new QToolButton(this);
     exportButton->setText(tr("Export…"));
@@ -82,8 +83,10 @@ QString EventLogPane::exportTo(const QString &path) const
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return tr("Cannot write %1: %2").arg(path, file.errorString());
-    const bool json = path.endsWith(QLatin1String(".jsonl")) || path.endsWith(QLatin1String(".json"));
-    const bool written = json ? m_model->exportJsonLines(&file, rows) : m_model->exportCsv(&file, rows);
+    const bool json =
+        path.endsWith(QLatin1String(".jsonl")) || path.endsWith(QLatin1String(".json"));
+    const bool written =
+        json ? m_model->exportJsonLines(&file, rows) : m_model->exportCsv(&file, rows);
     if (!written || !file.commit())
         return tr("Writing %1 failed: %2").arg(path, file.errorString());
     return QString();
@@ -91,7 +94,8 @@ QString EventLogPane::exportTo(const QString &path) const
 
 void EventLogPane::chooseExportFile()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export events"), QStringLiteral("sockscope-events.jsonl"),
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export events"),
+                                                      QStringLiteral("sockscope-events.jsonl"),
                                                       tr("JSON lines (*.jsonl);;CSV (*.csv)"));
     if (path.isEmpty())
         return;

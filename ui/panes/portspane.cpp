@@ -29,16 +29,17 @@ PortsPane::PortsPane(PortSummaryModel *model, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setDefaultSectionSize(fontMetrics().horizontalAdvance(QStringLiteral("SYN-R")) + 14);
+    m_view->horizontalHeader()->setDefaultSectionSize(
+        fontMetrics().horizontalAdvance(QStringLiteral("SYN-R")) + 14);
     m_view->horizontalHeader()->setMinimumSectionSize(20);
-    m_view->setColumnWidth(PortSummaryModel::PortColumn, fontMetrics().horizontalAdvance(QStringLiteral("655350")) + 12);
+    m_view->setColumnWidth(PortSummaryModel::PortColumn,
+                           fontMetrics().horizontalAdvance(QStringLiteral("655350")) + 12);
 
     m_filter->setObjectName(QStringLiteral("portsFilter"));
     m_filter->setPlaceholderText(tr("Port…"));
     m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, [this](const QString &text) {
-        m_proxy->setFilterFixedString(text.trimmed());
-    });
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            [this](const QString &text) { m_proxy->setFilterFixedString(text.trimmed()); });
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -59,7 +60,8 @@ PortsPane::PortsPane(PortSummaryModel *model, QWidget *parent)
 
 void PortsPane::hideEmptyStates()
 {
-    for (int column = PortSummaryModel::FirstStateColumn; column < m_model->columnCount(); ++column) {
+    for (int column = PortSummaryModel::FirstStateColumn; column < m_model->columnCount();
+         ++column) {
         bool used = false;
         for (int row = 0; row < m_model->rowCount() && !used; ++row)
             used = m_model->index(row, column).data(PortSummaryModel::SortRole).toInt() > 0;
@@ -85,7 +87,8 @@ void PortsPane::selectPort(std::optional<std::uint16_t> port)
     if (row < 0)
         return;
     const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
-    m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect |
+                                                QItemSelectionModel::Rows);
     m_view->scrollTo(index);
 }
 

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QWidget>
-
 #include <cstdint>
 #include <optional>
+#include <QWidget>
 
 class QLineEdit;
 class QSortFilterProxyModel;

@@ -6,11 +6,10 @@
 #include "scenarios/scenariocatalog.h"
 #include "scenarios/scenariorunner.h"
 
-#include <QThread>
-
 #include <deque>
 #include <functional>
 #include <memory>
+#include <QThread>
 
 namespace sockscope {
 
@@ -19,7 +18,10 @@ class LabSession::Worker : public QObject
 {
     Q_OBJECT
 public:
-    Worker(LabSession *session, QString executable) : m_session(session), m_executable(std::move(executable)) {}
+    Worker(LabSession *session, QString executable)
+        : m_session(session), m_executable(std::move(executable))
+    {
+    }
 
     // Lab commands and scenario steps run the event loop while they wait
     // (connects, `wait`, settling a step), so a queued request can arrive while
@@ -58,7 +60,8 @@ public:
             connect(&m_console->lab(), &Lab::labEvent, m_session, &LabSession::labEvent);
         }
         const std::optional<ConsoleAnswer> answer = m_console->execute(line);
-        Q_EMIT m_session->answered(request, line, answer.value_or(ConsoleAnswer::success(QString())));
+        Q_EMIT m_session->answered(request, line,
+                                   answer.value_or(ConsoleAnswer::success(QString())));
     }
 
     void startScenario(const QString &id)
@@ -66,7 +69,8 @@ public:
         m_runner.reset();
         const std::optional<Scenario> scenario = findScenario(id);
         if (!scenario) {
-            Q_EMIT m_session->scenarioReady(id, QStringLiteral("no scenario %1: use S1 to S6").arg(id), {});
+            Q_EMIT m_session->scenarioReady(
+                id, QStringLiteral("no scenario %1: use S1 to S6").arg(id), {});
             return;
         }
         m_runner = std::make_unique<ScenarioRunner>(*scenario, m_executable);
@@ -85,7 +89,8 @@ public:
         if (!m_runner || index < 0 || index >= m_runner->scenario().steps.size()) {
             record.number = index + 1;
             record.passed = false;
-            record.explanation = QStringLiteral("no scenario is loaded, or it has no step %1").arg(index + 1);
+            record.explanation =
+                QStringLiteral("no scenario is loaded, or it has no step %1").arg(index + 1);
         } else {
             record = m_runner->runStep(index);
         }
@@ -114,7 +119,8 @@ private:
 };
 
 LabSession::LabSession(QString serverExecutable, QObject *parent)
-    : QObject(parent), m_thread(new QThread), m_worker(new Worker(this, std::move(serverExecutable)))
+    : QObject(parent), m_thread(new QThread),
+      m_worker(new Worker(this, std::move(serverExecutable)))
 {
     qRegisterMetaType<sockscope::ConsoleAnswer>();
     qRegisterMetaType<sockscope::StepRecord>();
@@ -159,18 +165,21 @@ std::uint64_t LabSession::submit(const QString &line)
 void LabSession::startScenario(const QString &id)
 {
     track(+1);
-    QMetaObject::invokeMethod(m_worker, [this, id] { m_worker->run([this, id] { m_worker->startScenario(id); }); });
+    QMetaObject::invokeMethod(
+        m_worker, [this, id] { m_worker->run([this, id] { m_worker->startScenario(id); }); });
 }
 
 void LabSession::runScenarioStep(int index)
 {
     track(+1);
-    QMetaObject::invokeMethod(m_worker, [this, index] { m_worker->run([this, index] { m_worker->runStep(index); }); });
+    QMetaObject::invokeMethod(
+        m_worker, [this, index] { m_worker->run([this, index] { m_worker->runStep(index); }); });
 }
 
 void LabSession::stopScenario()
 {
-    QMetaObject::invokeMethod(m_worker, [this] { m_worker->run([this] { m_worker->stopScenario(); }); });
+    QMetaObject::invokeMethod(m_worker,
+                              [this] { m_worker->run([this] { m_worker->stopScenario(); }); });
 }
 
 } // namespace sockscope

@@ -5,11 +5,10 @@
 #include "lab/labtypes.h"
 #include "scenarios/transcript.h"
 
+#include <cstdint>
 #include <QMap>
 #include <QMetaType>
 #include <QObject>
-
-#include <cstdint>
 
 class QThread;
 
@@ -38,7 +37,8 @@ public:
     int pending() const { return m_pending; }
 
 Q_SIGNALS:
-    void answered(std::uint64_t request, const QString &line, const sockscope::ConsoleAnswer &answer);
+    void answered(std::uint64_t request, const QString &line,
+                  const sockscope::ConsoleAnswer &answer);
     void labEvent(const sockscope::LabEvent &event);
     void scenarioReady(const QString &id, const QString &error, const QMap<QString, int> &ports);
     void scenarioStepDone(int index, const sockscope::StepRecord &record);

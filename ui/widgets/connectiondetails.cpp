@@ -9,7 +9,6 @@
 
 namespace sockscope {
 
-
 ConnectionDetails::ConnectionDetails(QWidget *parent)
     : QWidget(parent), m_summary(new QLabel(this)), m_timeline(new ConnectionTimeline(this))
 {
@@ -47,9 +46,12 @@ void ConnectionDetails::showConnection(const ConnectionView &view, std::int64_t 
     html += row(tr("Queues"), tr("receive %1, send %2").arg(s.recvQ).arg(s.sendQ));
     if (s.timer != TimerKind::Off)
         html += row(tr("Timer"), timerText(s));
-    html += row(tr("Socket"), tr("uid %1, inode %2, cookie %3").arg(s.uid).arg(s.inode).arg(s.cookie));
+    html +=
+        row(tr("Socket"), tr("uid %1, inode %2, cookie %3").arg(s.uid).arg(s.inode).arg(s.cookie));
     if (s.info)
-        html += row(tr("tcp_info"), tr("rtt %1 ms, cwnd %2").arg(s.info->rttUs / 1000.0, 0, 'f', 2).arg(s.info->sendCwnd));
+        html += row(
+            tr("tcp_info"),
+            tr("rtt %1 ms, cwnd %2").arg(s.info->rttUs / 1000.0, 0, 'f', 2).arg(s.info->sendCwnd));
     html += QStringLiteral("</table>");
     m_summary->setText(html);
     m_timeline->setNow(nowMs);

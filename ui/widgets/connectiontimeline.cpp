@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/connectiontimeline.h"
 
+#include <algorithm>
 #include <QPainter>
 #include <QPainterPath>
-
-#include <algorithm>
 
 namespace sockscope {
 
@@ -94,7 +93,9 @@ void ConnectionTimeline::paintEvent(QPaintEvent *)
         return;
     }
     const std::int64_t start = m_history.first().enteredMs;
-    const auto endOf = [this](const StateSpan &span) { return span.leftMs >= 0 ? span.leftMs : m_nowMs; };
+    const auto endOf = [this](const StateSpan &span) {
+        return span.leftMs >= 0 ? span.leftMs : m_nowMs;
+    };
     const std::int64_t end = std::max(endOf(m_history.last()), start + 1);
     const double total = static_cast<double>(end - start);
     const int line = fontMetrics().height();
@@ -121,8 +122,9 @@ void ConnectionTimeline::paintEvent(QPaintEvent *)
             label = QStringLiteral("≥ ") + label;
         if (span.leftMs < 0)
             label += tr(" (now)");
-        painter.drawText(QRectF(box.left(), area.top(), box.width(), line), Qt::AlignLeft | Qt::AlignVCenter,
-                         fontMetrics().elidedText(label, Qt::ElideRight, static_cast<int>(box.width())));
+        painter.drawText(
+            QRectF(box.left(), area.top(), box.width(), line), Qt::AlignLeft | Qt::AlignVCenter,
+            fontMetrics().elidedText(label, Qt::ElideRight, static_cast<int>(box.width())));
         x += width;
     }
     // Lab markers below the strip, positioned on the same time axis.
@@ -130,11 +132,14 @@ void ConnectionTimeline::paintEvent(QPaintEvent *)
     for (const Marker &marker : m_markers) {
         if (marker.timeMs < start || y + line > area.bottom())
             continue;
-        const double at = strip.left() + strip.width() * (static_cast<double>(marker.timeMs - start) / total);
+        const double at =
+            strip.left() + strip.width() * (static_cast<double>(marker.timeMs - start) / total);
         painter.setPen(marker.error ? QColor(210, 50, 50) : palette().color(QPalette::Text));
         painter.drawLine(QPointF(at, strip.bottom()), QPointF(at, y + line / 2.0));
-        painter.drawText(QRectF(at + 3, y, area.right() - at - 3, line), Qt::AlignLeft | Qt::AlignVCenter,
-                         fontMetrics().elidedText(marker.text, Qt::ElideRight, static_cast<int>(area.right() - at - 3)));
+        painter.drawText(QRectF(at + 3, y, area.right() - at - 3, line),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         fontMetrics().elidedText(marker.text, Qt::ElideRight,
+                                                  static_cast<int>(area.right() - at - 3)));
         y += line;
     }
 }

@@ -29,7 +29,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
-
 #include <unistd.h>
 
 namespace sockscope {
@@ -65,9 +64,9 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
     statusBar()->addWidget(m_counts);
     statusBar()->addWidget(m_cost);
     statusBar()->addPermanentWidget(m_privilege);
-    m_privilege->setText(::geteuid() == 0
-                             ? tr("root: every owner visible")
-                             : tr("unprivileged: other users' sockets show owner 'unknown' (run as root to see them)"));
+    m_privilege->setText(::geteuid() == 0 ? tr("root: every owner visible")
+                                          : tr("unprivileged: other users' sockets show owner "
+                                               "'unknown' (run as root to see them)"));
 
     connect(m_poller, &Poller::batchReady, this, &MainWindow::onBatch);
     connect(m_poller, &Poller::pollFailed, this,
@@ -117,7 +116,7 @@ void MainWindow::buildCentre()
     connect(m_diagram, &StateDiagramWidget::stateClicked, this, [this](TcpState state) {
         // A second click on the same state clears the filter.
         m_proxy->setStateFilter(m_proxy->stateFilter() == state ? std::nullopt
-                                                                 : std::optional<TcpState>(state));
+                                                                : std::optional<TcpState>(state));
     });
     m_details = new ConnectionDetails(this);
     // Small floors so the window fits small screens and exact --screenshot sizes;
@@ -155,7 +154,8 @@ void MainWindow::buildToolBar()
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
-    m_pause = bar->addAction(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("&Pause"));
+    m_pause =
+        bar->addAction(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("&Pause"));
     m_pause->setCheckable(true);
     m_pause->setShortcut(QKeySequence(Qt::Key_F8));
     m_pause->setToolTip(tr("Pause or resume polling (F8)"));
@@ -174,7 +174,8 @@ void MainWindow::buildToolBar()
     bar->addSeparator();
     m_filter = new QLineEdit(bar);
     m_filter->setObjectName(QStringLiteral("socketFilter"));
-    m_filter->setPlaceholderText(tr("Filter sockets: words that must all match, e.g. time_wait :9000 (Ctrl+F)"));
+    m_filter->setPlaceholderText(
+        tr("Filter sockets: words that must all match, e.g. time_wait :9000 (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setMinimumWidth(200);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &SocketFilterProxy::setFilterWords);
@@ -227,7 +228,8 @@ QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QS
         });
         addAction(raise);
         toggle->setShortcut({});
-        toggle->setText(QStringLiteral("%1\t%2").arg(title, shortcut.toString(QKeySequence::NativeText)));
+        toggle->setText(
+            QStringLiteral("%1\t%2").arg(title, shortcut.toString(QKeySequence::NativeText)));
     }
     m_viewMenu->addAction(toggle);
     return dock;
@@ -241,7 +243,8 @@ void MainWindow::onBatch(const PollBatch &batch)
     const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
     for (const SocketEvent &event : batch.events) {
         const SocketRecord &s = event.connection.socket;
-        if (event.kind != EventKind::StateChanged || (port && s.local.port != *port && s.remote.port != *port))
+        if (event.kind != EventKind::StateChanged ||
+            (port && s.local.port != *port && s.remote.port != *port))
             continue;
         m_diagram->flashTransition(event.from, event.to);
     }
@@ -292,7 +295,8 @@ void MainWindow::onConnectionSelected()
     m_diagram->setTracedPath(view->history);
 }
 
-void MainWindow::focusSockets(std::optional<std::uint16_t> port, const QList<std::uint64_t> &cookies)
+void MainWindow::focusSockets(std::optional<std::uint16_t> port,
+                              const QList<std::uint64_t> &cookies)
 {
     // A port without a row cannot be selected: show all ports rather than keep
     // an old port's filter hiding the sockets asked for.
@@ -305,14 +309,16 @@ void MainWindow::focusSockets(std::optional<std::uint16_t> port, const QList<std
         const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
         if (!index.isValid())
             continue;
-        m_table->selectionModel()->select(index, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        m_table->selectionModel()->select(index,
+                                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
         m_table->scrollTo(index);
     }
 }
 
 void MainWindow::updateStatus(const PollStats &stats)
 {
-    m_counts->setText(tr("%n socket(s)", nullptr, stats.socketCount) + tr(" · %1 shown").arg(m_proxy->rowCount()));
+    m_counts->setText(tr("%n socket(s)", nullptr, stats.socketCount) +
+                      tr(" · %1 shown").arg(m_proxy->rowCount()));
     m_cost->setText(tr("poll %1 ms (dump %2, owners %3)%4")
                         .arg(stats.totalUs / 1000.0, 0, 'f', 1)
                         .arg(stats.dumpUs / 1000.0, 0, 'f', 1)
@@ -327,13 +333,16 @@ void MainWindow::restoreSettings()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_table->horizontalHeader()->restoreState(settings.value(QStringLiteral("table/header")).toByteArray());
+    m_table->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("table/header")).toByteArray());
     for (QSplitter *splitter : {m_outer, m_right, m_bottom})
-        splitter->restoreState(settings.value(QStringLiteral("splitters/") + splitter->objectName()).toByteArray());
+        splitter->restoreState(
+            settings.value(QStringLiteral("splitters/") + splitter->objectName()).toByteArray());
     m_filter->setText(settings.value(QStringLiteral("table/filter")).toString());
     m_portsPane->filterEdit()->setText(settings.value(QStringLiteral("ports/filter")).toString());
     m_eventPane->filterEdit()->setText(settings.value(QStringLiteral("events/filter")).toString());
-    m_interval->setValue(settings.value(QStringLiteral("poll/interval"), Poller::kDefaultIntervalMs).toInt());
+    m_interval->setValue(
+        settings.value(QStringLiteral("poll/interval"), Poller::kDefaultIntervalMs).toInt());
 }
 
 void MainWindow::saveSettings() const
@@ -343,7 +352,8 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("table/header"), m_table->horizontalHeader()->saveState());
     for (const QSplitter *splitter : {m_outer, m_right, m_bottom})
-        settings.setValue(QStringLiteral("splitters/") + splitter->objectName(), splitter->saveState());
+        settings.setValue(QStringLiteral("splitters/") + splitter->objectName(),
+                          splitter->saveState());
     settings.setValue(QStringLiteral("table/filter"), m_filter->text());
     settings.setValue(QStringLiteral("ports/filter"), m_portsPane->filterEdit()->text());
     settings.setValue(QStringLiteral("events/filter"), m_eventPane->filterEdit()->text());

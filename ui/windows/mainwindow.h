@@ -3,10 +3,9 @@
 
 #include "poller/pollbatch.h"
 
-#include <QMainWindow>
-
 #include <cstdint>
 #include <optional>
+#include <QMainWindow>
 
 class QAction;
 class QDockWidget;

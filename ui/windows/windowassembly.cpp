@@ -2,13 +2,13 @@
 #include "windows/windowassembly.h"
 
 #include "guide/scenariopanel.h"
+#include "models/eventlogmodel.h"
+#include "models/sockettablemodel.h"
 #include "panels/bindcheckerpanel.h"
 #include "panels/labpanel.h"
-#include "models/eventlogmodel.h"
 #include "poller/poller.h"
 #include "session/labsession.h"
 #include "windows/mainwindow.h"
-#include "models/sockettablemodel.h"
 
 #include <QDockWidget>
 #include <QSettings>
@@ -21,12 +21,15 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     result.window = std::make_unique<MainWindow>(new Poller, persistSettings);
     MainWindow *window = result.window.get();
     result.session = new LabSession(serverExecutable, window);
-    QObject::connect(result.session, &LabSession::labEvent, window->eventLog(), &EventLogModel::appendLabEvent);
+    QObject::connect(result.session, &LabSession::labEvent, window->eventLog(),
+                     &EventLogModel::appendLabEvent);
 
     auto *lab = new LabPanel(result.session, window);
-    window->addPanel(lab, QObject::tr("Lab"), QStringLiteral("labDock"), QKeySequence(Qt::CTRL | Qt::Key_L));
+    window->addPanel(lab, QObject::tr("Lab"), QStringLiteral("labDock"),
+                     QKeySequence(Qt::CTRL | Qt::Key_L));
     QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
-    QObject::connect(lab, &LabPanel::labPidsChanged, window->socketModel(), &SocketTableModel::setLabPids);
+    QObject::connect(lab, &LabPanel::labPidsChanged, window->socketModel(),
+                     &SocketTableModel::setLabPids);
     window->socketModel()->setLabPids(lab->labPids());
 
     auto *checker = new BindCheckerPanel(result.session, window);
@@ -35,9 +38,11 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     QObject::connect(checker, &BindCheckerPanel::focusRequested, window, &MainWindow::focusSockets);
 
     result.scenarios = new ScenarioPanel(result.session, window);
-    QDockWidget *guide = window->addPanel(result.scenarios, QObject::tr("Guided scenarios"),
-                                          QStringLiteral("scenarioDock"), QKeySequence(Qt::CTRL | Qt::Key_G));
-    QObject::connect(result.scenarios, &ScenarioPanel::focusRequested, window, &MainWindow::focusSockets);
+    QDockWidget *guide =
+        window->addPanel(result.scenarios, QObject::tr("Guided scenarios"),
+                         QStringLiteral("scenarioDock"), QKeySequence(Qt::CTRL | Qt::Key_G));
+    QObject::connect(result.scenarios, &ScenarioPanel::focusRequested, window,
+                     &MainWindow::focusSockets);
     QObject::connect(result.scenarios, &ScenarioPanel::labActivity, window->eventLog(),
                      &EventLogModel::appendLabEvent);
 
