@@ -160,6 +160,29 @@ void EventLogModel::appendLabEvent(const LabEvent &event)
     append(std::move(entry));
 }
 
+QList<EventLogModel::LabMention> EventLogModel::labMentions(const QStringList &endpoints) const
+{
+    QList<LabMention> mentions;
+    for (const Entry &entry : m_entries) {
+        if (entry.kind != QLatin1String("lab") && entry.kind != QLatin1String("error"))
+            continue;
+        const bool touches =
+            std::any_of(endpoints.cbegin(), endpoints.cend(), [&entry](const QString &endpoint) {
+                return entry.detail.contains(endpoint);
+            });
+        if (!touches)
+            continue;
+        // Short enough for a timeline marker: the errno first, then the action.
+        const QString action =
+            entry.detail.section(QStringLiteral(" → "), 0, 0).section(QStringLiteral(": "), 0, 0);
+        const QString errnoName = entry.json.value(QStringLiteral("errno")).toString();
+        mentions << LabMention{
+            entry.timeMs, errnoName.isEmpty() ? action : errnoName + QStringLiteral(" · ") + action,
+            entry.kind == QLatin1String("error")};
+    }
+    return mentions;
+}
+
 void EventLogModel::clear()
 {
     beginResetModel();

@@ -48,6 +48,16 @@ public:
     void clear();
     int dropped() const { return m_dropped; }
 
+    struct LabMention
+    {
+        std::int64_t timeMs;
+        QString text;
+        bool error;
+    };
+    // Lab actions and errors whose text names one of these endpoints
+    // ("127.0.0.1:10001"): what touched a connection, for its timeline.
+    QList<LabMention> labMentions(const QStringList &endpoints) const;
+
     // Writes the rows in [rows] (all when empty) as JSON lines or CSV (RFC 4180).
     bool exportJsonLines(QIODevice *device, const QList<int> &rows = {}) const;
     bool exportCsv(QIODevice *device, const QList<int> &rows = {}) const;

@@ -136,10 +136,13 @@ void ConnectionTimeline::paintEvent(QPaintEvent *)
             strip.left() + strip.width() * (static_cast<double>(marker.timeMs - start) / total);
         painter.setPen(marker.error ? QColor(210, 50, 50) : palette().color(QPalette::Text));
         painter.drawLine(QPointF(at, strip.bottom()), QPointF(at, y + line / 2.0));
-        painter.drawText(QRectF(at + 3, y, area.right() - at - 3, line),
-                         Qt::AlignLeft | Qt::AlignVCenter,
-                         fontMetrics().elidedText(marker.text, Qt::ElideRight,
-                                                  static_cast<int>(area.right() - at - 3)));
+        // Text on the side with more room, so recent markers stay readable.
+        const bool leftSide = at > area.center().x();
+        const QRectF box = leftSide ? QRectF(area.left(), y, at - area.left() - 3, line)
+                                    : QRectF(at + 3, y, area.right() - at - 3, line);
+        painter.drawText(
+            box, (leftSide ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter,
+            fontMetrics().elidedText(marker.text, Qt::ElideRight, static_cast<int>(box.width())));
         y += line;
     }
 }

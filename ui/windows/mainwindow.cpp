@@ -26,6 +26,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -291,7 +292,21 @@ void MainWindow::onConnectionSelected()
         return;
     }
     m_selectedId = view->id;
-    m_details->showConnection(*view, monotonicMs(), {});
+    // A listener's own address would match every action on its port: only
+    // connections (with a peer) collect the lab's mentions.
+    QList<ConnectionTimeline::Marker> markers;
+    const SocketRecord &s = view->socket;
+    if (s.remote.port != 0) {
+        const QStringList endpoints{
+            s.local.text(s.family) + QStringLiteral(" → ") + s.remote.text(s.family),
+            s.remote.text(s.family) + QStringLiteral(" → ") + s.local.text(s.family),
+            QStringLiteral("from ") + s.local.text(s.family)};
+        for (const EventLogModel::LabMention &mention : m_events->labMentions(endpoints)) {
+            if (mention.timeMs >= view->firstSeenMs - 2000)
+                markers << ConnectionTimeline::Marker{mention.timeMs, mention.text, mention.error};
+        }
+    }
+    m_details->showConnection(*view, monotonicMs(), markers);
     m_diagram->setTracedPath(view->history);
 }
 
