@@ -4,29 +4,12 @@
 #include "cli/commandline.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
-#include "netlink/diagclient.h"
-#include "owners/ownerresolver.h"
+#include "owners/owneddump.h"
 
-#include <algorithm>
 #include <cstdio>
-#include <tuple>
 #include <unistd.h>
 
 namespace sockscope::cli {
-
-namespace {
-void sortForReading(std::vector<OwnedSocket> &sockets)
-{
-    // Listeners first, then by local port and state: a port's story reads top-down.
-    std::sort(sockets.begin(), sockets.end(), [](const OwnedSocket &a, const OwnedSocket &b) {
-        const SocketRecord &x = a.socket;
-        const SocketRecord &y = b.socket;
-        return std::tuple(x.state != TcpState::Listen, x.local.port, x.state, x.remote.port,
-                          x.cookie) < std::tuple(y.state != TcpState::Listen, y.local.port, y.state,
-                                                 y.remote.port, y.cookie);
-    });
-}
-} // namespace
 
 int runDump(const QStringList &arguments)
 {
@@ -43,22 +26,13 @@ int runDump(const QStringList &arguments)
     DumpFilter &filter = parsed.filter;
     filter.withTcpInfo = parser.isSet(QStringLiteral("info"));
 
-    auto client = DiagClient::open();
-    if (!client) {
-        std::fprintf(stderr, "sockscope: %s\n", qPrintable(client.error().message));
+    bool ownersComplete = true;
+    auto dumped = dumpOwnedSockets(filter, &ownersComplete);
+    if (!dumped) {
+        std::fprintf(stderr, "sockscope: %s\n", qPrintable(dumped.error().message));
         return 1;
     }
-    auto dump = (*client)->dump(filter);
-    if (!dump) {
-        std::fprintf(stderr, "sockscope: %s\n", qPrintable(dump.error().message));
-        return 1;
-    }
-    OwnerResolver owners;
-    owners.refresh(*dump);
-    std::vector<OwnedSocket> sockets;
-    sockets.reserve(dump->size());
-    for (const SocketRecord &record : *dump)
-        sockets.push_back({record, owners.lookup(record)});
+    std::vector<OwnedSocket> &sockets = *dumped;
     sortForReading(sockets);
 
     if (parser.isSet(QStringLiteral("json"))) {
@@ -78,7 +52,7 @@ int runDump(const QStringList &arguments)
     const QStringList lines = socketTable(sockets);
     for (const QString &line : lines)
         std::printf("%s\n", qPrintable(line));
-    if (!owners.sawEverything()) {
+    if (!ownersComplete) {
         std::fprintf(stderr, "%s",
                      ::geteuid() == 0
                          ? "sockscope: some processes hide their descriptors even from root "

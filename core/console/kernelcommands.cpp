@@ -5,6 +5,7 @@
 #include "explain/portsnapshot.h"
 #include "explain/systemlimits.h"
 #include "netlink/diagclient.h"
+#include "owners/owneddump.h"
 #include "util/monotonic.h"
 
 #include <algorithm>
@@ -45,17 +46,6 @@ void runEventLoopFor(int milliseconds)
     QEventLoop loop;
     QTimer::singleShot(milliseconds, &loop, &QEventLoop::quit);
     loop.exec();
-}
-
-void sortForReading(std::vector<OwnedSocket> &sockets)
-{
-    std::sort(sockets.begin(), sockets.end(), [](const OwnedSocket &a, const OwnedSocket &b) {
-        const SocketRecord &x = a.socket;
-        const SocketRecord &y = b.socket;
-        return std::tuple(x.state != TcpState::Listen, x.local.port, x.state, x.remote.port,
-                          x.cookie) < std::tuple(y.state != TcpState::Listen, y.local.port, y.state,
-                                                 y.remote.port, y.cookie);
-    });
 }
 
 Result<std::vector<OwnedSocket>> dumpWithOwners(std::uint16_t port)

@@ -31,8 +31,6 @@ ConsoleAnswer countDescriptors();
 
 // Runs the calling thread's event loop for `milliseconds` (0: pending events only).
 void runEventLoopFor(int milliseconds);
-// The `dump` order: listeners first, then by local port, state, remote port.
-void sortForReading(std::vector<OwnedSocket> &sockets);
 // Dumps the port (0: every socket) with owners, sorted for reading.
 Result<std::vector<OwnedSocket>> dumpWithOwners(std::uint16_t port);
 

@@ -2,6 +2,7 @@
 #include "explain/portsnapshot.h"
 
 #include "netlink/diagclient.h"
+#include "owners/owneddump.h"
 #include "owners/ownerresolver.h"
 
 #include <algorithm>
@@ -143,23 +144,6 @@ bool bindAddressesOverlap(Family a, const Endpoint &x, Family b, const Endpoint 
         return first.wildcard || second.wildcard || first.bytes == second.bytes;
     // IPv4 against plain IPv6: only the IPv6 wildcard (dual stack) covers IPv4.
     return first.ipv4 ? second.wildcard : first.wildcard;
-}
-
-Result<std::vector<OwnedSocket>> dumpOwnedSockets(const DumpFilter &filter)
-{
-    auto client = DiagClient::open();
-    if (!client)
-        return client.error();
-    auto dump = (*client)->dump(filter);
-    if (!dump)
-        return dump.error();
-    OwnerResolver owners;
-    owners.refresh(*dump);
-    std::vector<OwnedSocket> sockets;
-    sockets.reserve(dump->size());
-    for (const SocketRecord &record : *dump)
-        sockets.push_back({record, owners.lookup(record)});
-    return sockets;
 }
 
 Result<PortSnapshot> PortSnapshot::take(std::uint16_t port)

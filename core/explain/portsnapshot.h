@@ -12,11 +12,6 @@
 
 namespace sockscope {
 
-// One dump with each socket's owner (a fresh /proc read): the evidence for
-// explanations, the console's `show` and the scenarios' checks. Fails with
-// the DiagClient's Error.
-Result<std::vector<OwnedSocket>> dumpOwnedSockets(const DumpFilter &filter);
-
 // The TCP sockets on one port as one fresh dump shows them, with their owners:
 // the evidence an explanation names. Both families are dumped because an IPv6
 // wildcard listener also holds the IPv4 port (dual stack).

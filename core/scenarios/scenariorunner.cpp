@@ -4,6 +4,7 @@
 #include "console/kernelcommands.h"
 #include "console/labanswers.h"
 #include "console/labconsole.h"
+#include "owners/owneddump.h"
 #include "scenarios/scenarioports.h"
 #include "util/monotonic.h"
 
