@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "owners/ownerresolver.h"
 
+#include "owners/procfs.h"
 #include "util/monotonic.h"
 
 #include <algorithm>
@@ -17,6 +18,8 @@
 
 namespace sockscope {
 
+using namespace procfs;
+
 namespace {
 
 // Why a full re-read exists at all: an incremental scan reads only descriptor
@@ -27,95 +30,11 @@ namespace {
 // until one pass ignoring the fd cache confirms it; the pass costs a readlink
 // per descriptor on the machine, hence at most one every two seconds.
 constexpr std::int64_t kFullPassIntervalMs = 2000;
-constexpr qsizetype kCommandLimit = 64 * 1024;
-
 struct DirCloser
 {
     void operator()(DIR *dir) const { ::closedir(dir); }
 };
 using DirPtr = std::unique_ptr<DIR, DirCloser>;
-
-// A pid or fd directory entry name; -1 for anything else ("self", ".", "..").
-int parseNumber(const char *name)
-{
-    int value = 0;
-    const char *end = name + std::char_traits<char>::length(name);
-    const auto [last, error] = std::from_chars(name, end, value);
-    if (error != std::errc() || last != end || name == end || value < 0)
-        return -1;
-    return value;
-}
-
-// "socket:[12345]" -> 12345; 0 for any other link target.
-std::uint32_t socketInode(const char *target, std::size_t length)
-{
-    constexpr std::string_view prefix = "socket:[";
-    std::string_view text(target, length);
-    if (!text.starts_with(prefix) || !text.ends_with(']'))
-        return 0;
-    text = text.substr(prefix.size(), text.size() - prefix.size() - 1);
-    std::uint32_t inode = 0;
-    const auto [last, error] = std::from_chars(text.data(), text.data() + text.size(), inode);
-    if (error != std::errc() || last != text.data() + text.size())
-        return 0;
-    return inode;
-}
-
-QByteArray readSmallFile(int dirFd, const char *path)
-{
-    const int fd = ::openat(dirFd, path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return {};
-    QByteArray data;
-    char buffer[4096];
-    while (data.size() < kCommandLimit) {
-        const ssize_t length = ::read(fd, buffer, sizeof buffer);
-        if (length < 0 && errno == EINTR)
-            continue;
-        if (length <= 0)
-            break;
-        data.append(buffer, length);
-    }
-    ::close(fd);
-    return data.left(kCommandLimit);
-}
-
-// cmdline with its NUL separators as spaces; "[comm]" when cmdline is empty
-// (kernel threads, zombies), as ps shows them.
-QString commandOf(int rootFd, int pid)
-{
-    char path[32];
-    std::snprintf(path, sizeof path, "%d/cmdline", pid);
-    QByteArray line = readSmallFile(rootFd, path);
-    while (line.endsWith('\0'))
-        line.chop(1);
-    if (!line.isEmpty())
-        return QString::fromUtf8(line.replace('\0', ' '));
-    std::snprintf(path, sizeof path, "%d/comm", pid);
-    const QByteArray comm = readSmallFile(rootFd, path).trimmed();
-    return comm.isEmpty() ? QString()
-                          : QLatin1Char('[') + QString::fromUtf8(comm) + QLatin1Char(']');
-}
-
-// Our pid as this proc tree names it (its "self" link); 0 in a tree without one.
-int selfPidIn(const QString &procRoot)
-{
-    char target[32];
-    const QByteArray path = QFile::encodeName(procRoot + QStringLiteral("/self"));
-    const ssize_t length = ::readlink(path.constData(), target, sizeof target - 1);
-    if (length <= 0)
-        return 0;
-    target[length] = '\0';
-    return std::max(parseNumber(target), 0);
-}
-
-// st_size of /proc/PID/fd is its number of open descriptors (Linux 6.2+; 0
-// before, which disables change detection). -1 when it cannot be stat'ed.
-std::int64_t fdCountOf(int rootFd, const char *fdPath)
-{
-    struct stat info = {};
-    return ::fstatat(rootFd, fdPath, &info, 0) == 0 ? std::int64_t(info.st_size) : -1;
-}
 
 } // namespace
 
