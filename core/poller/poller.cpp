@@ -70,6 +70,10 @@ public:
 
     void poll()
     {
+        // Notices that arrived before this dump belong before it; reading them
+        // here also keeps a busy poll queue from starving the notifier.
+        if (m_destroyWatcher)
+            readDestroyed();
         QElapsedTimer total;
         total.start();
         if (!m_client) {
@@ -120,6 +124,14 @@ public:
         }
         // The tracker settles them at the next poll, where a timewait successor
         // may show they were not the end of their connection.
+        // Notices come for every socket of the namespace: keep what the dump's
+        // filter would have kept (a notice keeps the local port; the remote one
+        // may already be cleared).
+        std::erase_if(*destroyed, [this](const SocketRecord &socket) {
+            return (m_filter.family && socket.family != *m_filter.family) ||
+                   (m_filter.port && socket.local.port != *m_filter.port &&
+                    socket.remote.port != *m_filter.port);
+        });
         if (!destroyed->empty() && m_tracker.started())
             m_tracker.applyDestroyed(*destroyed, monotonicMs());
     }
@@ -203,8 +215,14 @@ void Poller::setPaused(bool paused)
 
 void Poller::pollNow()
 {
-    if (m_worker)
-        QMetaObject::invokeMethod(m_worker, &Worker::poll, Qt::QueuedConnection);
+    // One queued request at most: callers faster than a poll must not pile up
+    // a backlog the worker never catches up with.
+    if (!m_worker || m_pollQueued.exchange(true))
+        return;
+    QMetaObject::invokeMethod(m_worker, [this] {
+        m_pollQueued = false;
+        m_worker->poll();
+    });
 }
 
 } // namespace sockscope

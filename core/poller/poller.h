@@ -4,6 +4,7 @@
 #include "netlink/dumpfilter.h"
 #include "poller/pollbatch.h"
 
+#include <atomic>
 #include <memory>
 #include <QObject>
 
@@ -55,6 +56,7 @@ private:
     Worker *m_worker = nullptr;
     DumpFilter m_filter;
     int m_intervalMs = kDefaultIntervalMs;
+    std::atomic<bool> m_pollQueued{false};
 };
 
 } // namespace sockscope
