@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lab/acceptedconnection.h"
 
+#include "lab/labsockets.h"
+
 #include <cerrno>
 #include <QSocketNotifier>
 #include <unistd.h>
@@ -32,21 +34,13 @@ void AcceptedConnection::close()
 
 void AcceptedConnection::readAvailable()
 {
-    char buffer[16384];
-    // Bounded so a fast sender cannot hold the lab's event loop.
-    for (int round = 0; round < 16; ++round) {
-        const ssize_t got = ::read(m_fd.get(), buffer, sizeof buffer);
-        if (got > 0)
-            continue;
-        if (got < 0 && (errno == EAGAIN || errno == EINTR))
-            return;
-        const int errnum = got == 0 ? 0 : errno;
-        if (m_notifier)
-            m_notifier->setEnabled(false);
-        close();
-        Q_EMIT peerClosed(this, errnum);
+    const std::optional<int> ended = discardUntilEnd(m_fd.get());
+    if (!ended)
         return;
-    }
+    if (m_notifier)
+        m_notifier->setEnabled(false);
+    close();
+    Q_EMIT peerClosed(this, *ended);
 }
 
 } // namespace sockscope

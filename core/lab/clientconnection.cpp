@@ -124,30 +124,24 @@ void ClientConnection::watchForEof()
 
 void ClientConnection::readAvailable()
 {
-    char buffer[16384];
-    for (int round = 0; round < 16; ++round) {
-        const ssize_t got = ::read(m_fd.get(), buffer, sizeof buffer);
-        if (got > 0)
-            continue;
-        if (got < 0 && (errno == EAGAIN || errno == EINTR))
-            return;
-        const int errnum = got == 0 ? 0 : errno;
-        if (errnum == 0 && m_status.policy == ClosePolicy::NeverClose &&
-            m_status.phase == ClientPhase::Connected) {
-            // The bug of S4: the peer's FIN arrived and we never close.
-            // EOF stays readable, so stop watching or the loop would spin.
-            m_notifier->setEnabled(false);
-            m_status.phase = ClientPhase::PeerClosed;
-            m_reporter.note(QStringLiteral("the peer closed (FIN); never closing: CLOSE_WAIT"));
-            return;
-        }
-        closeNow(errnum == 0 ? ClientPhase::Closed : ClientPhase::Reset);
-        m_reporter.note(
-            errnum == 0 ? QStringLiteral("the peer closed (FIN); closed %1").arg(connectionText())
-                        : QStringLiteral("read failed (%1); closed %2")
-                              .arg(Error{errnum, {}}.errnoName(), connectionText()));
+    const std::optional<int> ended = discardUntilEnd(m_fd.get());
+    if (!ended)
+        return;
+    const int errnum = *ended;
+    if (errnum == 0 && m_status.policy == ClosePolicy::NeverClose &&
+        m_status.phase == ClientPhase::Connected) {
+        // The bug of S4: the peer's FIN arrived and we never close.
+        // EOF stays readable, so stop watching or the loop would spin.
+        m_notifier->setEnabled(false);
+        m_status.phase = ClientPhase::PeerClosed;
+        m_reporter.note(QStringLiteral("the peer closed (FIN); never closing: CLOSE_WAIT"));
         return;
     }
+    closeNow(errnum == 0 ? ClientPhase::Closed : ClientPhase::Reset);
+    m_reporter.note(errnum == 0
+                        ? QStringLiteral("the peer closed (FIN); closed %1").arg(connectionText())
+                        : QStringLiteral("read failed (%1); closed %2")
+                              .arg(Error{errnum, {}}.errnoName(), connectionText()));
 }
 
 void ClientConnection::closeNow(ClientPhase phase)

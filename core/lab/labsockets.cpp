@@ -82,6 +82,20 @@ bool setSocketFlag(int fd, int level, int option, bool on)
     return ::setsockopt(fd, level, option, &value, sizeof value) == 0;
 }
 
+std::optional<int> discardUntilEnd(int fd)
+{
+    char buffer[16384];
+    for (int round = 0; round < 16; ++round) {
+        const ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got > 0)
+            continue;
+        if (got < 0 && (errno == EAGAIN || errno == EINTR))
+            return std::nullopt;
+        return got == 0 ? 0 : errno;
+    }
+    return std::nullopt;
+}
+
 bool setLingerZero(int fd)
 {
     const linger value{1, 0};

@@ -5,6 +5,7 @@
 #include "lab/uniquefd.h"
 #include "model/socketrecord.h"
 
+#include <optional>
 #include <sys/socket.h>
 
 namespace sockscope {
@@ -52,6 +53,10 @@ SocketAttempt openListenSocket(const ListenSocketOptions &options);
 
 // Sets SO_LINGER {on, 0 s}: the next close() sends RST and skips TIME_WAIT.
 bool setLingerZero(int fd);
+// Reads and discards what a non-blocking socket has, in bounded rounds so a fast
+// sender cannot hold the lab's event loop. nullopt while the peer is still
+// open; otherwise what ended it: 0 for EOF (the peer's FIN), else the errno.
+std::optional<int> discardUntilEnd(int fd);
 bool setSocketFlag(int fd, int level, int option, bool on = true);
 bool setNonBlocking(int fd, bool on);
 
