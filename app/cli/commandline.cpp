@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/commandline.h"
 
+#include "poller/poller.h"
+
 #include <cstdio>
 
 namespace sockscope::cli {
@@ -31,6 +33,14 @@ Result<std::uint16_t> parsePort(const QString &text)
     if (!value)
         return value.error();
     return static_cast<std::uint16_t>(*value);
+}
+
+Result<int> intervalOption(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("interval")))
+        return Poller::kDefaultIntervalMs;
+    return parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
+                           Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
 }
 
 void addFilterOptions(QCommandLineParser &parser)

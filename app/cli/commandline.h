@@ -21,6 +21,10 @@ int usageError(const QString &message);
 Result<std::uint16_t> parsePort(const QString &text);
 Result<int> parseBoundedInt(const QString &what, const QString &text, int minimum, int maximum);
 
+// --interval MS: the poller's default when absent, an Error naming the range when
+// out of it (Poller::kMinimumIntervalMs..kMaximumIntervalMs).
+Result<int> intervalOption(const QCommandLineParser &parser);
+
 // --port, --state (repeatable), --family: the options shared by dump and watch.
 void addFilterOptions(QCommandLineParser &parser);
 Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser);

@@ -174,15 +174,10 @@ int runGui(int argc, char **argv)
             QStringLiteral("unknown command '%1': use dump, watch, lab, scenario, or no "
                            "command for the window (see --help)")
                 .arg(parser.positionalArguments().first()));
-    int intervalMs = Poller::kDefaultIntervalMs;
-    if (parser.isSet(QStringLiteral("interval"))) {
-        auto interval =
-            parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
-                            Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
-        if (!interval)
-            return usageError(interval.error().message);
-        intervalMs = *interval;
-    }
+    const Result<int> interval = intervalOption(parser);
+    if (!interval)
+        return usageError(interval.error().message);
+    const int intervalMs = *interval;
     QSize size(1280, 800);
     if (parser.isSet(QStringLiteral("size"))) {
         auto parsedSize = parseSize(parser.value(QStringLiteral("size")));

@@ -84,15 +84,10 @@ int runWatch(const QStringList &arguments)
     if (parsed.exitNow)
         return *parsed.exitNow;
     DumpFilter &filter = parsed.filter;
-    int intervalMs = Poller::kDefaultIntervalMs;
-    if (parser.isSet(QStringLiteral("interval"))) {
-        auto interval =
-            parseBoundedInt(QStringLiteral("interval"), parser.value(QStringLiteral("interval")),
-                            Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
-        if (!interval)
-            return usageError(interval.error().message);
-        intervalMs = *interval;
-    }
+    const Result<int> interval = intervalOption(parser);
+    if (!interval)
+        return usageError(interval.error().message);
+    const int intervalMs = *interval;
     int durationMs = 0;
     if (parser.isSet(QStringLiteral("duration"))) {
         auto duration =

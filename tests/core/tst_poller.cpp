@@ -157,7 +157,7 @@ private Q_SLOTS:
     }
 
     // A connection that lives and dies between two polls is only seen by the
-    // kernel's destroy notice (root or CAP_NET_ADMIN).
+    // kernel's destroy notice (any user may join the groups on Linux 6.x).
     void destroyNoticesCatchShortConnections()
     {
         // The host's namespace has other sockets dying at any time, and its polls
