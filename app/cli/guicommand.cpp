@@ -3,11 +3,11 @@
 
 #include "cli/commandline.h"
 #include "guide/scenariopanel.h"
-#include "models/sockettablemodel.h"
+#include "itemmodels/sockettablemodel.h"
 #include "poller/poller.h"
 #include "scenarios/scenariocatalog.h"
 #include "session/labsession.h"
-#include "widgets/darkpalette.h"
+#include "theme/darkpalette.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 

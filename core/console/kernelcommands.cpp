@@ -4,6 +4,7 @@
 #include "explain/explainer.h"
 #include "explain/portsnapshot.h"
 #include "explain/systemlimits.h"
+#include "format/sockettext.h"
 #include "netlink/diagclient.h"
 #include "owners/owneddump.h"
 #include "util/monotonic.h"

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "console/consoleanswer.h"
-#include "format/sockettext.h"
+#include "owners/ownedsocket.h"
 #include "model/hostport.h"
 #include "model/tcpstate.h"
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "explain/explanation.h"
-#include "format/sockettext.h"
+#include "owners/ownedsocket.h"
 #include "model/socketrecord.h"
 #include "netlink/dumpfilter.h"
 #include "util/result.h"

@@ -3,19 +3,13 @@
 
 #include "events/socketevent.h"
 #include "model/socketrecord.h"
-#include "owners/ownerinfo.h"
+#include "owners/ownedsocket.h"
 
 #include <QString>
 #include <QStringList>
 #include <vector>
 
 namespace sockscope {
-
-struct OwnedSocket
-{
-    SocketRecord socket;
-    OwnerLookup owner;
-};
 
 // "timewait 42.1s", "keepalive 7.0s/2" (retransmits after the slash), "" when off.
 QString timerText(const SocketRecord &socket);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "format/sockettext.h"
+#include "owners/ownedsocket.h"
 #include "netlink/dumpfilter.h"
 #include "util/result.h"
 

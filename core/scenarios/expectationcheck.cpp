@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "scenarios/expectationcheck.h"
 
+#include "format/sockettext.h"
+
 #include <QRegularExpression>
 #include <QSet>
 

@@ -2,6 +2,7 @@
 #include "scenarios/transcriptformat.h"
 
 #include "format/socketjson.h"
+#include "format/sockettext.h"
 
 #include <QJsonArray>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "widgets/darkpalette.h"
+#include "theme/darkpalette.h"
 
 #include <QPalette>
 #include <QString>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "panes/eventlogpane.h"
 
-#include "models/eventlogmodel.h"
+#include "itemmodels/eventlogmodel.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>

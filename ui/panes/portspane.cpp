@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "panes/portspane.h"
 
-#include "models/portsummarymodel.h"
+#include "itemmodels/portsummarymodel.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>

@@ -2,15 +2,15 @@
 #include "windows/mainwindow.h"
 
 #include "diagram/statediagramwidget.h"
-#include "models/eventlogmodel.h"
-#include "models/portsummarymodel.h"
-#include "models/socketfilterproxy.h"
-#include "models/sockettablemodel.h"
+#include "itemmodels/eventlogmodel.h"
+#include "itemmodels/portsummarymodel.h"
+#include "itemmodels/socketfilterproxy.h"
+#include "itemmodels/sockettablemodel.h"
 #include "panes/eventlogpane.h"
 #include "panes/portspane.h"
 #include "poller/poller.h"
 #include "util/monotonic.h"
-#include "widgets/connectiondetails.h"
+#include "panes/connectiondetails.h"
 
 #include <QAction>
 #include <QCloseEvent>

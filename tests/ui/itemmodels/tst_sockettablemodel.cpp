@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "events/connectiontracker.h"
+#include "loopback.h"
+#include "itemmodels/socketfilterproxy.h"
+#include "itemmodels/sockettablemodel.h"
+#include "netns.h"
+#include "poller/poller.h"
+
+#include <QAbstractItemModelTester>
+#include <QGuiApplication>
+#include <QItemSelectionModel>
+#include <QTest>
+
+using namespace sockscope;
+using namespace sockscope::test;
+
+namespace {
+SocketRecord record(std::uint64_t cookie, TcpState state, std::uint16_t localPort,
+                    std::uint16_t remotePort)
+{
+    SocketRecord r;
+    r.state = state;
+    r.local.address = {127, 0, 0, 1};
+    r.local.port = localPort;
+    r.remote.port = remotePort;
+    r.cookie = cookie;
+    r.inode = 1000 + static_cast<std::uint32_t>(cookie);
+    return r;
+}
+
+PollBatch batchFrom(ConnectionTracker &tracker, const std::vector<SocketRecord> &snapshot,
+                    std::int64_t timeMs)
+{
+    auto diff = tracker.apply(snapshot, timeMs);
+    PollBatch batch;
+    batch.timeMs = timeMs;
+    batch.events = std::move(diff.events);
+    batch.updated = std::move(diff.updated);
+    return batch;
+}
+} // namespace
+
+class TestSocketTableModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void incrementalUpdatesPassTheModelTester()
+    {
+        SocketTableModel model;
+        std::int64_t now = 0;
+        model.setClock([&now] { return now; });
+        SocketFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(SocketTableModel::LocalColumn);
+        QAbstractItemModelTester sourceTester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(
+            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ConnectionTracker tracker;
+
+        model.applyBatch(batchFrom(tracker,
+                                   {record(1, TcpState::Listen, 9000, 0),
+                                    record(2, TcpState::Established, 9000, 40000),
+                                    record(3, TcpState::Established, 40000, 9000)},
+                                   now));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.data(model.index(0, 0), SocketTableModel::HighlightRole).toInt(),
+                 0); // initial: not new
+
+        now = 1000;
+        model.applyBatch(batchFrom(tracker,
+                                   {record(1, TcpState::Listen, 9000, 0),
+                                    record(2, TcpState::CloseWait, 9000, 40000),
+                                    record(4, TcpState::Established, 9000, 40001)},
+                                   now));
+        QCOMPARE(model.rowCount(), 4); // the vanished row stays, marked, for a moment
+        const int gone = model.rowOf(3);
+        QCOMPARE(model.data(model.index(gone, 0), SocketTableModel::HighlightRole).toInt(), -1);
+        QCOMPARE(
+            model.data(model.index(model.rowOf(4), 0), SocketTableModel::HighlightRole).toInt(), 1);
+        QCOMPARE(model.data(model.index(model.rowOf(2), SocketTableModel::StateColumn)).toString(),
+                 QStringLiteral("CLOSE_WAIT"));
+
+        now = 1000 + SocketTableModel::kHighlightMs;
+        model.tick(now);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.rowOf(3), -1);
+        for (std::uint64_t id : {1, 2, 4}) // the index is rebuilt after removals
+            QCOMPARE(model.connectionAt(model.rowOf(id))->socket.cookie, id);
+    }
+
+    void timeInStateAndCountdownFollowTheClock()
+    {
+        SocketTableModel model;
+        std::int64_t now = 5000;
+        model.setClock([&now] { return now; });
+        ConnectionTracker tracker;
+        tracker.apply({}, 0);
+        SocketRecord tw = record(1, TcpState::TimeWait, 40000, 9000);
+        tw.timer = TimerKind::TimeWait;
+        tw.expiresMs = 60000;
+        model.applyBatch(batchFrom(tracker, {tw}, now));
+        now = 65000 - 30000; // 30 s after the dump
+        const QModelIndex timer = model.index(0, SocketTableModel::TimerColumn);
+        QCOMPARE(model.data(timer).toString(), QStringLiteral("timewait 30.0 s"));
+        QCOMPARE(model.data(model.index(0, SocketTableModel::TimeInStateColumn)).toString(),
+                 QStringLiteral("30 s"));
+    }
+
+    void filterWordsMustAllMatch()
+    {
+        SocketTableModel model;
+        SocketFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        ConnectionTracker tracker;
+        model.applyBatch(batchFrom(tracker,
+                                   {record(1, TcpState::Listen, 9000, 0),
+                                    record(2, TcpState::TimeWait, 9000, 40000),
+                                    record(3, TcpState::TimeWait, 8080, 40001)},
+                                   0));
+        proxy.setFilterWords(QStringLiteral("time_wait :9000"));
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setFilterWords(QStringLiteral("TIME_WAIT"));
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setFilterWords(QString());
+        QCOMPARE(proxy.rowCount(), 3);
+    }
+
+    // Live: real sockets through the poller; the selected row stays selected
+    // across 100 polls because rows are updated, never reset.
+    void selectionSurvivesPolls()
+    {
+        Fd listener = listenOn();
+        const std::uint16_t port = localPort(listener.get());
+        Fd client = connectTo(port);
+        Fd server = acceptOne(listener.get());
+        QVERIFY(client.valid() && server.valid());
+        DumpFilter filter;
+        filter.port = port;
+        Poller poller(filter);
+        SocketTableModel model;
+        SocketFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(SocketTableModel::StateColumn);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QItemSelectionModel selection(&proxy);
+        int polls = 0;
+        connect(&poller, &Poller::batchReady, this, [&](const PollBatch &batch) {
+            model.applyBatch(batch);
+            model.tick(batch.timeMs);
+            ++polls;
+        });
+        poller.setIntervalMs(20);
+        poller.start();
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 5000);
+        const QModelIndex listenerRow =
+            proxy.match(proxy.index(0, 0), Qt::DisplayRole, QStringLiteral("LISTEN")).value(0);
+        QVERIFY(listenerRow.isValid());
+        selection.select(listenerRow,
+                         QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const int start = polls;
+        // Churn: a connection comes and goes while we poll.
+        Fd churn = connectTo(port);
+        Fd churnServer = acceptOne(listener.get());
+        QTRY_VERIFY_WITH_TIMEOUT(polls >= start + 50, 10000);
+        churn.reset();
+        churnServer.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(polls >= start + 100, 10000);
+        poller.stop();
+        const QModelIndexList selected = selection.selectedRows();
+        QCOMPARE(selected.size(), 1);
+        QCOMPARE(selected.first().data().toString(), QStringLiteral("LISTEN"));
+    }
+};
+
+SOCKSCOPE_TEST_MAIN_NETNS(TestSocketTableModel, QGuiApplication)
+#include "tst_sockettablemodel.moc"

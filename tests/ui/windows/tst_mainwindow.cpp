@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The assembled window, driven as a learner would: the guided S4 scenario lights
+// the diagram's boxes for its port and selects the socket a failure blames.
+#include "guide/scenariopanel.h"
+#include "loopback.h"
+#include "itemmodels/eventlogmodel.h"
+#include "itemmodels/portsummarymodel.h"
+#include "itemmodels/sockettablemodel.h"
+#include "netns.h"
+#include "panes/eventlogpane.h"
+#include "panes/portspane.h"
+#include "poller/poller.h"
+#include "session/labsession.h"
+#include "windows/mainwindow.h"
+#include "windows/windowassembly.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QFile>
+#include <QItemSelectionModel>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sockscope;
+using namespace sockscope::test;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void modelsStayConsistentWhileSocketsChurn()
+    {
+        AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
+        MainWindow &window = *assembled.window;
+        QAbstractItemModelTester ports(window.portModel(),
+                                       QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester log(window.eventLog(),
+                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
+        window.show();
+        Fd listener = listenOn();
+        const std::uint16_t port = localPort(listener.get());
+        QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->rowOf(port) >= 0, 5000);
+        {
+            Fd client = connectTo(port);
+            Fd server = acceptOne(listener.get());
+            QTRY_COMPARE_WITH_TIMEOUT(
+                window.portModel()->countsFor(port)[int(TcpState::Established)], 2, 5000);
+        }
+        // Both ends closed: the client's side lingers in TIME_WAIT, the log saw it all.
+        QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->countsFor(port)[int(TcpState::TimeWait)] >= 1,
+                                 5000);
+        QVERIFY(window.eventLog()->rowCount() >= 3);
+    }
+
+    void guidedS4LightsTheDiagramAndBlamesTheCloseWaitRow()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
+        MainWindow &window = *assembled.window;
+        window.resize(1400, 900);
+        window.show();
+        ScenarioPanel *panel = assembled.scenarios;
+        QSignalSpy steps(panel, &ScenarioPanel::stepFinished);
+        panel->load(QStringLiteral("S4"));
+        for (int step = 0; step < 3; ++step) {
+            QTRY_VERIFY_WITH_TIMEOUT(panel->readyForNext(), 10000);
+            QVERIFY(panel->next());
+            QTRY_COMPARE_WITH_TIMEOUT(steps.count(), step + 1, 15000);
+            QVERIFY2(steps.last().at(1).toBool(),
+                     qPrintable(QStringLiteral("step %1 failed").arg(step + 1)));
+        }
+        // Port 9000 is selected, its CLOSE_WAIT and FIN_WAIT2 boxes count one each.
+        QCOMPARE(window.portsPane()->selectedPort(), std::optional<std::uint16_t>(9000));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.portModel()->countsFor(9000)[int(TcpState::CloseWait)] == 1 &&
+                window.portModel()->countsFor(9000)[int(TcpState::FinWait2)] == 1,
+            5000);
+        // The failed bind blamed the CLOSE_WAIT connection: its row is selected.
+        QTRY_VERIFY_WITH_TIMEOUT(!window.socketView()->selectionModel()->selectedRows().isEmpty(),
+                                 5000);
+        const QModelIndex selected = window.socketView()->selectionModel()->selectedRows().first();
+        QCOMPARE(selected.siblingAtColumn(SocketTableModel::StateColumn).data().toString(),
+                 QStringLiteral("CLOSE_WAIT"));
+        QCOMPARE(selected.siblingAtColumn(SocketTableModel::LocalColumn).data().toString(),
+                 QStringLiteral("127.0.0.1:10001"));
+        // The lab's own sockets are marked.
+        QVERIFY(selected.data(SocketTableModel::LabOwnedRole).toBool());
+        // The error is in the event log.
+        QVERIFY(!window.eventLog()
+                     ->match(window.eventLog()->index(0, EventLogModel::KindColumn),
+                             Qt::DisplayRole, QStringLiteral("error"), 1, Qt::MatchExactly)
+                     .isEmpty());
+
+        // Rest of the scenario: the client closes, the server side moves to TIME_WAIT.
+        QSignalSpy finished(panel, &ScenarioPanel::scenarioFinished);
+        panel->runToEnd();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QVERIFY(finished.first().at(0).toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->countsFor(9000)[int(TcpState::TimeWait)] == 1,
+                                 5000);
+    }
+
+    void eventLogExports()
+    {
+        AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
+        MainWindow &window = *assembled.window;
+        // Sockets of the first snapshot are not events; open ours after it.
+        QSignalSpy polls(window.poller(), &Poller::batchReady);
+        QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 1, 5000);
+        Fd listener = listenOn();
+        const std::uint16_t port = localPort(listener.get());
+        Fd client = connectTo(port);
+        Fd server = acceptOne(listener.get());
+        QTRY_VERIFY_WITH_TIMEOUT(window.eventLog()->rowCount() >= 2, 5000);
+        QTemporaryDir dir;
+        const QString jsonl = dir.filePath(QStringLiteral("events.jsonl"));
+        const QString csv = dir.filePath(QStringLiteral("events.csv"));
+        QCOMPARE(window.eventLogPane()->exportTo(jsonl), QString());
+        QCOMPARE(window.eventLogPane()->exportTo(csv), QString());
+        QFile json(jsonl);
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        int lines = 0;
+        while (!json.atEnd()) {
+            const QJsonObject event = QJsonDocument::fromJson(json.readLine()).object();
+            QVERIFY(event.contains(QStringLiteral("event")));
+            ++lines;
+        }
+        QCOMPARE(lines, window.eventLog()->rowCount());
+        QFile table(csv);
+        QVERIFY(table.open(QIODevice::ReadOnly));
+        QVERIFY(table.readLine().startsWith("time_ms,event,"));
+        QCOMPARE(QString::fromUtf8(table.readAll()).count(QStringLiteral("\r\n")),
+                 window.eventLog()->rowCount());
+        QVERIFY(
+            !window.eventLogPane()->exportTo(QStringLiteral("/nonexistent-dir/x.csv")).isEmpty());
+    }
+};
+
+SOCKSCOPE_TEST_MAIN_NETNS(TestMainWindow, QApplication)
+#include "tst_mainwindow.moc"

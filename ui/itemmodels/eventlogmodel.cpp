@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "itemmodels/eventlogmodel.h"
+
+#include "format/socketjson.h"
+#include "format/sockettext.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QIODevice>
+#include <QJsonDocument>
+
+namespace sockscope {
+
+EventLogModel::EventLogModel(int limit, QObject *parent)
+    : QAbstractTableModel(parent), m_limit(limit)
+{
+}
+
+int EventLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_entries.size());
+}
+
+int EventLogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case TimeColumn:
+        return tr("Time");
+    case KindColumn:
+        return tr("Event");
+    case ChangeColumn:
+        return tr("Change");
+    case LocalColumn:
+        return tr("Local");
+    case RemoteColumn:
+        return tr("Peer");
+    case DetailColumn:
+        return tr("Details");
+    default:
+        return {};
+    }
+}
+
+QString EventLogModel::cell(const Entry &entry, int column) const
+{
+    switch (column) {
+    case TimeColumn:
+        return QStringLiteral("%1 s").arg((entry.timeMs - m_originMs) / 1000.0, 0, 'f', 3);
+    case KindColumn:
+        return entry.kind;
+    case ChangeColumn:
+        return entry.change;
+    case LocalColumn:
+        return entry.local;
+    case RemoteColumn:
+        return entry.remote;
+    case DetailColumn:
+        return entry.detail;
+    default:
+        return {};
+    }
+}
+
+QVariant EventLogModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const Entry &entry = m_entries[static_cast<std::size_t>(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return cell(entry, index.column());
+    case SortRole:
+        return index.column() == TimeColumn ? QVariant(static_cast<qlonglong>(entry.timeMs))
+                                            : QVariant(cell(entry, index.column()));
+    case ConnectionIdRole:
+        return static_cast<qulonglong>(entry.connectionId);
+    case KindRole:
+        return entry.kind;
+    case Qt::ForegroundRole:
+        if (entry.kind == QLatin1String("error"))
+            return QBrush(QColor(200, 40, 40));
+        return {};
+    case Qt::ToolTipRole:
+        return index.column() == DetailColumn ? QVariant(entry.detail) : QVariant();
+    default:
+        return {};
+    }
+}
+
+void EventLogModel::append(Entry entry)
+{
+    if (m_originMs < 0)
+        m_originMs = entry.timeMs;
+    if (static_cast<int>(m_entries.size()) >= m_limit) {
+        beginRemoveRows({}, 0, 0);
+        m_entries.pop_front();
+        ++m_dropped;
+        endRemoveRows();
+    }
+    const int position = static_cast<int>(m_entries.size());
+    beginInsertRows({}, position, position);
+    m_entries.push_back(std::move(entry));
+    endInsertRows();
+}
+
+void EventLogModel::applyBatch(const PollBatch &batch)
+{
+    for (const SocketEvent &event : batch.events) {
+        if (event.initial)
+            continue;
+        const SocketRecord &s = event.connection.socket;
+        Entry entry;
+        entry.timeMs = event.timeMs;
+        entry.kind = eventKindName(event.kind);
+        switch (event.kind) {
+        case EventKind::Appeared:
+            entry.change = tcpStateName(event.to);
+            break;
+        case EventKind::StateChanged:
+            entry.change =
+                tcpStateName(event.from) + QStringLiteral(" → ") + tcpStateName(event.to);
+            break;
+        case EventKind::Gone:
+            entry.change = tr("was %1").arg(tcpStateName(event.from));
+            break;
+        }
+        entry.local = s.local.text(s.family);
+        entry.remote = s.remote.text(s.family);
+        entry.detail = ownerText(event.connection.owner);
+        if (event.source == EventSource::Destroy)
+            entry.detail += tr(" · seen by the kernel's destroy notice");
+        entry.connectionId = event.connection.id;
+        entry.json = eventToJson(event);
+        append(std::move(entry));
+    }
+}
+
+void EventLogModel::appendLabEvent(const LabEvent &event)
+{
+    Entry entry;
+    entry.timeMs = event.timeMs;
+    entry.kind = event.failure ? QStringLiteral("error") : QStringLiteral("lab");
+    entry.change = event.objectId;
+    entry.detail = event.failure ? event.failure->text() : event.text;
+    if (event.failure)
+        entry.detail = event.text + QStringLiteral(": ") + entry.detail;
+    entry.json = QJsonObject{{QStringLiteral("time_ms"), static_cast<qint64>(event.timeMs)},
+                             {QStringLiteral("event"), entry.kind},
+                             {QStringLiteral("object"), event.objectId},
+                             {QStringLiteral("text"), entry.detail}};
+    if (event.failure)
+        entry.json.insert(QStringLiteral("errno"), event.failure->errnoName);
+    append(std::move(entry));
+}
+
+QList<EventLogModel::LabMention> EventLogModel::labMentions(const QStringList &endpoints) const
+{
+    QList<LabMention> mentions;
+    for (const Entry &entry : m_entries) {
+        if (entry.kind != QLatin1String("lab") && entry.kind != QLatin1String("error"))
+            continue;
+        const bool touches =
+            std::any_of(endpoints.cbegin(), endpoints.cend(), [&entry](const QString &endpoint) {
+                return entry.detail.contains(endpoint);
+            });
+        if (!touches)
+            continue;
+        // Short enough for a timeline marker: the errno first, then the action.
+        const QString action =
+            entry.detail.section(QStringLiteral(" → "), 0, 0).section(QStringLiteral(": "), 0, 0);
+        const QString errnoName = entry.json.value(QStringLiteral("errno")).toString();
+        mentions << LabMention{
+            entry.timeMs, errnoName.isEmpty() ? action : errnoName + QStringLiteral(" · ") + action,
+            entry.kind == QLatin1String("error")};
+    }
+    return mentions;
+}
+
+void EventLogModel::clear()
+{
+    beginResetModel();
+    m_entries.clear();
+    m_dropped = 0;
+    endResetModel();
+}
+
+bool EventLogModel::exportJsonLines(QIODevice *device, const QList<int> &rows) const
+{
+    const auto write = [&](const Entry &entry) {
+        return device->write(QJsonDocument(entry.json).toJson(QJsonDocument::Compact) + '\n') >= 0;
+    };
+    if (rows.isEmpty())
+        return std::all_of(m_entries.begin(), m_entries.end(), write);
+    return std::all_of(rows.begin(), rows.end(), [&](int row) {
+        return row < 0 || row >= rowCount() || write(m_entries[static_cast<std::size_t>(row)]);
+    });
+}
+
+bool EventLogModel::exportCsv(QIODevice *device, const QList<int> &rows) const
+{
+    const auto quote = [](QString text) {
+        if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
+            text.contains(QLatin1Char('\n')))
+            text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+                   QLatin1Char('"');
+        return text;
+    };
+    const auto write = [&](const Entry &entry) {
+        QStringList cells{QString::number(entry.timeMs)};
+        for (int column = KindColumn; column < ColumnCount; ++column)
+            cells << quote(cell(entry, column));
+        cells << QString::number(entry.connectionId);
+        return device->write((cells.join(QLatin1Char(',')) + QStringLiteral("\r\n")).toUtf8()) >= 0;
+    };
+    if (device->write("time_ms,event,change,local,remote,details,connection_id\r\n") < 0)
+        return false;
+    if (rows.isEmpty())
+        return std::all_of(m_entries.begin(), m_entries.end(), write);
+    return std::all_of(rows.begin(), rows.end(), [&](int row) {
+        return row < 0 || row >= rowCount() || write(m_entries[static_cast<std::size_t>(row)]);
+    });
+}
+
+} // namespace sockscope

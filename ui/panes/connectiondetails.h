@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "events/socketevent.h"
+#include "panes/connectiontimeline.h"
+
+#include <QWidget>
+
+class QLabel;
+
+namespace sockscope {
+
+// The details pane: every field of the selected connection, who owns it, and
+// its timeline (states with durations, lab actions that touched it).
+class ConnectionDetails : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ConnectionDetails(QWidget *parent = nullptr);
+
+    void showConnection(const ConnectionView &view, std::int64_t nowMs,
+                        const QList<ConnectionTimeline::Marker> &markers);
+    void clear();
+    ConnectionTimeline *timeline() const { return m_timeline; }
+
+private:
+    QLabel *m_summary;
+    ConnectionTimeline *m_timeline;
+};
+
+} // namespace sockscope
