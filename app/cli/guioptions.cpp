@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/guioptions.h"
+
+#include "cli/commandline.h"
+#include "scenarios/scenariocatalog.h"
+
+#include <cstdio>
+#include <QRegularExpression>
+
+namespace sockscope::cli {
+
+namespace {
+
+Result<QSize> parseSize(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$"));
+    const auto match = pattern.match(text.trimmed());
+    const int width = match.hasMatch() ? match.captured(1).toInt() : 0;
+    const int height = match.hasMatch() ? match.captured(2).toInt() : 0;
+    if (width < 200 || height < 150 || width > 8000 || height > 8000)
+        return Error{EINVAL, QStringLiteral("invalid size '%1': use WIDTHxHEIGHT, e.g. 1280x800 "
+                                            "(200x150 to 8000x8000)")
+                                 .arg(text)};
+    return QSize(width, height);
+}
+
+void addGuiOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(
+        QStringLiteral("SockScope shows TCP sockets moving through the TCP state machine, live.\n\n"
+                       "Commands:\n"
+                       "  (none)     open the window\n"
+                       "  dump       print the current sockets (sockscope dump --help)\n"
+                       "  watch      stream socket events (sockscope watch --help)\n"
+                       "  lab        the lab console on standard input (sockscope lab --help)\n"
+                       "  scenario   run one of the pitfalls S1-S6 (sockscope scenario --help)"));
+    parser.addOption({QStringLiteral("version"), QStringLiteral("Print the version and exit.")});
+    parser.addOption({QStringLiteral("interval"), QStringLiteral("Poll every MS milliseconds."),
+                      QStringLiteral("MS")});
+    parser.addOption(
+        {QStringLiteral("screenshot"),
+         QStringLiteral("Render the main window into FILE (PNG) and exit; works without "
+                        "a display."),
+         QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
+                      QStringLiteral("WxH")});
+    parser.addOption(
+        {QStringLiteral("dark"),
+         QStringLiteral("Use a dark palette (Fusion style) whatever the desktop's theme.")});
+    parser.addOption({QStringLiteral("scenario"),
+                      QStringLiteral("With --screenshot: run this scenario (S1..S6) in the guided "
+                                     "panel first."),
+                      QStringLiteral("Sn")});
+    parser.addOption({QStringLiteral("steps"),
+                      QStringLiteral("With --scenario: stop after N steps instead of at the end."),
+                      QStringLiteral("N")});
+}
+
+// The options once --help and --version are out of the way.
+Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
+{
+    if (!parser.positionalArguments().isEmpty())
+        return Error{EINVAL, QStringLiteral("unknown command '%1': use dump, watch, lab, "
+                                            "scenario, or no command for the window (see --help)")
+                                 .arg(parser.positionalArguments().first())};
+    GuiOptions options;
+    const Result<int> interval = intervalOption(parser);
+    if (!interval)
+        return interval.error();
+    options.intervalMs = *interval;
+    options.dark = parser.isSet(QStringLiteral("dark"));
+    options.screenshotFile = parser.value(QStringLiteral("screenshot"));
+    if (parser.isSet(QStringLiteral("size"))) {
+        const auto size = parseSize(parser.value(QStringLiteral("size")));
+        if (!size)
+            return size.error();
+        options.size = *size;
+    }
+    if (parser.isSet(QStringLiteral("scenario"))) {
+        options.scenario = parser.value(QStringLiteral("scenario")).trimmed().toUpper();
+        if (!findScenario(options.scenario))
+            return Error{
+                EINVAL,
+                QStringLiteral("unknown scenario '%1': use S1 to S6").arg(options.scenario)};
+        if (options.screenshotFile.isEmpty())
+            return Error{EINVAL, QStringLiteral("--scenario goes with --screenshot FILE")};
+    }
+    if (parser.isSet(QStringLiteral("steps"))) {
+        const auto steps =
+            parseBoundedInt(QStringLiteral("steps"), parser.value(QStringLiteral("steps")), 1, 100);
+        if (!steps)
+            return steps.error();
+        options.steps = *steps;
+    }
+    return options;
+}
+
+} // namespace
+
+GuiCommandLine parseGuiCommandLine(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    QCommandLineParser parser;
+    addGuiOptions(parser);
+    bool helpShown = false;
+    if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
+        return {std::nullopt, usageError(parsed.error().message)};
+    if (helpShown)
+        return {std::nullopt, 0};
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::printf("sockscope %s\n", SOCKSCOPE_VERSION);
+        return {std::nullopt, 0};
+    }
+    auto options = optionsFrom(parser);
+    if (!options)
+        return {std::nullopt, usageError(options.error().message)};
+    return {std::move(*options), 0};
+}
+
+} // namespace sockscope::cli

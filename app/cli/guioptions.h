@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <optional>
+#include <QSize>
+#include <QString>
+
+namespace sockscope::cli {
+
+// What `sockscope [options]` asks of the window.
+struct GuiOptions
+{
+    int intervalMs = 0;
+    bool dark = false;
+    QString screenshotFile; // empty: run the window interactively
+    QSize size{1280, 800};  // for the screenshot
+    QString scenario;       // with a screenshot: run it in the guided panel first
+    int steps = 0;          // with a scenario: stop after this many steps (0: all)
+};
+
+// Either the options to run with, or the status to exit with at once (0 after
+// --help or --version, kExitUsage after printing one line naming a bad argument).
+struct GuiCommandLine
+{
+    std::optional<GuiOptions> options;
+    int exitStatus = 0;
+};
+
+// Parsed before QApplication exists: bad arguments must give one clear line,
+// not the platform plugin's complaints.
+GuiCommandLine parseGuiCommandLine(int argc, char **argv);
+
+} // namespace sockscope::cli
