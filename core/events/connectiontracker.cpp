@@ -107,64 +107,74 @@ void ConnectionTracker::retire(std::uint64_t id, std::int64_t timeMs, EventSourc
 ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord> &snapshot,
                                                  std::int64_t timeMs, const OwnerFunction &owners)
 {
-    Diff diff;
-    const bool initial = !m_started;
+    PollPass pass{timeMs, !m_started, owners ? owners : OwnerFunction([](const SocketRecord &) {
+                      return OwnerLookup{};
+                  })};
     m_started = true;
+    updateKnown(snapshot, pass);
+    collectVanished(pass);
+    placeFresh(pass);
+    settleUnseenDestroyed(pass);
+    retireVanished(pass);
+    return std::move(pass.diff);
+}
 
-    QSet<std::uint64_t> seen;
-    seen.reserve(static_cast<qsizetype>(snapshot.size()));
-    std::vector<const SocketRecord *> fresh;
+void ConnectionTracker::updateKnown(const std::vector<SocketRecord> &snapshot, PollPass &pass)
+{
+    pass.seen.reserve(static_cast<qsizetype>(snapshot.size()));
     for (const SocketRecord &record : snapshot) {
         const auto known = m_idByCookie.constFind(record.cookie);
         if (known == m_idByCookie.constEnd()) {
-            fresh.push_back(&record);
+            pass.fresh.push_back(&record);
             continue;
         }
         ConnectionView &view = m_live[known.value()];
-        seen.insert(view.id);
-        const OwnerLookup owner = owners ? owners(record) : OwnerLookup{};
+        pass.seen.insert(view.id);
+        const OwnerLookup owner = pass.owners(record);
         const bool stateChanged = view.socket.state != record.state;
         const bool visible = visiblyDifferent(view.socket, record) || owner != view.owner;
         view.owner = owner;
         if (stateChanged)
-            changeState(view, record, timeMs, EventSource::Poll, diff);
+            changeState(view, record, pass.timeMs, EventSource::Poll, pass.diff);
         else {
             view.socket = record;
             if (visible)
-                diff.updated.push_back(view);
+                pass.diff.updated.push_back(view);
         }
     }
+}
 
-    // Connections whose socket vanished: candidates for a timewait successor.
-    // Several can share a key (SO_REUSEPORT listeners), so the list, not the
-    // map, decides who is retired.
-    std::vector<std::uint64_t> vanished;
-    QHash<ConnectionKey, std::uint64_t> vanishedByKey;
+void ConnectionTracker::collectVanished(PollPass &pass)
+{
+    // Several vanished connections can share a key (SO_REUSEPORT listeners), so
+    // the list, not the map, decides who is retired.
     for (auto it = m_live.cbegin(); it != m_live.cend(); ++it) {
-        if (!seen.contains(it.key())) {
-            vanished.push_back(it.key());
-            vanishedByKey.insert(connectionKeyOf(it.value().socket), it.key());
+        if (!pass.seen.contains(it.key())) {
+            pass.vanished.push_back(it.key());
+            pass.vanishedByKey.insert(connectionKeyOf(it.value().socket), it.key());
         }
     }
-    QSet<std::uint64_t> continued;
+}
 
-    for (const SocketRecord *record : fresh) {
-        const OwnerLookup owner = owners ? owners(*record) : OwnerLookup{};
+void ConnectionTracker::placeFresh(PollPass &pass)
+{
+    for (const SocketRecord *record : pass.fresh) {
+        const OwnerLookup owner = pass.owners(*record);
         const auto predecessor = isTimewaitSuccessor(*record)
-                                     ? vanishedByKey.find(connectionKeyOf(*record))
-                                     : vanishedByKey.end();
-        if (predecessor != vanishedByKey.end()) {
+                                     ? pass.vanishedByKey.find(connectionKeyOf(*record))
+                                     : pass.vanishedByKey.end();
+        if (predecessor != pass.vanishedByKey.end()) {
             ConnectionView &view = m_live[predecessor.value()];
-            continued.insert(view.id);
-            vanishedByKey.erase(predecessor);
+            pass.continued.insert(view.id);
+            pass.vanishedByKey.erase(predecessor);
             m_idByCookie.remove(view.socket.cookie);
             m_idByCookie.insert(record->cookie, view.id);
             m_destroyedAt.remove(view.id);
             view.owner = owner;
             const bool stateChanged = view.socket.state != record->state;
-            changeState(view, *record, timeMs, EventSource::Poll, diff);
+            changeState(view, *record, pass.timeMs, EventSource::Poll, pass.diff);
             if (!stateChanged)
-                diff.updated.push_back(view);
+                pass.diff.updated.push_back(view);
             continue;
         }
         // A timewait successor of a connection only a destroy notice saw: it
@@ -175,14 +185,17 @@ ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord>
                 return connectionKeyOf(unseen.record) == key;
             });
         }
-        ConnectionView &view = createConnection(*record, timeMs, initial);
+        ConnectionView &view = createConnection(*record, pass.timeMs, pass.initial);
         view.owner = owner;
-        SocketEvent event = makeEvent(EventKind::Appeared, view, timeMs, EventSource::Poll);
+        SocketEvent event = makeEvent(EventKind::Appeared, view, pass.timeMs, EventSource::Poll);
         event.to = record->state;
-        event.initial = initial;
-        diff.events.push_back(std::move(event));
+        event.initial = pass.initial;
+        pass.diff.events.push_back(std::move(event));
     }
+}
 
+void ConnectionTracker::settleUnseenDestroyed(PollPass &pass)
+{
     // Born and dead between two polls: the notice is all there ever was.
     for (const Unseen &unseen : m_unseenDestroyed) {
         ConnectionView &view = createConnection(unseen.record, unseen.destroyedMs, false);
@@ -190,21 +203,23 @@ ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord>
         SocketEvent appeared =
             makeEvent(EventKind::Appeared, view, unseen.destroyedMs, EventSource::Destroy);
         appeared.to = unseen.record.state;
-        diff.events.push_back(std::move(appeared));
-        retire(view.id, unseen.destroyedMs, EventSource::Destroy, diff);
+        pass.diff.events.push_back(std::move(appeared));
+        retire(view.id, unseen.destroyedMs, EventSource::Destroy, pass.diff);
     }
     m_unseenDestroyed.clear();
+}
 
-    for (const std::uint64_t id : vanished) {
-        if (continued.contains(id))
+void ConnectionTracker::retireVanished(PollPass &pass)
+{
+    for (const std::uint64_t id : pass.vanished) {
+        if (pass.continued.contains(id))
             continue;
         const auto destroyed = m_destroyedAt.constFind(id);
         if (destroyed != m_destroyedAt.constEnd())
-            retire(id, destroyed.value(), EventSource::Destroy, diff);
+            retire(id, destroyed.value(), EventSource::Destroy, pass.diff);
         else
-            retire(id, timeMs, EventSource::Poll, diff);
+            retire(id, pass.timeMs, EventSource::Poll, pass.diff);
     }
-    return diff;
 }
 
 void ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed,

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <QHash>
+#include <QSet>
 #include <vector>
 
 namespace sockscope {
@@ -52,11 +53,26 @@ public:
     bool started() const { return m_started; }
 
 private:
-    struct Vanished
+    // One apply() in progress, phase by phase: known sockets updated, the
+    // vanished ones collected, the fresh ones placed (as timewait successors
+    // or new connections), notices settled, the rest retired.
+    struct PollPass
     {
-        std::uint64_t id;
-        std::int64_t destroyedMs; // < 0 when only the poll saw it go
+        std::int64_t timeMs;
+        bool initial;
+        OwnerFunction owners;
+        Diff diff;
+        QSet<std::uint64_t> seen;
+        std::vector<const SocketRecord *> fresh;
+        std::vector<std::uint64_t> vanished;
+        QHash<ConnectionKey, std::uint64_t> vanishedByKey;
+        QSet<std::uint64_t> continued; // vanished, but carried on by a successor
     };
+    void updateKnown(const std::vector<SocketRecord> &snapshot, PollPass &pass);
+    void collectVanished(PollPass &pass);
+    void placeFresh(PollPass &pass);
+    void settleUnseenDestroyed(PollPass &pass);
+    void retireVanished(PollPass &pass);
 
     ConnectionView &createConnection(const SocketRecord &record, std::int64_t timeMs, bool initial);
     void changeState(ConnectionView &view, const SocketRecord &record, std::int64_t timeMs,
