@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "console/kernelcommands.h"
 
+#include "explain/bindchecker.h"
 #include "explain/explainer.h"
 #include "explain/portsnapshot.h"
 #include "explain/systemlimits.h"

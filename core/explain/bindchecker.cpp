@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// checkBind() of explainer.h: the dump says who is on the port, a real bind
-// says whether the kernel lets this socket in (it knows the SO_REUSEADDR flags
-// the dump does not show).
+// The dump says who is on the port, a real bind says whether the kernel lets
+// this socket in (it knows the SO_REUSEADDR flags the dump does not show).
+#include "explain/bindchecker.h"
+
 #include "explain/explainer.h"
 #include "explain/portsnapshot.h"
 

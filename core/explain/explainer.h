@@ -32,16 +32,4 @@ struct FailureContext
 // Never fails: without a dump it still names the errno and its meaning.
 Explanation explainFailure(int errnum, const FailureContext &context);
 
-// "Can I bind ADDR:PORT with these options, and if not, who stops me and when
-// does that end?" Uses the dump and a real probe bind (socket, options, bind,
-// close; never listen). The kernel does not report whether other processes'
-// sockets set SO_REUSEADDR, so when that decides the answer the note says so.
-struct BindVerdict
-{
-    bool canBind = false;
-    Explanation explanation; // errnum 0 and culprits (TIME_WAIT that would block without
-                             // SO_REUSEADDR...) when canBind
-};
-BindVerdict checkBind(Family family, const Endpoint &local, bool reuseAddr, bool reusePort);
-
 } // namespace sockscope

@@ -2,6 +2,7 @@
 #include "scenarios/scenarioports.h"
 
 #include "console/kernelcommands.h"
+#include "explain/bindchecker.h"
 #include "explain/explainer.h"
 #include "model/hostport.h"
 

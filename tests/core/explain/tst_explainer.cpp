@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Explanations and the bind checker against real sockets: the culprit must be
 // the socket the kernel really has in the way.
+#include "explain/bindchecker.h"
 #include "explain/explainer.h"
 #include "explain/portsnapshot.h"
 #include "loopback.h"
