@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "trace/tracesource.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <limits>
+#include <time.h>
 
 #if SOCKSCOPE_HAVE_TRACE
 #include "tcptrace.skel.h"
@@ -14,6 +17,16 @@
 #endif
 
 namespace sockscope {
+
+namespace {
+// The clock bpf_ktime_get_ns() reads.
+std::int64_t monotonicNs()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return std::int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+} // namespace
 
 #if SOCKSCOPE_HAVE_TRACE
 
@@ -47,6 +60,7 @@ Result<std::unique_ptr<TraceSource>> TraceSource::open(const TraceOptions &optio
             *options.family == Family::IPv4 ? AF_INET : AF_INET6;
     if (options.port)
         source->m_skeleton->rodata->filter_port = *options.port;
+    source->m_windowNs = std::max<std::int64_t>(0, options.reorderWindowNs);
     if (options.networkNamespace)
         source->m_skeleton->rodata->filter_netns = *options.networkNamespace;
     if (int result = tcptrace::load(source->m_skeleton); result != 0)
@@ -86,22 +100,36 @@ int TraceSource::onRecord(void *context, void *data, std::size_t size)
         // Any negative value stops ring_buffer__consume after this record.
         return -EBADMSG;
     }
-    (*source->m_sink)(*event);
+    source->m_held.push_back(std::move(*event));
     return 0;
 }
 
 Result<int> TraceSource::drain(const std::function<void(const TraceEvent &)> &sink)
 {
-    m_sink = &sink;
     m_malformed.reset();
     LibbpfLog log;
     const int count = ring_buffer__consume(m_ring);
-    m_sink = nullptr;
     if (m_malformed)
         return *m_malformed;
     if (count < 0)
         return libbpfError(count, QStringLiteral("reading the trace ring buffer"), log);
-    return count;
+    return handOut(sink, monotonicNs() - m_windowNs);
+}
+
+int TraceSource::flush(const std::function<void(const TraceEvent &)> &sink)
+{
+    return handOut(sink, std::numeric_limits<std::int64_t>::max());
+}
+
+int TraceSource::msUntilDue() const
+{
+    if (m_held.empty())
+        return -1;
+    const auto oldest = std::min_element(
+        m_held.begin(), m_held.end(),
+        [](const TraceEvent &a, const TraceEvent &b) { return a.timeNs < b.timeNs; });
+    const std::int64_t leftNs = oldest->timeNs + m_windowNs - monotonicNs();
+    return leftNs <= 0 ? 0 : int((leftNs + 999'999) / 1'000'000);
 }
 
 std::uint64_t TraceSource::drops() const
@@ -122,6 +150,21 @@ std::uint64_t TraceSource::drops() const
 
 #else
 
+Result<int> TraceSource::drain(const std::function<void(const TraceEvent &)> &)
+{
+    return Error{EOPNOTSUPP, QStringLiteral("built without libbpf")};
+}
+
+int TraceSource::flush(const std::function<void(const TraceEvent &)> &)
+{
+    return 0;
+}
+
+int TraceSource::msUntilDue() const
+{
+    return -1;
+}
+
 int TraceSource::onRecord(void *, void *, std::size_t)
 {
     return 0;
@@ -141,16 +184,28 @@ int TraceSource::fd() const
     return -1;
 }
 
-Result<int> TraceSource::drain(const std::function<void(const TraceEvent &)> &)
-{
-    return Error{EOPNOTSUPP, QStringLiteral("built without libbpf")};
-}
-
 std::uint64_t TraceSource::drops() const
 {
     return 0;
 }
 
 #endif
+
+int TraceSource::handOut(const std::function<void(const TraceEvent &)> &sink, std::int64_t cutoffNs)
+{
+    // Stable: one socket's events are already in order (its lock serializes
+    // them), including any with equal times. Without a window, as read.
+    if (m_windowNs > 0)
+        std::stable_sort(
+            m_held.begin(), m_held.end(),
+            [](const TraceEvent &a, const TraceEvent &b) { return a.timeNs < b.timeNs; });
+    const auto due = std::find_if(m_held.begin(), m_held.end(),
+                                  [cutoffNs](const TraceEvent &e) { return e.timeNs > cutoffNs; });
+    const int count = int(due - m_held.begin());
+    for (auto it = m_held.begin(); it != due; ++it)
+        sink(*it);
+    m_held.erase(m_held.begin(), due);
+    return count;
+}
 
 } // namespace sockscope

@@ -70,8 +70,11 @@ struct Trace
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             if (left.count() <= 0)
                 return false;
+            // Held events fall due without the descriptor becoming readable.
+            const int due = source->msUntilDue();
+            const long timeout = std::min<long>(left.count(), due >= 0 ? due : 100);
             pollfd waiter{source->fd(), POLLIN, 0};
-            ::poll(&waiter, 1, static_cast<int>(std::min<long>(left.count(), 100)));
+            ::poll(&waiter, 1, static_cast<int>(timeout));
         }
     }
 
@@ -208,14 +211,21 @@ template <typename Work> void runOnTwoCpus(Work work)
 }
 } // namespace
 
-#define OPEN_TRACE(trace, onlyPort)                                                                \
+// This namespace's sockets, optionally on one port only (0: any).
+TraceOptions traceOptions(std::uint16_t onlyPort,
+                          std::int64_t reorderWindowNs = TraceOptions{}.reorderWindowNs)
+{
+    TraceOptions options;
+    if (onlyPort != 0)
+        options.port = onlyPort;
+    options.networkNamespace = ownNetworkNamespace();
+    options.reorderWindowNs = reorderWindowNs;
+    return options;
+}
+
+#define OPEN_TRACE(trace, options)                                                                 \
     do {                                                                                           \
         SOCKSCOPE_REQUIRE_NETNS();                                                                 \
-        TraceOptions options;                                                                      \
-        if ((onlyPort) != 0)                                                                       \
-            options.port = (onlyPort);                                                             \
-        if (!qEnvironmentVariableIsSet("TRACE_ANY_NETNS"))                                         \
-            options.networkNamespace = ownNetworkNamespace();                                      \
         auto opened = TraceSource::open(options);                                                  \
         if (!opened)                                                                               \
             QSKIP(qPrintable(QStringLiteral("tracing unavailable: ") + opened.error().message));   \
@@ -234,7 +244,7 @@ private Q_SLOTS:
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
-        OPEN_TRACE(trace, port);
+        OPEN_TRACE(trace, traceOptions(port));
 
         const pid_t server = ::fork();
         QVERIFY(server >= 0);
@@ -292,7 +302,7 @@ private Q_SLOTS:
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
-        OPEN_TRACE(trace, port);
+        OPEN_TRACE(trace, traceOptions(port));
         Fd client = connectTo(port);
         Fd accepted = acceptOne(listener.get());
         QVERIFY(client.valid() && accepted.valid());
@@ -328,7 +338,7 @@ private Q_SLOTS:
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
-        OPEN_TRACE(trace, port);
+        OPEN_TRACE(trace, traceOptions(port));
         Fd client = connectTo(port);
         Fd accepted = acceptOne(listener.get());
         QVERIFY(client.valid() && accepted.valid());
@@ -369,7 +379,7 @@ private Q_SLOTS:
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
-        OPEN_TRACE(trace, port);
+        OPEN_TRACE(trace, traceOptions(port));
         const std::vector<Transition> closingPath = {
             {TcpState::Close, TcpState::SynSent},        {TcpState::SynSent, TcpState::Established},
             {TcpState::Established, TcpState::FinWait1}, {TcpState::FinWait1, TcpState::Closing},
@@ -413,10 +423,19 @@ private Q_SLOTS:
                              .arg(oneSided)));
     }
 
+    void burstOfConnections_data()
+    {
+        QTest::addColumn<qint64>("windowNs");
+        QTest::newRow("as delivered") << qint64(0);
+        QTest::newRow("reordered") << qint64(TraceOptions{}.reorderWindowNs);
+    }
+
     // 1,000 connections from two CPUs at once: every transition arrives, once,
-    // nothing is dropped, and the one ring buffer keeps time order.
+    // and nothing is dropped. Delivered as read, time order across CPUs is only
+    // nearly kept (measured and printed); the reorder window restores it.
     void burstOfConnections()
     {
+        QFETCH(qint64, windowNs);
         constexpr int kPerThread = 500;
         constexpr int kConnections = 2 * kPerThread;
         Fd listeners[2] = {listenOn(), listenOn()};
@@ -424,7 +443,7 @@ private Q_SLOTS:
         const std::uint16_t ports[2] = {localPort(listeners[0].get()),
                                         localPort(listeners[1].get())};
         Trace trace;
-        OPEN_TRACE(trace, 0); // this namespace only: both ports
+        OPEN_TRACE(trace, traceOptions(0, windowNs)); // both ports
         std::atomic<int> failures{0};
         runOnTwoCpus([&](int index) {
             for (int i = 0; i < kPerThread; ++i) {
@@ -468,7 +487,8 @@ private Q_SLOTS:
         QCOMPARE(perSocket.size(), std::size_t(2 * kConnections));
         for (const auto &[cookie, count] : perSocket)
             QCOMPARE(count, 5);
-        QCOMPARE(inversions, 0);
+        if (windowNs > 0)
+            QCOMPARE(inversions, 0);
     }
 };
 
