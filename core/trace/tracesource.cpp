@@ -18,6 +18,8 @@
 
 namespace sockscope {
 
+#if SOCKSCOPE_HAVE_TRACE
+
 namespace {
 // The clock bpf_ktime_get_ns() reads.
 std::int64_t monotonicNs()
@@ -26,11 +28,7 @@ std::int64_t monotonicNs()
     ::clock_gettime(CLOCK_MONOTONIC, &now);
     return std::int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
-} // namespace
 
-#if SOCKSCOPE_HAVE_TRACE
-
-namespace {
 Error libbpfError(int result, const QString &what, const LibbpfLog &log)
 {
     const int errnum = result < 0 ? -result : (errno ? errno : EINVAL);

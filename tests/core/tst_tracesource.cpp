@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <linux/capability.h>
 #include <map>
 #include <poll.h>
 #include <pthread.h>
@@ -17,6 +18,7 @@
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -421,6 +423,48 @@ private Q_SLOTS:
         QFAIL(qPrintable(QStringLiteral("no simultaneous close in %1 attempts (%2 one-sided)")
                              .arg(attempts)
                              .arg(oneSided)));
+    }
+
+    void openFailureNamesTheFix()
+    {
+#if SOCKSCOPE_HAVE_TRACE
+        // Capabilities are per thread: drop the effective set on a thread of
+        // its own, as an unprivileged user would have it.
+        Result<std::unique_ptr<TraceSource>> opened = Error{};
+        std::thread unprivileged([&] {
+            __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+            __user_cap_data_struct data[2] = {};
+            if (::syscall(SYS_capget, &header, data) != 0)
+                return;
+            data[0].effective = data[1].effective = 0;
+            if (::syscall(SYS_capset, &header, data) != 0)
+                return;
+            opened = TraceSource::open(TraceOptions{});
+        });
+        unprivileged.join();
+        QVERIFY(!opened.ok());
+        QCOMPARE(opened.error().errnum, EPERM);
+        QVERIFY2(opened.error().message.contains(QLatin1String("cap_bpf,cap_perfmon+ep")) &&
+                     opened.error().message.contains(QLatin1String("nosuid")),
+                 qPrintable(opened.error().message));
+#else
+        auto opened = TraceSource::open(TraceOptions{});
+        QVERIFY(!opened.ok());
+        QCOMPARE(opened.error().errnum, EOPNOTSUPP);
+        QVERIFY2(opened.error().message.contains(QLatin1String("install libbpf-dev bpftool clang")),
+                 qPrintable(opened.error().message));
+#endif
+    }
+
+    void closingLeavesNoDescriptors()
+    {
+        const int before = openDescriptorCount();
+        for (int i = 0; i < 3; ++i) {
+            Trace trace;
+            OPEN_TRACE(trace, traceOptions(0));
+            trace.drainNow();
+        }
+        QCOMPARE(openDescriptorCount(), before);
     }
 
     void burstOfConnections_data()
