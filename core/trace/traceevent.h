@@ -22,7 +22,18 @@ enum class TraceKind : std::uint8_t
 QString traceKindName(TraceKind kind);
 
 // One transition or reset as the kernel's tracepoint saw it, at the moment it
-// happened (unlike a dump, which only sees where a socket is now).
+// happened (unlike a dump, which only sees where a socket is now). What the
+// kernel reports (6.18, checked in tst_tracesource):
+// - connect(): CLOSE->SYN_SENT before a port is chosen, so local port 0.
+// - A listener's request sockets (NEW_SYN_RECV) make no transitions; the
+//   accepted socket's first event is LISTEN->SYN_RECV, on its own cookie and
+//   with its own addresses, when it is cloned from the listener at the final
+//   ACK, then SYN_RECV->ESTABLISHED. The listener itself only shows
+//   CLOSE->LISTEN and LISTEN->CLOSE.
+// - Entering TIME_WAIT is reported as FIN_WAIT2->CLOSE or CLOSING->CLOSE: the
+//   full socket closes and a timewait socket (no transitions) takes over.
+// - A send-reset event fires after the segment left: on loopback the peer's
+//   receive-reset is delivered before it.
 struct TraceEvent
 {
     std::int64_t timeNs = 0; // CLOCK_MONOTONIC

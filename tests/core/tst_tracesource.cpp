@@ -298,14 +298,22 @@ private Q_SLOTS:
         qInfo("%s", qPrintable(trace.dump()));
     }
 
+    void serverClosesFirst_data()
+    {
+        QTest::addColumn<bool>("ipv6");
+        QTest::newRow("ipv4") << false;
+        QTest::newRow("ipv6") << true;
+    }
+
     void serverClosesFirst()
     {
-        Fd listener = listenOn();
+        QFETCH(bool, ipv6);
+        Fd listener = listenOn(ipv6);
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
         OPEN_TRACE(trace, traceOptions(port));
-        Fd client = connectTo(port);
+        Fd client = connectTo(port, ipv6);
         Fd accepted = acceptOne(listener.get());
         QVERIFY(client.valid() && accepted.valid());
         const std::uint16_t clientPort = localPort(client.get());
@@ -332,6 +340,58 @@ private Q_SLOTS:
         };
         QCOMPARE(trace.path(clientCookie), passiveClient);
         QCOMPARE(trace.path(childCookie), activeChild);
+        const QString loopback = ipv6 ? QStringLiteral("[::1]:%1") : QStringLiteral("127.0.0.1:%1");
+        for (const TraceEvent &event : trace.events) {
+            QCOMPARE(event.family, ipv6 ? Family::IPv6 : Family::IPv4);
+            if (event.cookie == childCookie) {
+                QCOMPARE(event.local.text(event.family), loopback.arg(port));
+                QCOMPARE(event.remote.text(event.family), loopback.arg(clientPort));
+            }
+        }
+    }
+
+    // A SYN to a port nobody listens on: the kernel answers with a reset that
+    // belongs to no socket (cookie 0, addresses from the segment), and the
+    // connecting socket receives it in SYN_SENT.
+    void connectionRefusedResets()
+    {
+        std::uint16_t port = 0;
+        {
+            Fd probe = listenOn();
+            QVERIFY(probe.valid());
+            port = localPort(probe.get());
+        }
+        Trace trace;
+        OPEN_TRACE(trace, traceOptions(port));
+        Fd client = connectTo(port);
+        QVERIFY(!client.valid());
+        const auto refused = [&] {
+            for (const TraceEvent &event : trace.events)
+                if (event.kind == TraceKind::StateChange && event.from == TcpState::SynSent &&
+                    event.to == TcpState::Close)
+                    return true;
+            return false;
+        };
+        const bool complete = trace.waitUntil(refused);
+        if (!complete)
+            qWarning("%s", qPrintable(trace.dump()));
+        QVERIFY(complete);
+        qInfo("%s", qPrintable(trace.dump()));
+        const TraceEvent *sent = nullptr;
+        const TraceEvent *received = nullptr;
+        for (const TraceEvent &event : trace.events) {
+            if (event.kind == TraceKind::SendReset)
+                sent = &event;
+            if (event.kind == TraceKind::ReceiveReset)
+                received = &event;
+        }
+        QVERIFY(sent && received);
+        QCOMPARE(sent->cookie, std::uint64_t(0));
+        QCOMPARE(sent->pid, 0);
+        QCOMPARE(sent->local.text(Family::IPv4), QStringLiteral("127.0.0.1:%1").arg(port));
+        QCOMPARE(sent->remote.port, received->local.port);
+        QCOMPARE(received->from, TcpState::SynSent);
+        QVERIFY(received->cookie != 0);
     }
 
     void lingerZeroResets()
