@@ -51,7 +51,9 @@ struct
 // or pcpu_hot ksym, which the verifier resolves through kallsyms: refused
 // without CONFIG_KALLSYMS_ALL, as on the kernel this was written on. And even
 // in process context, the task is not necessarily this socket's.) Request and
-// timewait sockets have no lock and no owner.
+// timewait sockets have no lock and no owner. The cost of being sure: a task
+// that changes a socket it has not locked (a closing listener aborting its
+// unaccepted children) is not named.
 static __always_inline bool owned_by_task(const struct sock *sk, __u8 state)
 {
     if (state == TCP_TIME_WAIT || state == TCP_NEW_SYN_RECV)

@@ -13,7 +13,6 @@
 
 #include <bpf/libbpf.h>
 #include <sys/socket.h>
-#include <vector>
 #endif
 
 namespace sockscope {
