@@ -17,7 +17,8 @@ struct ring_buffer;
 
 namespace sockscope {
 
-// Filters applied in the kernel, fixed when the program is loaded.
+// Filters applied in the kernel, fixed when the program is loaded, and the
+// reorder window applied here.
 struct TraceOptions
 {
     std::optional<Family> family;      // nullopt: both
