@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "trace/tracesource.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <limits>
+#include <time.h>
+
+#if SOCKSCOPE_HAVE_TRACE
+#include "tcptrace.skel.h"
+#include "trace/libbpflog.h"
+#include "trace/tracepermissions.h"
+
+#include <bpf/libbpf.h>
+#include <sys/socket.h>
+#endif
+
+namespace sockscope {
+
+#if SOCKSCOPE_HAVE_TRACE
+
+namespace {
+// The clock bpf_ktime_get_ns() reads.
+std::int64_t monotonicNs()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return std::int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+Error libbpfError(int result, const QString &what, const LibbpfLog &log)
+{
+    const int errnum = result < 0 ? -result : (errno ? errno : EINVAL);
+    Error error = Error::fromErrno(errnum, what);
+    const QString details = log.summary();
+    if (!details.isEmpty())
+        error.message += QStringLiteral(" (%1)").arg(details);
+    return error;
+}
+
+} // namespace
+
+Result<std::unique_ptr<TraceSource>> TraceSource::open(const TraceOptions &options)
+{
+    if (Status allowed = checkTracePermissions(); !allowed)
+        return allowed.error();
+    if (Status btf = checkKernelBtf(); !btf)
+        return btf.error();
+
+    LibbpfLog log;
+    std::unique_ptr<TraceSource> source(new TraceSource);
+    source->m_skeleton = tcptrace::open();
+    if (!source->m_skeleton)
+        return libbpfError(-errno, QStringLiteral("opening the TCP trace program"), log);
+    if (options.family)
+        source->m_skeleton->rodata->filter_family =
+            *options.family == Family::IPv4 ? AF_INET : AF_INET6;
+    if (options.port)
+        source->m_skeleton->rodata->filter_port = *options.port;
+    source->m_windowNs = std::max<std::int64_t>(0, options.reorderWindowNs);
+    if (options.networkNamespace)
+        source->m_skeleton->rodata->filter_netns = *options.networkNamespace;
+    if (int result = tcptrace::load(source->m_skeleton); result != 0)
+        return libbpfError(result, QStringLiteral("loading the TCP trace program into the kernel"),
+                           log);
+    if (int result = tcptrace::attach(source->m_skeleton); result != 0)
+        return libbpfError(result,
+                           QStringLiteral("attaching to the TCP tracepoints "
+                                          "(sock:inet_sock_set_state, tcp:tcp_send_reset, "
+                                          "tcp:tcp_receive_reset)"),
+                           log);
+    source->m_ring = ring_buffer__new(bpf_map__fd(source->m_skeleton->maps.events), onRecord,
+                                      source.get(), nullptr);
+    if (!source->m_ring)
+        return libbpfError(-errno, QStringLiteral("opening the trace ring buffer"), log);
+    return source;
+}
+
+TraceSource::~TraceSource()
+{
+    ring_buffer__free(m_ring);
+    tcptrace::destroy(m_skeleton);
+}
+
+int TraceSource::fd() const
+{
+    return ring_buffer__epoll_fd(m_ring);
+}
+
+int TraceSource::onRecord(void *context, void *data, std::size_t size)
+{
+    auto *source = static_cast<TraceSource *>(context);
+    Result<TraceEvent> event =
+        decodeTraceRecord(std::span(static_cast<const std::byte *>(data), size));
+    if (!event) {
+        source->m_malformed = event.error();
+        // Any negative value stops ring_buffer__consume after this record.
+        return -EBADMSG;
+    }
+    source->m_held.push_back(std::move(*event));
+    return 0;
+}
+
+Result<int> TraceSource::drain(const std::function<void(const TraceEvent &)> &sink)
+{
+    m_malformed.reset();
+    LibbpfLog log;
+    const int count = ring_buffer__consume(m_ring);
+    if (m_malformed)
+        return *m_malformed;
+    if (count < 0)
+        return libbpfError(count, QStringLiteral("reading the trace ring buffer"), log);
+    return handOut(sink, monotonicNs() - m_windowNs);
+}
+
+int TraceSource::flush(const std::function<void(const TraceEvent &)> &sink)
+{
+    return handOut(sink, std::numeric_limits<std::int64_t>::max());
+}
+
+int TraceSource::msUntilDue() const
+{
+    if (m_held.empty())
+        return -1;
+    const auto oldest = std::min_element(
+        m_held.begin(), m_held.end(),
+        [](const TraceEvent &a, const TraceEvent &b) { return a.timeNs < b.timeNs; });
+    const std::int64_t leftNs = oldest->timeNs + m_windowNs - monotonicNs();
+    return leftNs <= 0 ? 0 : int((leftNs + 999'999) / 1'000'000);
+}
+
+std::uint64_t TraceSource::drops() const
+{
+    const int cpus = libbpf_num_possible_cpus();
+    if (cpus <= 0)
+        return 0;
+    std::vector<std::uint64_t> perCpu(static_cast<std::size_t>(cpus));
+    const std::uint32_t key = 0;
+    if (bpf_map__lookup_elem(m_skeleton->maps.drops, &key, sizeof key, perCpu.data(),
+                             perCpu.size() * sizeof(std::uint64_t), 0) != 0)
+        return 0;
+    std::uint64_t total = 0;
+    for (std::uint64_t count : perCpu)
+        total += count;
+    return total;
+}
+
+#else
+
+Result<int> TraceSource::drain(const std::function<void(const TraceEvent &)> &)
+{
+    return Error{EOPNOTSUPP, QStringLiteral("built without libbpf")};
+}
+
+int TraceSource::flush(const std::function<void(const TraceEvent &)> &)
+{
+    return 0;
+}
+
+int TraceSource::msUntilDue() const
+{
+    return -1;
+}
+
+int TraceSource::onRecord(void *, void *, std::size_t)
+{
+    return 0;
+}
+
+Result<std::unique_ptr<TraceSource>> TraceSource::open(const TraceOptions &)
+{
+    return Error{EOPNOTSUPP, QStringLiteral("SockScope was built without libbpf, so it cannot "
+                                            "trace TCP transitions; install libbpf-dev bpftool "
+                                            "clang and rebuild")};
+}
+
+TraceSource::~TraceSource() = default;
+
+int TraceSource::fd() const
+{
+    return -1;
+}
+
+std::uint64_t TraceSource::drops() const
+{
+    return 0;
+}
+
+#endif
+
+int TraceSource::handOut(const std::function<void(const TraceEvent &)> &sink, std::int64_t cutoffNs)
+{
+    // Stable: one socket's events are already in order (its lock serializes
+    // them), including any with equal times. Without a window, as read.
+    if (m_windowNs > 0)
+        std::stable_sort(
+            m_held.begin(), m_held.end(),
+            [](const TraceEvent &a, const TraceEvent &b) { return a.timeNs < b.timeNs; });
+    const auto due = std::find_if(m_held.begin(), m_held.end(),
+                                  [cutoffNs](const TraceEvent &e) { return e.timeNs > cutoffNs; });
+    const int count = int(due - m_held.begin());
+    for (auto it = m_held.begin(); it != due; ++it)
+        sink(*it);
+    m_held.erase(m_held.begin(), due);
+    return count;
+}
+
+} // namespace sockscope
