@@ -2,7 +2,6 @@
 #include "events/connectiontracker.h"
 
 #include <cstdlib>
-#include <QSet>
 
 namespace sockscope {
 
@@ -11,6 +10,7 @@ namespace {
 // was re-armed) is worth telling the views about.
 constexpr std::int64_t kExpiryJumpMs = 1000;
 constexpr std::int64_t kTimeWaitLengthMs = 60000;
+constexpr std::int64_t kNsPerMs = 1'000'000;
 
 bool visiblyDifferent(const SocketRecord &a, const SocketRecord &b)
 {
@@ -34,19 +34,21 @@ ConnectionTracker::ConnectionTracker(std::size_t goneHistoryLimit) : m_goneLimit
 }
 
 SocketEvent ConnectionTracker::makeEvent(EventKind kind, const ConnectionView &view,
-                                         std::int64_t timeMs, EventSource source)
+                                         std::int64_t timeNs, EventSource source)
 {
     SocketEvent event;
-    event.timeMs = timeMs;
+    event.timeMs = timeNs / kNsPerMs;
+    event.timeNs = timeNs;
     event.kind = kind;
     event.source = source;
     event.connection = view;
     return event;
 }
 
-ConnectionView &ConnectionTracker::createConnection(const SocketRecord &record, std::int64_t timeMs,
+ConnectionView &ConnectionTracker::createConnection(const SocketRecord &record, std::int64_t timeNs,
                                                     bool initial)
 {
+    const std::int64_t timeMs = timeNs / kNsPerMs;
     ConnectionView view;
     view.id = m_nextId++;
     view.socket = record;
@@ -67,24 +69,25 @@ ConnectionView &ConnectionTracker::createConnection(const SocketRecord &record, 
 }
 
 void ConnectionTracker::changeState(ConnectionView &view, const SocketRecord &record,
-                                    std::int64_t timeMs, EventSource source, Diff &diff)
+                                    std::int64_t timeNs, EventSource source, Diff &diff)
 {
     const TcpState from = view.socket.state;
     view.socket = record;
     if (from == record.state)
         return;
+    const std::int64_t timeMs = timeNs / kNsPerMs;
     if (!view.history.isEmpty())
         view.history.last().leftMs = timeMs;
     view.history.append(StateSpan{record.state, timeMs, -1});
     view.stateSinceMs = timeMs;
     view.stateSinceIsLowerBound = false;
-    SocketEvent event = makeEvent(EventKind::StateChanged, view, timeMs, source);
+    SocketEvent event = makeEvent(EventKind::StateChanged, view, timeNs, source);
     event.from = from;
     event.to = record.state;
     diff.events.push_back(std::move(event));
 }
 
-void ConnectionTracker::retire(std::uint64_t id, std::int64_t timeMs, EventSource source,
+void ConnectionTracker::retire(std::uint64_t id, std::int64_t timeNs, EventSource source,
                                Diff &diff)
 {
     auto it = m_live.find(id);
@@ -92,11 +95,16 @@ void ConnectionTracker::retire(std::uint64_t id, std::int64_t timeMs, EventSourc
         return;
     ConnectionView view = std::move(it.value());
     m_live.erase(it);
-    m_idByCookie.remove(view.socket.cookie);
+    // A cookie is not reused while its socket lives, but a timewait
+    // successor's cookie may already point at another id: only drop our own.
+    if (m_idByCookie.value(view.socket.cookie) == id)
+        m_idByCookie.remove(view.socket.cookie);
     m_destroyedAt.remove(id);
+    m_tracedAtNs.remove(id);
+    m_resetSeen.remove(id);
     if (!view.history.isEmpty())
-        view.history.last().leftMs = timeMs;
-    SocketEvent event = makeEvent(EventKind::Gone, view, timeMs, source);
+        view.history.last().leftMs = timeNs / kNsPerMs;
+    SocketEvent event = makeEvent(EventKind::Gone, view, timeNs, source);
     event.from = view.socket.state;
     diff.events.push_back(std::move(event));
     m_gone.push_back(std::move(view));
@@ -105,18 +113,53 @@ void ConnectionTracker::retire(std::uint64_t id, std::int64_t timeMs, EventSourc
 }
 
 ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord> &snapshot,
-                                                 std::int64_t timeMs, const OwnerFunction &owners)
+                                                 std::int64_t timeMs, const OwnerFunction &owners,
+                                                 std::int64_t dumpStartNs)
 {
-    PollPass pass{timeMs, !m_started, owners ? owners : OwnerFunction([](const SocketRecord &) {
-                      return OwnerLookup{};
-                  })};
+    PollPass pass{timeMs * kNsPerMs,
+                  m_tracing ? dumpStartNs : -1,
+                  !m_started,
+                  owners ? owners
+                         : OwnerFunction([](const SocketRecord &) { return OwnerLookup{}; }),
+                  {},
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
     m_started = true;
     updateKnown(snapshot, pass);
     collectVanished(pass);
     placeFresh(pass);
     settleUnseenDestroyed(pass);
     retireVanished(pass);
+    // Closed sockets the dump might still have shown are settled now.
+    m_closedAtNs.clear();
+    indexJoinable();
     return std::move(pass.diff);
+}
+
+void ConnectionTracker::indexJoinable()
+{
+    m_joinableByKey.clear();
+    if (!m_tracing)
+        return;
+    for (auto it = m_live.cbegin(); it != m_live.cend(); ++it) {
+        const SocketRecord &socket = it->socket;
+        if (socket.state == TcpState::SynRecv ||
+            (socket.state == TcpState::FinWait2 && socket.inode == 0))
+            m_joinableByKey.insert(connectionKeyOf(socket), it.key());
+    }
+}
+
+bool ConnectionTracker::tracedSinceDump(std::uint64_t id, const PollPass &pass) const
+{
+    return pass.dumpStartNs >= 0 && m_tracedAtNs.value(id, -1) >= pass.dumpStartNs;
+}
+
+bool ConnectionTracker::closedSinceDump(std::uint64_t cookie, const PollPass &pass) const
+{
+    return pass.dumpStartNs >= 0 && m_closedAtNs.value(cookie, -1) >= pass.dumpStartNs;
 }
 
 void ConnectionTracker::updateKnown(const std::vector<SocketRecord> &snapshot, PollPass &pass)
@@ -130,14 +173,25 @@ void ConnectionTracker::updateKnown(const std::vector<SocketRecord> &snapshot, P
         }
         ConnectionView &view = m_live[known.value()];
         pass.seen.insert(view.id);
-        const OwnerLookup owner = pass.owners(record);
-        const bool stateChanged = view.socket.state != record.state;
-        const bool visible = visiblyDifferent(view.socket, record) || owner != view.owner;
+        // Still there: a destroy notice was not its end after all.
+        m_destroyedAt.remove(view.id);
+        OwnerLookup owner = pass.owners(record);
+        // Keep the process the trace named when procfs cannot tell.
+        if (owner.ownership == Ownership::Unknown)
+            owner = view.owner;
+        SocketRecord update = record;
+        // The trace moved it after the dump read it, or the trace already
+        // said TIME_WAIT where the timewait socket still waits for the FIN.
+        if (tracedSinceDump(view.id, pass) ||
+            (view.socket.state == TcpState::TimeWait && record.state == TcpState::FinWait2))
+            update.state = view.socket.state;
+        const bool stateChanged = view.socket.state != update.state;
+        const bool visible = visiblyDifferent(view.socket, update) || owner != view.owner;
         view.owner = owner;
         if (stateChanged)
-            changeState(view, record, pass.timeMs, EventSource::Poll, pass.diff);
+            changeState(view, update, pass.timeNs, EventSource::Poll, pass.diff);
         else {
-            view.socket = record;
+            view.socket = update;
             if (visible)
                 pass.diff.updated.push_back(view);
         }
@@ -147,18 +201,24 @@ void ConnectionTracker::updateKnown(const std::vector<SocketRecord> &snapshot, P
 void ConnectionTracker::collectVanished(PollPass &pass)
 {
     // Several vanished connections can share a key (SO_REUSEPORT listeners), so
-    // the list, not the map, decides who is retired.
+    // the list, not the map, decides who is retired. A connection the trace
+    // created or moved after the dump began is not missing, just newer.
     for (auto it = m_live.cbegin(); it != m_live.cend(); ++it) {
-        if (!pass.seen.contains(it.key())) {
+        if (pass.seen.contains(it.key()))
+            continue;
+        // Still a predecessor for its timewait socket either way.
+        pass.vanishedByKey.insert(connectionKeyOf(it.value().socket), it.key());
+        if (!tracedSinceDump(it.key(), pass))
             pass.vanished.push_back(it.key());
-            pass.vanishedByKey.insert(connectionKeyOf(it.value().socket), it.key());
-        }
     }
 }
 
 void ConnectionTracker::placeFresh(PollPass &pass)
 {
     for (const SocketRecord *record : pass.fresh) {
+        // Closed by the trace after the dump read it: already gone.
+        if (closedSinceDump(record->cookie, pass))
+            continue;
         const OwnerLookup owner = pass.owners(*record);
         const auto predecessor = isTimewaitSuccessor(*record)
                                      ? pass.vanishedByKey.find(connectionKeyOf(*record))
@@ -167,12 +227,18 @@ void ConnectionTracker::placeFresh(PollPass &pass)
             ConnectionView &view = m_live[predecessor.value()];
             pass.continued.insert(view.id);
             pass.vanishedByKey.erase(predecessor);
-            m_idByCookie.remove(view.socket.cookie);
+            if (m_idByCookie.value(view.socket.cookie) == view.id)
+                m_idByCookie.remove(view.socket.cookie);
             m_idByCookie.insert(record->cookie, view.id);
             m_destroyedAt.remove(view.id);
             view.owner = owner;
-            const bool stateChanged = view.socket.state != record->state;
-            changeState(view, *record, pass.timeMs, EventSource::Poll, pass.diff);
+            SocketRecord update = *record;
+            // The trace said TIME_WAIT already; the timewait socket may still
+            // be waiting for the peer's FIN.
+            if (view.socket.state == TcpState::TimeWait && update.state == TcpState::FinWait2)
+                update.state = TcpState::TimeWait;
+            const bool stateChanged = view.socket.state != update.state;
+            changeState(view, update, pass.timeNs, EventSource::Poll, pass.diff);
             if (!stateChanged)
                 pass.diff.updated.push_back(view);
             continue;
@@ -185,9 +251,9 @@ void ConnectionTracker::placeFresh(PollPass &pass)
                 return connectionKeyOf(unseen.record) == key;
             });
         }
-        ConnectionView &view = createConnection(*record, pass.timeMs, pass.initial);
+        ConnectionView &view = createConnection(*record, pass.timeNs, pass.initial);
         view.owner = owner;
-        SocketEvent event = makeEvent(EventKind::Appeared, view, pass.timeMs, EventSource::Poll);
+        SocketEvent event = makeEvent(EventKind::Appeared, view, pass.timeNs, EventSource::Poll);
         event.to = record->state;
         event.initial = pass.initial;
         pass.diff.events.push_back(std::move(event));
@@ -198,13 +264,13 @@ void ConnectionTracker::settleUnseenDestroyed(PollPass &pass)
 {
     // Born and dead between two polls: the notice is all there ever was.
     for (const Unseen &unseen : m_unseenDestroyed) {
-        ConnectionView &view = createConnection(unseen.record, unseen.destroyedMs, false);
+        const std::int64_t timeNs = unseen.destroyedMs * kNsPerMs;
+        ConnectionView &view = createConnection(unseen.record, timeNs, false);
         view.owner = OwnerLookup{Ownership::Orphaned, {}};
-        SocketEvent appeared =
-            makeEvent(EventKind::Appeared, view, unseen.destroyedMs, EventSource::Destroy);
+        SocketEvent appeared = makeEvent(EventKind::Appeared, view, timeNs, EventSource::Destroy);
         appeared.to = unseen.record.state;
         pass.diff.events.push_back(std::move(appeared));
-        retire(view.id, unseen.destroyedMs, EventSource::Destroy, pass.diff);
+        retire(view.id, timeNs, EventSource::Destroy, pass.diff);
     }
     m_unseenDestroyed.clear();
 }
@@ -216,22 +282,31 @@ void ConnectionTracker::retireVanished(PollPass &pass)
             continue;
         const auto destroyed = m_destroyedAt.constFind(id);
         if (destroyed != m_destroyedAt.constEnd())
-            retire(id, destroyed.value(), EventSource::Destroy, pass.diff);
+            retire(id, destroyed.value() * kNsPerMs, EventSource::Destroy, pass.diff);
         else
-            retire(id, pass.timeMs, EventSource::Poll, pass.diff);
+            retire(id, pass.timeNs, EventSource::Poll, pass.diff);
     }
 }
 
-void ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed,
-                                       std::int64_t timeMs)
+ConnectionTracker::Diff
+ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs)
 {
+    Diff diff;
     for (const SocketRecord &record : destroyed) {
         const auto known = m_idByCookie.constFind(record.cookie);
-        if (known != m_idByCookie.constEnd())
+        if (m_tracing) {
+            // The trace already ended full sockets (and dropped their cookies
+            // at the switch to TIME_WAIT): what is left is a timewait or
+            // request socket's end, final now.
+            if (known != m_idByCookie.constEnd())
+                retire(known.value(), timeMs * kNsPerMs, EventSource::Destroy, diff);
+        } else if (known != m_idByCookie.constEnd()) {
             m_destroyedAt.insert(known.value(), timeMs);
-        else if (!record.remote.isUnspecified())
+        } else if (!record.remote.isUnspecified()) {
             m_unseenDestroyed.push_back(Unseen{record, timeMs});
+        }
     }
+    return diff;
 }
 
 const ConnectionView *ConnectionTracker::find(std::uint64_t id) const

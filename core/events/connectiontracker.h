@@ -2,6 +2,7 @@
 #pragma once
 
 #include "events/socketevent.h"
+#include "trace/traceevent.h"
 
 #include <cstdint>
 #include <deque>
@@ -35,17 +36,41 @@ public:
 
     // Applies a complete snapshot observed at timeMs. The first call's Appeared
     // events are marked initial. `owners` may be empty (every owner Unknown).
+    // With tracing on, dumpStartNs (CLOCK_MONOTONIC) is when the dump began: a connection the
+    // trace changed since then keeps the trace's word, because the dump may
+    // have read it before the change.
     Diff apply(const std::vector<SocketRecord> &snapshot, std::int64_t timeMs,
-               const OwnerFunction &owners = {});
+               const OwnerFunction &owners = {}, std::int64_t dumpStartNs = -1);
 
-    // Applies destroy notifications; returns nothing itself. A connection we know
-    // is not declared gone yet (the kernel also destroys a socket when it hands
-    // the connection to a timewait socket): the next apply() decides, dating the
-    // end by the notice. One never seen by a poll is held until the next apply():
-    // if its timewait successor shows up there, the connection simply appears in
-    // that state; otherwise it appears and goes, with source Destroy. Notices of
-    // sockets that never had a peer (a failed bind, an unused socket) are dropped.
-    void applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs);
+    // Tracing on: transitions come from applyTrace() and a poll only fills in
+    // what the trace cannot see (queues, timers, owners, the timewait socket's
+    // move from FIN_WAIT2 to TIME_WAIT, transitions lost to ring-buffer drops).
+    void setTracing(bool tracing) { m_tracing = tracing; }
+    bool tracing() const { return m_tracing; }
+
+    // Applies one transition or reset the kernel's tracepoints reported, at its
+    // exact time, adding its events to `diff`. Events must come in time order.
+    // The kernel's facts it respects (core/trace/traceevent.h):
+    // - LISTEN -> SYN_RECV is a new connection (the accepted socket cloned from
+    //   the listener), joined by its 4-tuple to a request socket a dump saw.
+    // - FIN_WAIT2 -> CLOSE and CLOSING -> CLOSE without a reset are the switch
+    //   to a timewait socket: the connection goes to TIME_WAIT and lives on;
+    //   its end comes from a dump or the destroy notice.
+    // - CLOSE -> SYN_SENT carries local port 0; later events fill it in.
+    void applyTrace(const TraceEvent &event, Diff &diff);
+
+    // Applies destroy notifications. Polling only, it returns nothing itself:
+    // a connection we know is not declared gone yet (the kernel also destroys a
+    // socket when it hands the connection to a timewait socket): the next
+    // apply() decides, dating the end by the notice. One never seen by a poll is
+    // held until the next apply(): if its timewait successor shows up there, the
+    // connection simply appears in that state; otherwise it appears and goes,
+    // with source Destroy. Notices of sockets that never had a peer (a failed
+    // bind, an unused socket) are dropped.
+    // Tracing (the trace drained first, so every full socket's close is known):
+    // a notice ends a timewait or request socket's connection at once, and its
+    // Gone event is returned.
+    Diff applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs);
 
     // A live connection, or one gone recently (bounded history). nullptr if unknown.
     const ConnectionView *find(std::uint64_t id) const;
@@ -58,7 +83,8 @@ private:
     // or new connections), notices settled, the rest retired.
     struct PollPass
     {
-        std::int64_t timeMs;
+        std::int64_t timeNs;      // when the dump ended
+        std::int64_t dumpStartNs; // < 0: not tracing
         bool initial;
         OwnerFunction owners;
         Diff diff;
@@ -74,11 +100,24 @@ private:
     void settleUnseenDestroyed(PollPass &pass);
     void retireVanished(PollPass &pass);
 
-    ConnectionView &createConnection(const SocketRecord &record, std::int64_t timeMs, bool initial);
-    void changeState(ConnectionView &view, const SocketRecord &record, std::int64_t timeMs,
+    // Times in CLOCK_MONOTONIC nanoseconds; views keep milliseconds.
+    ConnectionView &createConnection(const SocketRecord &record, std::int64_t timeNs, bool initial);
+    void changeState(ConnectionView &view, const SocketRecord &record, std::int64_t timeNs,
                      EventSource source, Diff &diff);
-    void retire(std::uint64_t id, std::int64_t timeMs, EventSource source, Diff &diff);
-    static SocketEvent makeEvent(EventKind kind, const ConnectionView &view, std::int64_t timeMs,
+    void retire(std::uint64_t id, std::int64_t timeNs, EventSource source, Diff &diff);
+    // The trace changed this connection (or closed this cookie) after the dump
+    // of `pass` began, so the dump's view of it is older than ours.
+    bool tracedSinceDump(std::uint64_t id, const PollPass &pass) const;
+    bool closedSinceDump(std::uint64_t cookie, const PollPass &pass) const;
+    // Rebuilds m_joinableByKey after a dump.
+    void indexJoinable();
+    // applyTrace's pieces.
+    ConnectionView *findTraced(const TraceEvent &event);
+    void traceAppeared(const TraceEvent &event, Diff &diff);
+    void traceReset(const TraceEvent &event, Diff &diff);
+    void traceTransition(ConnectionView &view, const TraceEvent &event, Diff &diff);
+    static SocketRecord recordOf(const TraceEvent &event, TcpState state);
+    static SocketEvent makeEvent(EventKind kind, const ConnectionView &view, std::int64_t timeNs,
                                  EventSource source);
 
     QHash<std::uint64_t, std::uint64_t> m_idByCookie;
@@ -94,6 +133,13 @@ private:
     std::size_t m_goneLimit;
     std::uint64_t m_nextId = 1;
     bool m_started = false;
+    bool m_tracing = false;
+    QHash<std::uint64_t, std::int64_t> m_tracedAtNs; // id -> its last traced event
+    QHash<std::uint64_t, std::int64_t> m_closedAtNs; // cookie -> traced CLOSE, until a poll
+    QSet<std::uint64_t> m_resetSeen;                 // ids that sent or received a RST
+    // Connections another socket may take over, by 4-tuple: request sockets
+    // (SYN_RECV) and timewait sockets still in FIN_WAIT2. Checked on use.
+    QMultiHash<ConnectionKey, std::uint64_t> m_joinableByKey;
 };
 
 } // namespace sockscope

@@ -12,13 +12,25 @@ QString eventKindName(EventKind kind)
         return QStringLiteral("state");
     case EventKind::Gone:
         return QStringLiteral("gone");
+    case EventKind::ResetSent:
+        return QStringLiteral("reset-sent");
+    case EventKind::ResetReceived:
+        return QStringLiteral("reset-received");
     }
     return QStringLiteral("appeared");
 }
 
 QString eventSourceName(EventSource source)
 {
-    return source == EventSource::Poll ? QStringLiteral("poll") : QStringLiteral("destroy");
+    switch (source) {
+    case EventSource::Poll:
+        return QStringLiteral("poll");
+    case EventSource::Destroy:
+        return QStringLiteral("destroy");
+    case EventSource::Trace:
+        return QStringLiteral("trace");
+    }
+    return QStringLiteral("poll");
 }
 
 } // namespace sockscope

@@ -14,18 +14,23 @@ enum class EventKind : std::uint8_t
 {
     Appeared,
     StateChanged,
-    Gone
+    Gone,
+    ResetSent,    // the connection sent a RST (traced only)
+    ResetReceived // the connection received a RST (traced only)
 };
-QString eventKindName(EventKind kind); // "appeared", "state", "gone"
+// "appeared", "state", "gone", "reset-sent", "reset-received"
+QString eventKindName(EventKind kind);
 
-// Which observation produced an event: a periodic dump, or the kernel's
-// destroy notification (root / CAP_NET_ADMIN only).
+// Which observation produced an event: the kernel's tracepoints (exact, root or
+// CAP_BPF+CAP_PERFMON), a periodic dump, or the kernel's destroy notification
+// (root / CAP_NET_ADMIN).
 enum class EventSource : std::uint8_t
 {
     Poll,
-    Destroy
+    Destroy,
+    Trace
 };
-QString eventSourceName(EventSource source); // "poll", "destroy"
+QString eventSourceName(EventSource source); // "poll", "destroy", "trace"
 
 // One stretch of a connection's life in one state. leftMs < 0: still in it.
 struct StateSpan
@@ -53,12 +58,20 @@ struct ConnectionView
 struct SocketEvent
 {
     std::int64_t timeMs = 0; // monotonicMs() of the observation
+    // The same instant in CLOCK_MONOTONIC nanoseconds: exact for traced events,
+    // timeMs * 1e6 for the others. Consumers order events by it.
+    std::int64_t timeNs = 0;
     EventKind kind = EventKind::Appeared;
     EventSource source = EventSource::Poll;
     TcpState from = TcpState::Unknown; // StateChanged, Gone: the previous state
     TcpState to = TcpState::Unknown;   // Appeared, StateChanged: the new state
     // Part of the first snapshot: it already existed when watching started.
     bool initial = false;
+    // Traced events made by a process's own system call (connect, listen,
+    // close...): that process. 0 when the kernel acted on its own (softirq,
+    // timers) or the event was not traced.
+    int pid = 0;
+    QString command;
     ConnectionView connection; // after the event (for Gone: the last view)
 };
 

@@ -20,6 +20,15 @@ struct PollStats
     bool ownersScanned = false;  // false: every owner came from the cache
     bool ownersComplete = true;  // false: some processes' descriptors were unreadable
     bool destroyNotices = false; // destroy multicast joined (root / CAP_NET_ADMIN)
+    // Every transition comes from the kernel's tracepoints; the dump only
+    // refreshes queues, timers, owners and whatever the trace cannot see.
+    bool tracing = false;
+    // Without tracing: one sentence saying what is missed and how to get it.
+    QString traceNotice;
+    std::uint64_t traceEvents = 0; // transitions and resets read since start
+    std::uint64_t traceDrops = 0;  // lost because the ring buffer was full, since start
+    // Milliseconds between full dumps now (adaptive while tracing).
+    int dumpIntervalMs = 0;
     // First port of net.ipv4.ip_local_port_range: ports below it are "chosen", above
     // it usually the kernel's picks for outgoing connections.
     int ephemeralPortStart = 32768;

@@ -5,6 +5,7 @@
 #include "netlink/destroywatcher.h"
 #include "netlink/diagclient.h"
 #include "owners/ownerresolver.h"
+#include "trace/tracesource.h"
 #include "util/monotonic.h"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <QSocketNotifier>
 #include <QThread>
 #include <QTimer>
+#include <sys/stat.h>
 
 namespace sockscope {
 
@@ -21,8 +23,8 @@ class Poller::Worker : public QObject
 {
     Q_OBJECT
 public:
-    Worker(Poller *owner, DumpFilter filter, int intervalMs)
-        : m_owner(owner), m_filter(filter), m_intervalMs(intervalMs)
+    Worker(Poller *owner, DumpFilter filter, int intervalMs, bool traceWanted)
+        : m_owner(owner), m_filter(filter), m_intervalMs(intervalMs), m_traceWanted(traceWanted)
     {
     }
 
@@ -31,22 +33,36 @@ public:
         m_ephemeralPortStart = readEphemeralPortStart();
         m_timer = new QTimer(this);
         m_timer->setTimerType(Qt::PreciseTimer);
+        m_timer->setSingleShot(true);
         connect(m_timer, &QTimer::timeout, this, &Worker::poll);
+        m_flushTimer = new QTimer(this);
+        m_flushTimer->setSingleShot(true);
+        connect(m_flushTimer, &QTimer::timeout, this, [this] { emitPending(); });
+        m_dueTimer = new QTimer(this);
+        m_dueTimer->setSingleShot(true);
+        connect(m_dueTimer, &QTimer::timeout, this, &Worker::readTrace);
         if (auto watcher = DestroyWatcher::open()) {
             m_destroyWatcher = std::move(*watcher);
             m_notifier = new QSocketNotifier(m_destroyWatcher->fd(), QSocketNotifier::Read, this);
             connect(m_notifier, &QSocketNotifier::activated, this, &Worker::readDestroyed);
         }
+        openTrace();
         poll();
-        m_timer->start(m_intervalMs);
     }
 
     void end()
     {
         delete m_notifier;
         m_notifier = nullptr;
+        delete m_traceNotifier;
+        m_traceNotifier = nullptr;
         delete m_timer;
         m_timer = nullptr;
+        delete m_flushTimer;
+        m_flushTimer = nullptr;
+        delete m_dueTimer;
+        m_dueTimer = nullptr;
+        m_trace.reset();
         m_destroyWatcher.reset();
         m_client.reset();
     }
@@ -55,23 +71,25 @@ public:
     {
         m_intervalMs = intervalMs;
         if (m_timer && m_timer->isActive())
-            m_timer->start(intervalMs);
+            m_timer->start(nextDumpInMs());
     }
 
     void setPaused(bool paused)
     {
+        m_paused = paused;
         if (!m_timer)
             return;
         if (paused)
             m_timer->stop();
         else if (!m_timer->isActive())
-            m_timer->start(m_intervalMs);
+            m_timer->start(nextDumpInMs());
     }
 
     void poll()
     {
-        // Notices that arrived before this dump belong before it; reading them
-        // here also keeps a busy poll queue from starving the notifier.
+        // Notices and transitions that came before this dump belong before it;
+        // reading them here also keeps a busy poll queue from starving them.
+        readTrace();
         if (m_destroyWatcher)
             readDestroyed();
         QElapsedTimer total;
@@ -80,39 +98,45 @@ public:
             auto client = DiagClient::open();
             if (!client) {
                 Q_EMIT m_owner->pollFailed(client.error().message);
+                scheduleDump();
                 return;
             }
             m_client = std::move(*client);
         }
         QElapsedTimer phase;
         phase.start();
+        const std::int64_t dumpStartNs = monotonicNs();
         auto dump = m_client->dump(m_filter);
         const std::int64_t now = monotonicMs();
         if (!dump) {
             // A broken socket (e.g. after ENOBUFS storms) is reopened next time.
             m_client.reset();
             Q_EMIT m_owner->pollFailed(dump.error().message);
+            scheduleDump();
             return;
         }
-        PollBatch batch;
-        batch.stats.dumpUs = phase.nsecsElapsed() / 1000;
+        PollStats &stats = m_stats;
+        stats.dumpUs = phase.nsecsElapsed() / 1000;
         phase.restart();
         m_owners.refresh(*dump);
-        batch.stats.ownersUs = phase.nsecsElapsed() / 1000;
-        batch.initial = !m_tracker.started();
-        auto diff = m_tracker.apply(
-            *dump, now, [this](const SocketRecord &socket) { return m_owners.lookup(socket); });
-        batch.timeMs = now;
-        batch.events = std::move(diff.events);
-        batch.updated = std::move(diff.updated);
-        batch.stats.pollNumber = ++m_polls;
-        batch.stats.socketCount = static_cast<int>(dump->size());
-        batch.stats.ownersScanned = m_owners.lastScan().scanned;
-        batch.stats.ownersComplete = m_owners.sawEverything();
-        batch.stats.destroyNotices = m_destroyWatcher != nullptr;
-        batch.stats.ephemeralPortStart = m_ephemeralPortStart;
-        batch.stats.totalUs = total.nsecsElapsed() / 1000;
-        Q_EMIT m_owner->batchReady(batch);
+        stats.ownersUs = phase.nsecsElapsed() / 1000;
+        const bool initial = !m_tracker.started();
+        const auto owners = [this](const SocketRecord &socket) { return m_owners.lookup(socket); };
+        if (!initial)
+            drainTrace(true); // what changed during the dump, before the dump's word
+        appendDiff(m_tracker.apply(*dump, now, owners, dumpStartNs));
+        if (initial)
+            drainTrace(true);
+        stats.pollNumber = ++m_polls;
+        stats.socketCount = static_cast<int>(dump->size());
+        stats.ownersScanned = m_owners.lastScan().scanned;
+        stats.ownersComplete = m_owners.sawEverything();
+        stats.destroyNotices = m_destroyWatcher != nullptr;
+        stats.ephemeralPortStart = m_ephemeralPortStart;
+        stats.totalUs = total.nsecsElapsed() / 1000;
+        m_lastDumpUs = stats.totalUs;
+        emitPending(initial);
+        scheduleDump();
     }
 
     void readDestroyed()
@@ -122,8 +146,6 @@ public:
             Q_EMIT m_owner->pollFailed(destroyed.error().message);
             return;
         }
-        // The tracker settles them at the next poll, where a timewait successor
-        // may show they were not the end of their connection.
         // Notices come for every socket of the namespace: keep what the dump's
         // filter would have kept (a notice keeps the local port; the remote one
         // may already be cleared).
@@ -132,11 +154,126 @@ public:
                    (m_filter.port && socket.local.port != *m_filter.port &&
                     socket.remote.port != *m_filter.port);
         });
-        if (!destroyed->empty() && m_tracker.started())
-            m_tracker.applyDestroyed(*destroyed, monotonicMs());
+        if (destroyed->empty() || !m_tracker.started())
+            return;
+        // The trace first: a notice may only end what the trace has not.
+        drainTrace(true);
+        appendDiff(m_tracker.applyDestroyed(*destroyed, monotonicMs()));
     }
 
 private:
+    void openTrace()
+    {
+        if (!m_traceWanted) {
+            m_stats.traceNotice =
+                QStringLiteral("Polling (tracing turned off): states that last less than one poll "
+                               "interval are missed.");
+            return;
+        }
+        TraceOptions options;
+        options.family = m_filter.family;
+        options.port = m_filter.port;
+        struct stat info
+        {
+        };
+        if (::stat("/proc/thread-self/ns/net", &info) == 0)
+            options.networkNamespace = static_cast<std::uint32_t>(info.st_ino);
+        auto trace = TraceSource::open(options);
+        if (!trace) {
+            m_stats.traceNotice =
+                QStringLiteral("Polling: states that last less than one poll interval are "
+                               "missed. To see every transition: %1")
+                    .arg(trace.error().message);
+            return;
+        }
+        m_trace = std::move(*trace);
+        m_tracker.setTracing(true);
+        m_stats.tracing = true;
+        m_traceNotifier = new QSocketNotifier(m_trace->fd(), QSocketNotifier::Read, this);
+        connect(m_traceNotifier, &QSocketNotifier::activated, this, &Worker::readTrace);
+    }
+
+    void readTrace()
+    {
+        if (m_trace && m_tracker.started())
+            drainTrace(false);
+    }
+
+    // Applies what the ring buffer holds. `all`: also the events still inside
+    // the reorder window (before and after a dump, so the dump is placed
+    // exactly among them).
+    void drainTrace(bool all)
+    {
+        if (!m_trace)
+            return;
+        ConnectionTracker::Diff diff;
+        const auto apply = [&](const TraceEvent &event) {
+            ++m_stats.traceEvents;
+            m_tracker.applyTrace(event, diff);
+        };
+        if (auto drained = m_trace->drain(apply); !drained)
+            Q_EMIT m_owner->pollFailed(drained.error().message);
+        if (all)
+            m_trace->flush(apply);
+        m_stats.traceDrops = m_trace->drops();
+        appendDiff(std::move(diff));
+        if (const int due = m_trace->msUntilDue(); due >= 0)
+            m_dueTimer->start(due);
+        // Many small batches would cost the receivers more than one: gather
+        // for a moment, then hand out.
+        if (!m_pending.empty() && !m_flushTimer->isActive())
+            m_flushTimer->start(kTraceBatchMs);
+    }
+
+    void appendDiff(ConnectionTracker::Diff diff)
+    {
+        m_pending.events.insert(m_pending.events.end(),
+                                std::make_move_iterator(diff.events.begin()),
+                                std::make_move_iterator(diff.events.end()));
+        m_pending.updated.insert(m_pending.updated.end(),
+                                 std::make_move_iterator(diff.updated.begin()),
+                                 std::make_move_iterator(diff.updated.end()));
+    }
+
+    void emitPending(bool initial = false)
+    {
+        m_flushTimer->stop();
+        if (m_pending.empty() && m_polls > 0 && !initial && m_lastEmittedPoll == m_polls)
+            return;
+        PollBatch batch;
+        batch.timeMs = monotonicMs();
+        batch.initial = initial;
+        // Whatever their source, events leave in time order.
+        std::stable_sort(
+            m_pending.events.begin(), m_pending.events.end(),
+            [](const SocketEvent &a, const SocketEvent &b) { return a.timeNs < b.timeNs; });
+        batch.events = std::move(m_pending.events);
+        batch.updated = std::move(m_pending.updated);
+        m_pending = {};
+        m_stats.dumpIntervalMs = nextDumpInMs();
+        batch.stats = m_stats;
+        m_lastEmittedPoll = m_polls;
+        Q_EMIT m_owner->batchReady(batch);
+    }
+
+    // Tracing: the dump only refreshes what the trace does not carry, so it
+    // runs at most a few percent of the time (kTraceDumpShare), never more
+    // often than the interval, never less than every kTraceMaxDumpMs.
+    int nextDumpInMs() const
+    {
+        if (!m_trace)
+            return m_intervalMs;
+        const auto costMs = static_cast<int>(m_lastDumpUs / 1000);
+        return std::clamp(costMs * kTraceDumpShare, std::max(m_intervalMs, kTraceMinDumpMs),
+                          std::max(m_intervalMs, kTraceMaxDumpMs));
+    }
+
+    void scheduleDump()
+    {
+        if (m_timer && !m_paused)
+            m_timer->start(nextDumpInMs());
+    }
+
     static int readEphemeralPortStart()
     {
         QFile file(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
@@ -150,15 +287,30 @@ private:
         return ok ? start : 32768;
     }
 
+    static constexpr int kTraceBatchMs = 30;
+    static constexpr int kTraceDumpShare = 40; // a dump costing 25 ms runs every second
+    static constexpr int kTraceMinDumpMs = 1000;
+    static constexpr int kTraceMaxDumpMs = 10000;
+
     Poller *m_owner;
     int m_ephemeralPortStart = 32768;
     DumpFilter m_filter;
     int m_intervalMs;
+    bool m_traceWanted;
+    bool m_paused = false;
     int m_polls = 0;
+    int m_lastEmittedPoll = -1;
+    std::int64_t m_lastDumpUs = 0;
+    PollStats m_stats;
+    ConnectionTracker::Diff m_pending;
     QTimer *m_timer = nullptr;
+    QTimer *m_flushTimer = nullptr;
+    QTimer *m_dueTimer = nullptr;
     QSocketNotifier *m_notifier = nullptr;
+    QSocketNotifier *m_traceNotifier = nullptr;
     std::unique_ptr<DiagClient> m_client;
     std::unique_ptr<DestroyWatcher> m_destroyWatcher;
+    std::unique_ptr<TraceSource> m_trace;
     OwnerResolver m_owners;
     ConnectionTracker m_tracker;
 };
@@ -179,7 +331,7 @@ void Poller::start()
         return;
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("sockscope-poller"));
-    m_worker = new Worker(this, m_filter, m_intervalMs);
+    m_worker = new Worker(this, m_filter, m_intervalMs, m_traceWanted);
     m_worker->moveToThread(m_thread);
     m_thread->start();
     QMetaObject::invokeMethod(m_worker, &Worker::begin, Qt::QueuedConnection);

@@ -19,8 +19,10 @@ class DestroyWatcher;
 class DiagClient;
 class OwnerResolver;
 
-// Polls sock_diag on its own thread and emits one PollBatch per poll (and per
-// batch of destroy notices) through queued signals. Construct it on the GUI
+// Follows the kernel's TCP transitions (tracepoints, when allowed) and polls
+// sock_diag for what they do not carry, on its own thread, and emits PollBatches
+// through queued signals: one per dump, and while tracing one every few tens of
+// milliseconds of activity. Construct it on the GUI
 // thread; every slot may be called from any thread (they are queued to the
 // poller's thread), so the caller never blocks on netlink or procfs.
 class Poller : public QObject
@@ -33,6 +35,10 @@ public:
 
     explicit Poller(DumpFilter filter = {}, QObject *parent = nullptr);
     ~Poller() override;
+
+    // Before start(): follow transitions through the kernel's tracepoints when
+    // allowed (the default); false polls only. Either way batches tell which.
+    void setTracing(bool wanted) { m_traceWanted = wanted; }
 
     // Starts the thread and the first poll at once.
     void start();
@@ -56,6 +62,7 @@ private:
     Worker *m_worker = nullptr;
     DumpFilter m_filter;
     int m_intervalMs = kDefaultIntervalMs;
+    bool m_traceWanted = true;
     std::atomic<bool> m_pollQueued{false};
 };
 

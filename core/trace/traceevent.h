@@ -51,6 +51,9 @@ struct TraceEvent
     // softirq or a timer, where the current task is whoever the CPU interrupted.
     int pid = 0;
     QString command;
+    // The peer's FIN had arrived (RCV_SHUTDOWN) when the transition happened:
+    // tells a timewait socket starting in TIME_WAIT from one still in FIN_WAIT2.
+    bool finReceived = false;
 };
 
 // Decodes one ring-buffer record (tracerecord.h). Fails with an Error (errnum 0)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "trace/tracesource.h"
 
+#include "util/monotonic.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <limits>
-#include <time.h>
 
 #if SOCKSCOPE_HAVE_TRACE
 #include "tcptrace.skel.h"
@@ -20,14 +21,6 @@ namespace sockscope {
 #if SOCKSCOPE_HAVE_TRACE
 
 namespace {
-// The clock bpf_ktime_get_ns() reads.
-std::int64_t monotonicNs()
-{
-    timespec now{};
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return std::int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
-
 Error libbpfError(int result, const QString &what, const LibbpfLog &log)
 {
     const int errnum = result < 0 ? -result : (errno ? errno : EINVAL);

@@ -59,6 +59,7 @@ private Q_SLOTS:
         DumpFilter filter;
         filter.port = port;
         Poller poller(filter);
+        poller.setTracing(false); // the polling path; tst_tracedpoller covers tracing
         EventLog log;
         log.attach(poller, this);
         poller.setIntervalMs(20);
@@ -81,6 +82,7 @@ private Q_SLOTS:
         DumpFilter filter;
         filter.port = localPort(listener.get());
         Poller poller(filter);
+        poller.setTracing(false); // the polling path; tst_tracedpoller covers tracing
         EventLog log;
         log.attach(poller, this);
         poller.setIntervalMs(0); // clamped to 20 ms, not a busy loop or a stopped timer
@@ -106,6 +108,7 @@ private Q_SLOTS:
         DumpFilter filter;
         filter.port = clientPort;
         Poller poller(filter);
+        poller.setTracing(false); // the polling path; tst_tracedpoller covers tracing
         EventLog log;
         log.attach(poller, this);
         poller.setIntervalMs(20);
@@ -168,6 +171,7 @@ private Q_SLOTS:
         DumpFilter filter;
         filter.port = port;
         Poller poller(filter);
+        poller.setTracing(false); // the polling path; tst_tracedpoller covers tracing
         EventLog log;
         log.attach(poller, this);
         poller.setIntervalMs(60000);
