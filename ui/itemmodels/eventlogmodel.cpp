@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "itemmodels/eventlogmodel.h"
 
+#include "format/durationtext.h"
+#include "format/ownertext.h"
 #include "format/socketjson.h"
-#include "format/sockettext.h"
 
 #include <QBrush>
 #include <QColor>
@@ -52,7 +53,7 @@ QString EventLogModel::cell(const Entry &entry, int column) const
 {
     switch (column) {
     case TimeColumn:
-        return QStringLiteral("%1 s").arg((entry.timeMs - m_originMs) / 1000.0, 0, 'f', 3);
+        return offsetText(entry.timeMs - m_originMs);
     case KindColumn:
         return entry.kind;
     case ChangeColumn:
