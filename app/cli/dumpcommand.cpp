@@ -2,6 +2,7 @@
 #include "cli/dumpcommand.h"
 
 #include "cli/commandline.h"
+#include "cli/output.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
 #include "owners/owneddump.h"
@@ -49,9 +50,7 @@ int runDump(const QStringList &arguments)
         std::fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
         return 0;
     }
-    const QStringList lines = socketTable(sockets);
-    for (const QString &line : lines)
-        std::printf("%s\n", qPrintable(line));
+    printLines(socketTable(sockets));
     if (!ownersComplete) {
         std::fprintf(stderr, "%s",
                      ::geteuid() == 0

@@ -2,6 +2,7 @@
 #include "cli/labcommand.h"
 
 #include "cli/commandline.h"
+#include "cli/output.h"
 #include "cli/stdinlinereader.h"
 #include "console/labconsole.h"
 #include "lab/lab.h"
@@ -13,16 +14,6 @@
 #include <unistd.h>
 
 namespace sockscope::cli {
-
-namespace {
-void printLines(const QStringList &lines)
-{
-    for (const QString &line : lines)
-        std::printf("%s\n", line.toUtf8().constData());
-    // Answers go to whoever drives the console interactively: never sit in a buffer.
-    std::fflush(stdout);
-}
-} // namespace
 
 int runLab(const QStringList &arguments)
 {

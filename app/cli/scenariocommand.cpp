@@ -2,6 +2,7 @@
 #include "cli/scenariocommand.h"
 
 #include "cli/commandline.h"
+#include "cli/output.h"
 #include "scenarios/scenariocatalog.h"
 #include "scenarios/scenariorunner.h"
 #include "scenarios/transcriptformat.h"
@@ -14,13 +15,6 @@
 namespace sockscope::cli {
 
 namespace {
-void printLines(const QStringList &lines)
-{
-    for (const QString &line : lines)
-        std::printf("%s\n", line.toUtf8().constData());
-    std::fflush(stdout);
-}
-
 void printJson(const QJsonDocument &document)
 {
     std::fputs(document.toJson(QJsonDocument::Indented).constData(), stdout);

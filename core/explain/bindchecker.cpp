@@ -5,6 +5,7 @@
 
 #include "explain/explainer.h"
 #include "explain/portsnapshot.h"
+#include "format/durationtext.h"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -96,7 +97,7 @@ void describeRefusal(BindVerdict &verdict, Family family, const Endpoint &local,
     // One culprit already said when it ends; for several, the last one decides.
     if (const auto ms = freeInMs(e.culprits); ms && e.culprits.size() > 1)
         e.summary +=
-            QStringLiteral("; the port is free again in %1 at the latest").arg(secondsText(*ms));
+            QStringLiteral("; the port is free again %1 at the latest").arg(countdownPhrase(*ms));
     if (!reuseAddr && onlyConnections(e.culprits)) {
         // Only the old sockets' flags decide: ask the kernel with a second probe.
         const bool passes = probeBind(family, local, true, reusePort) == 0;

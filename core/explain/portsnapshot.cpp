@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "explain/portsnapshot.h"
 
+#include "format/durationtext.h"
+#include "format/ownertext.h"
 #include "netlink/diagclient.h"
 #include "owners/owneddump.h"
 #include "owners/ownerresolver.h"
 
 #include <algorithm>
-#include <QFileInfo>
 #include <tuple>
 
 namespace sockscope {
@@ -62,28 +63,6 @@ void sortForExplaining(std::vector<OwnedSocket> &sockets)
     });
 }
 
-// "pid 4242 sockscope"; "" when nobody owns it; "owner unknown" when /proc hid it.
-QString ownerPhrase(const OwnerLookup &owner)
-{
-    if (owner.ownership == Ownership::Orphaned)
-        return QString();
-    if (owner.ownership == Ownership::Unknown || owner.owners.isEmpty())
-        return QStringLiteral("owner unknown");
-    QStringList pids;
-    for (const OwnerProcess &process : owner.owners) {
-        const QString pid = QString::number(process.pid);
-        if (!pids.contains(pid))
-            pids << pid;
-    }
-    const QString program =
-        QFileInfo(owner.owners.first().command.section(QLatin1Char(' '), 0, 0)).fileName();
-    QString text = (pids.size() == 1 ? QStringLiteral("pid ") : QStringLiteral("pids ")) +
-                   pids.join(QStringLiteral(", "));
-    if (!program.isEmpty())
-        text += QLatin1Char(' ') + program;
-    return text;
-}
-
 // Time since the connection last carried data either way, from tcp_info.
 std::optional<std::int64_t> idleMs(const SocketRecord &socket)
 {
@@ -114,9 +93,9 @@ QString connectionWhenItEnds(const SocketRecord &s, Ownership ownership, Culprit
     // Orphaned: no descriptor any more, the kernel finishes the close on its own.
     if (s.timer != TimerKind::Off && (s.state == TcpState::FinWait2)) {
         culprit.endsInMs = s.expiresMs;
-        return QStringLiteral("no process holds it any more; the kernel drops it in %1 "
+        return QStringLiteral("no process holds it any more; the kernel drops it %1 "
                               "(net.ipv4.tcp_fin_timeout) unless the peer closes first")
-            .arg(secondsText(s.expiresMs));
+            .arg(countdownPhrase(s.expiresMs));
     }
     switch (s.state) {
     case TcpState::Established:
@@ -130,11 +109,6 @@ QString connectionWhenItEnds(const SocketRecord &s, Ownership ownership, Culprit
 }
 
 } // namespace
-
-QString secondsText(std::int64_t ms)
-{
-    return QStringLiteral("%1 s").arg((std::max<std::int64_t>(ms, 0) + 999) / 1000);
-}
 
 bool bindAddressesOverlap(Family a, const Endpoint &x, Family b, const Endpoint &y)
 {
@@ -210,7 +184,7 @@ Culprit describeCulprit(const OwnedSocket &entry)
     if (const QString who = ownerPhrase(entry.owner); !who.isEmpty())
         details << who;
     if (const auto idle = idleMs(s))
-        details << QStringLiteral("idle %1 s").arg(*idle / 1000);
+        details << QStringLiteral("idle %1").arg(durationText(*idle));
     const QString detailText =
         details.isEmpty() ? QString()
                           : QStringLiteral(" (%1)").arg(details.join(QStringLiteral(", ")));
@@ -245,7 +219,7 @@ Culprit describeCulprit(const OwnedSocket &entry)
     if (s.state == TcpState::TimeWait) {
         culprit.endsInMs = s.expiresMs;
         culprit.whenItEnds =
-            QStringLiteral("the kernel removes it in %1").arg(secondsText(s.expiresMs));
+            QStringLiteral("the kernel removes it %1").arg(countdownPhrase(s.expiresMs));
         return culprit;
     }
     culprit.whenItEnds = connectionWhenItEnds(s, entry.owner.ownership, culprit);

@@ -2,9 +2,9 @@
 #pragma once
 
 #include "explain/explanation.h"
-#include "owners/ownedsocket.h"
 #include "model/socketrecord.h"
 #include "netlink/dumpfilter.h"
+#include "owners/ownedsocket.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -45,12 +45,9 @@ private:
 bool bindAddressesOverlap(Family a, const Endpoint &x, Family b, const Endpoint &y);
 
 // Names the socket for a learner: "the CLOSE_WAIT connection 127.0.0.1:10001 →
-// 127.0.0.1:9000 (pid 4242 sockscope, idle 73 s)", what keeps it alive and what
+// 127.0.0.1:9000 (pid 4242 sockscope, idle 1 min 13 s)", what keeps it alive and what
 // ends it ("it goes away when that process closes it", "the kernel removes it
 // in 42 s") with endsInMs when a kernel timer ends it.
 Culprit describeCulprit(const OwnedSocket &socket);
-
-// Seconds for people: "42 s" (rounded up, so "in 1 s" never means "already gone").
-QString secondsText(std::int64_t ms);
 
 } // namespace sockscope

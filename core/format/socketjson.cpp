@@ -2,6 +2,7 @@
 #include "format/socketjson.h"
 
 #include <cstdio>
+#include <limits>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -74,64 +75,160 @@ void appendNumber(QByteArray &out, const char *key, qulonglong value)
 }
 } // namespace
 
+namespace {
+using Key = SocketJsonKey;
+
+qulonglong rttUs(const SocketRecord &s, const OwnerLookup &)
+{
+    return s.info->rttUs;
+}
+qulonglong rttVarUs(const SocketRecord &s, const OwnerLookup &)
+{
+    return s.info->rttVarUs;
+}
+qulonglong sendCwnd(const SocketRecord &s, const OwnerLookup &)
+{
+    return s.info->sendCwnd;
+}
+qulonglong bytesAcked(const SocketRecord &s, const OwnerLookup &)
+{
+    return s.info->bytesAcked;
+}
+qulonglong bytesReceived(const SocketRecord &s, const OwnerLookup &)
+{
+    return s.info->bytesReceived;
+}
+
+constexpr auto text = [](const char *name,
+                         QString (*get)(const SocketRecord &, const OwnerLookup &)) {
+    return Key{name, Key::Type::Text, false, get, nullptr};
+};
+constexpr auto number = [](const char *name,
+                           qulonglong (*get)(const SocketRecord &, const OwnerLookup &),
+                           bool tcpInfo = false) {
+    return Key{name, Key::Type::Number, tcpInfo, nullptr, get};
+};
+
+// The order is the order of `dump --json`.
+const Key kKeys[] = {
+    text("family", [](const SocketRecord &s, const OwnerLookup &) { return familyName(s.family); }),
+    text("state", [](const SocketRecord &s, const OwnerLookup &) { return tcpStateName(s.state); }),
+    text("local_address",
+         [](const SocketRecord &s, const OwnerLookup &) { return s.local.addressText(s.family); }),
+    number("local_port",
+           [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.local.port; }),
+    text("remote_address",
+         [](const SocketRecord &s, const OwnerLookup &) { return s.remote.addressText(s.family); }),
+    number("remote_port",
+           [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.remote.port; }),
+    number("recv_q",
+           [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.recvQ; }),
+    number("send_q",
+           [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.sendQ; }),
+    text("timer",
+         [](const SocketRecord &s, const OwnerLookup &) { return timerKindName(s.timer); }),
+    number("expires_ms",
+           [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.expiresMs; }),
+    number("retrans",
+           [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.retrans; }),
+    number("uid", [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.uid; }),
+    number("inode",
+           [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.inode; }),
+    // A decimal string: 64-bit cookies do not survive JSON's doubles.
+    text("cookie",
+         [](const SocketRecord &s, const OwnerLookup &) {
+             return QString::number(static_cast<qulonglong>(s.cookie));
+         }),
+    number("rtt_us", rttUs, true),
+    number("rttvar_us", rttVarUs, true),
+    number("cwnd", sendCwnd, true),
+    number("bytes_acked", bytesAcked, true),
+    number("bytes_received", bytesReceived, true),
+    text("owner",
+         [](const SocketRecord &, const OwnerLookup &o) { return ownershipName(o.ownership); }),
+    Key{"owners", Key::Type::Owners, false, nullptr, nullptr},
+};
+
+bool present(const Key &key, const SocketRecord &socket)
+{
+    return !key.tcpInfo || socket.info.has_value();
+}
+
+QJsonValue numberValue(qulonglong value)
+{
+    if (value <= static_cast<qulonglong>(std::numeric_limits<qint64>::max()))
+        return static_cast<qint64>(value);
+    return static_cast<double>(value);
+}
+} // namespace
+
+std::span<const SocketJsonKey> socketJsonKeys()
+{
+    return kKeys;
+}
+
 void appendSocketJson(QByteArray &out, const SocketRecord &socket, const OwnerLookup &owner)
 {
     out += '{';
-    appendKey(out, "family");
-    appendString(out, familyName(socket.family));
-    out += ',';
-    appendKey(out, "state");
-    appendString(out, tcpStateName(socket.state));
-    out += ',';
-    appendKey(out, "local_address");
-    appendString(out, socket.local.addressText(socket.family));
-    out += ',';
-    appendNumber(out, "local_port", socket.local.port);
-    appendKey(out, "remote_address");
-    appendString(out, socket.remote.addressText(socket.family));
-    out += ',';
-    appendNumber(out, "remote_port", socket.remote.port);
-    appendNumber(out, "recv_q", socket.recvQ);
-    appendNumber(out, "send_q", socket.sendQ);
-    appendKey(out, "timer");
-    appendString(out, timerKindName(socket.timer));
-    out += ',';
-    appendNumber(out, "expires_ms", socket.expiresMs);
-    appendNumber(out, "retrans", socket.retrans);
-    appendNumber(out, "uid", socket.uid);
-    appendNumber(out, "inode", socket.inode);
-    // A decimal string: 64-bit cookies do not survive JSON's doubles.
-    appendKey(out, "cookie");
-    out += '"' + QByteArray::number(static_cast<qulonglong>(socket.cookie)) + "\",";
-    if (socket.info) {
-        appendNumber(out, "rtt_us", socket.info->rttUs);
-        appendNumber(out, "rttvar_us", socket.info->rttVarUs);
-        appendNumber(out, "cwnd", socket.info->sendCwnd);
-        appendNumber(out, "bytes_acked", socket.info->bytesAcked);
-        appendNumber(out, "bytes_received", socket.info->bytesReceived);
+    bool first = true;
+    for (const Key &key : kKeys) {
+        if (!present(key, socket))
+            continue;
+        if (!first)
+            out += ',';
+        first = false;
+        appendKey(out, key.name);
+        switch (key.type) {
+        case Key::Type::Text:
+            appendString(out, key.text(socket, owner));
+            break;
+        case Key::Type::Number:
+            out += QByteArray::number(key.number(socket, owner));
+            break;
+        case Key::Type::Owners:
+            out += '[';
+            for (qsizetype i = 0; i < owner.owners.size(); ++i) {
+                const OwnerProcess &process = owner.owners[i];
+                out += i == 0 ? "{" : ",{";
+                appendNumber(out, "pid", static_cast<qulonglong>(process.pid));
+                appendNumber(out, "fd", static_cast<qulonglong>(process.fd));
+                appendKey(out, "command");
+                appendText(out, process.command);
+                out += '}';
+            }
+            out += ']';
+            break;
+        }
     }
-    appendKey(out, "owner");
-    appendString(out, ownershipName(owner.ownership));
-    out += ',';
-    appendKey(out, "owners");
-    out += '[';
-    for (qsizetype i = 0; i < owner.owners.size(); ++i) {
-        const OwnerProcess &process = owner.owners[i];
-        out += i == 0 ? "{" : ",{";
-        appendNumber(out, "pid", static_cast<qulonglong>(process.pid));
-        appendNumber(out, "fd", static_cast<qulonglong>(process.fd));
-        appendKey(out, "command");
-        appendText(out, process.command);
-        out += '}';
-    }
-    out += "]}";
+    out += '}';
 }
 
 QJsonObject socketToJson(const SocketRecord &socket, const OwnerLookup &owner)
 {
-    QByteArray text;
-    appendSocketJson(text, socket, owner);
-    return QJsonDocument::fromJson(text).object();
+    QJsonObject object;
+    for (const Key &key : kKeys) {
+        if (!present(key, socket))
+            continue;
+        const QString name = QLatin1String(key.name);
+        switch (key.type) {
+        case Key::Type::Text:
+            object.insert(name, key.text(socket, owner));
+            break;
+        case Key::Type::Number:
+            object.insert(name, numberValue(key.number(socket, owner)));
+            break;
+        case Key::Type::Owners: {
+            QJsonArray owners;
+            for (const OwnerProcess &process : owner.owners)
+                owners.append(QJsonObject{{QStringLiteral("pid"), process.pid},
+                                          {QStringLiteral("fd"), process.fd},
+                                          {QStringLiteral("command"), process.command}});
+            object.insert(name, owners);
+            break;
+        }
+        }
+    }
+    return object;
 }
 
 QJsonObject eventToJson(const SocketEvent &event)
@@ -149,6 +246,8 @@ QJsonObject eventToJson(const SocketEvent &event)
     object.insert(QStringLiteral("source"), eventSourceName(event.source));
     object.insert(QStringLiteral("connection_id"), static_cast<qint64>(view.id));
     object.insert(QStringLiteral("initial"), event.initial);
+    object.insert(QStringLiteral("time_in_state_ms"),
+                  static_cast<qint64>(event.timeMs - view.stateSinceMs));
     return object;
 }
 

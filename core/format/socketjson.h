@@ -6,21 +6,41 @@
 #include "owners/ownerinfo.h"
 
 #include <QJsonObject>
+#include <span>
 
 namespace sockscope {
 
-// The socket keys of `dump --json` (family, state, local_address, local_port,
-// remote_address, remote_port, recv_q, send_q, timer, expires_ms, retrans, uid,
-// inode, cookie as a decimal string, owner, owners[{pid, fd, command}]), plus
-// tcp_info figures when present.
+// The one schema of a socket as JSON: each key of `dump --json` in order, and
+// how to read its value. Both writers below walk this table.
+struct SocketJsonKey
+{
+    enum class Type
+    {
+        Text,   // a string: text()
+        Number, // an unsigned integer: number()
+        Owners  // the owners array: [{pid, fd, command}]
+    };
+    const char *name;
+    Type type;
+    bool tcpInfo; // written only when the socket carries tcp_info figures
+    QString (*text)(const SocketRecord &, const OwnerLookup &);
+    qulonglong (*number)(const SocketRecord &, const OwnerLookup &);
+};
+// family, state, local_address, local_port, remote_address, remote_port,
+// recv_q, send_q, timer, expires_ms, retrans, uid, inode, cookie (a decimal
+// string), [rtt_us, rttvar_us, cwnd, bytes_acked, bytes_received], owner, owners.
+std::span<const SocketJsonKey> socketJsonKeys();
+
+// The socket as a QJsonObject, built from the table (for transcripts and events).
 QJsonObject socketToJson(const SocketRecord &socket, const OwnerLookup &owner);
 
-// The same object as compact JSON text appended to `out`: the one writer of the
-// schema (socketToJson parses it), fast enough for dumps of 100,000 sockets.
+// The same object as compact JSON text appended to `out`, written by hand from
+// the same table: fast enough for dumps of 100,000 sockets.
 void appendSocketJson(QByteArray &out, const SocketRecord &socket, const OwnerLookup &owner);
 
 // One `watch --json` line: time_ms, event, from, to, source, connection_id,
-// initial, time_in_state_ms, plus the socket keys.
+// initial, time_in_state_ms (event time minus when the connection entered its
+// current state: 0 for a state change), plus the socket keys.
 QJsonObject eventToJson(const SocketEvent &event);
 
 } // namespace sockscope

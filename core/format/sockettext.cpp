@@ -1,36 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "format/sockettext.h"
 
+#include "format/durationtext.h"
+#include "format/ownertext.h"
+
 #include <algorithm>
 #include <array>
 
 namespace sockscope {
-
-QString timerText(const SocketRecord &socket)
-{
-    if (socket.timer == TimerKind::Off)
-        return QString();
-    QString text = QStringLiteral("%1 %2s")
-                       .arg(timerKindName(socket.timer))
-                       .arg(socket.expiresMs / 1000.0, 0, 'f', 1);
-    if (socket.retrans > 0)
-        text += QStringLiteral("/%1").arg(socket.retrans);
-    return text;
-}
-
-QString ownerText(const OwnerLookup &owner)
-{
-    if (owner.ownership != Ownership::Owned)
-        return ownershipName(owner.ownership);
-    QStringList parts;
-    for (const OwnerProcess &process : owner.owners) {
-        parts << QStringLiteral("pid %1 %2 (fd %3)")
-                     .arg(process.pid)
-                     .arg(process.command.left(60))
-                     .arg(process.fd);
-    }
-    return parts.join(QStringLiteral(", "));
-}
 
 QStringList socketTable(const std::vector<OwnedSocket> &sockets)
 {
@@ -89,9 +66,9 @@ QString eventLine(const SocketEvent &event, std::int64_t originMs)
         what = QStringLiteral("gone (was %1)").arg(tcpStateName(event.from));
         break;
     }
-    QString line = QStringLiteral("%1s  %2  %3 -> %4  %5")
-                       .arg((event.timeMs - originMs) / 1000.0, 8, 'f', 3)
-                       .arg(what.leftJustified(34), s.local.text(s.family), s.remote.text(s.family),
+    QString line = QStringLiteral("%1  %2  %3 -> %4  %5")
+                       .arg(offsetText(event.timeMs - originMs).rightJustified(10),
+                            what.leftJustified(34), s.local.text(s.family), s.remote.text(s.family),
                             ownerText(event.connection.owner));
     if (event.source == EventSource::Destroy)
         line += QStringLiteral("  [seen by destroy notice]");

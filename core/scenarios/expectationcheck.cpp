@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "scenarios/expectationcheck.h"
 
-#include "format/sockettext.h"
+#include "format/ownertext.h"
 
 #include <QRegularExpression>
 #include <QSet>

@@ -116,4 +116,12 @@ int openDescriptorCount()
                                 .size());
 }
 
+Endpoint loopbackEndpoint(std::uint16_t port)
+{
+    Endpoint endpoint;
+    endpoint.address = {127, 0, 0, 1};
+    endpoint.port = port;
+    return endpoint;
+}
+
 } // namespace sockscope::test

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "model/socketrecord.h"
+
 #include <cstdint>
 #include <QString>
 
@@ -40,5 +42,8 @@ Fd connectTo(std::uint16_t port, bool ipv6 = false, std::uint16_t fromPort = 0,
 Fd acceptOne(int listenFd, int timeoutMs = 2000);
 // Number of open descriptors of this process (/proc/self/fd).
 int openDescriptorCount();
+
+// 127.0.0.1:port as a socket record holds it (IPv4 family).
+Endpoint loopbackEndpoint(std::uint16_t port);
 
 } // namespace sockscope::test

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "itemmodels/eventlogmodel.h"
 
+#include "format/durationtext.h"
+#include "format/ownertext.h"
 #include "format/socketjson.h"
-#include "format/sockettext.h"
+#include "lab/labeventjson.h"
 
 #include <QBrush>
 #include <QColor>
@@ -10,6 +12,17 @@
 #include <QJsonDocument>
 
 namespace sockscope {
+
+namespace {
+QJsonObject toJson(const SocketEvent &event)
+{
+    return eventToJson(event);
+}
+QJsonObject toJson(const LabEvent &event)
+{
+    return labEventToJson(event);
+}
+} // namespace
 
 EventLogModel::EventLogModel(int limit, QObject *parent)
     : QAbstractTableModel(parent), m_limit(limit)
@@ -52,7 +65,7 @@ QString EventLogModel::cell(const Entry &entry, int column) const
 {
     switch (column) {
     case TimeColumn:
-        return QStringLiteral("%1 s").arg((entry.timeMs - m_originMs) / 1000.0, 0, 'f', 3);
+        return offsetText(entry.timeMs - m_originMs);
     case KindColumn:
         return entry.kind;
     case ChangeColumn:
@@ -137,7 +150,7 @@ void EventLogModel::applyBatch(const PollBatch &batch)
         if (event.source == EventSource::Destroy)
             entry.detail += tr(" · seen by the kernel's destroy notice");
         entry.connectionId = event.connection.id;
-        entry.json = eventToJson(event);
+        entry.source = event;
         append(std::move(entry));
     }
 }
@@ -148,15 +161,8 @@ void EventLogModel::appendLabEvent(const LabEvent &event)
     entry.timeMs = event.timeMs;
     entry.kind = event.failure ? QStringLiteral("error") : QStringLiteral("lab");
     entry.change = event.objectId;
-    entry.detail = event.failure ? event.failure->text() : event.text;
-    if (event.failure)
-        entry.detail = event.text + QStringLiteral(": ") + entry.detail;
-    entry.json = QJsonObject{{QStringLiteral("time_ms"), static_cast<qint64>(event.timeMs)},
-                             {QStringLiteral("event"), entry.kind},
-                             {QStringLiteral("object"), event.objectId},
-                             {QStringLiteral("text"), entry.detail}};
-    if (event.failure)
-        entry.json.insert(QStringLiteral("errno"), event.failure->errnoName);
+    entry.detail = labEventText(event);
+    entry.source = event;
     append(std::move(entry));
 }
 
@@ -175,7 +181,8 @@ QList<EventLogModel::LabMention> EventLogModel::labMentions(const QStringList &e
         // Short enough for a timeline marker: the errno first, then the action.
         const QString action =
             entry.detail.section(QStringLiteral(" → "), 0, 0).section(QStringLiteral(": "), 0, 0);
-        const QString errnoName = entry.json.value(QStringLiteral("errno")).toString();
+        const auto *lab = std::get_if<LabEvent>(&entry.source);
+        const QString errnoName = lab && lab->failure ? lab->failure->errnoName : QString();
         mentions << LabMention{
             entry.timeMs, errnoName.isEmpty() ? action : errnoName + QStringLiteral(" · ") + action,
             entry.kind == QLatin1String("error")};
@@ -194,7 +201,9 @@ void EventLogModel::clear()
 bool EventLogModel::exportJsonLines(QIODevice *device, const QList<int> &rows) const
 {
     const auto write = [&](const Entry &entry) {
-        return device->write(QJsonDocument(entry.json).toJson(QJsonDocument::Compact) + '\n') >= 0;
+        const QJsonObject json =
+            std::visit([](const auto &event) { return toJson(event); }, entry.source);
+        return device->write(QJsonDocument(json).toJson(QJsonDocument::Compact) + '\n') >= 0;
     };
     if (rows.isEmpty())
         return std::all_of(m_entries.begin(), m_entries.end(), write);

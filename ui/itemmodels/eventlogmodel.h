@@ -6,7 +6,7 @@
 
 #include <deque>
 #include <QAbstractTableModel>
-#include <QJsonObject>
+#include <variant>
 
 class QIODevice;
 
@@ -72,7 +72,8 @@ private:
         QString remote;
         QString detail;
         std::uint64_t connectionId = 0;
-        QJsonObject json;
+        // What happened, kept whole: its JSON is built only when exported.
+        std::variant<SocketEvent, LabEvent> source;
     };
     void append(Entry entry);
     QString cell(const Entry &entry, int column) const;

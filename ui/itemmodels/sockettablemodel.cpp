@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "itemmodels/sockettablemodel.h"
 
-#include "format/sockettext.h"
+#include "format/durationtext.h"
+#include "format/ownertext.h"
 #include "util/monotonic.h"
 
 #include <algorithm>
@@ -14,20 +15,6 @@
 namespace sockscope {
 
 namespace {
-QString durationText(std::int64_t ms)
-{
-    const std::int64_t seconds = std::max<std::int64_t>(0, ms / 1000);
-    if (seconds < 60)
-        return QStringLiteral("%1 s").arg(seconds);
-    if (seconds < 3600)
-        return QStringLiteral("%1 min %2 s")
-            .arg(seconds / 60)
-            .arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 h %2 min")
-        .arg(seconds / 3600)
-        .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'));
-}
-
 std::int64_t remainingMs(const SocketRecord &socket, std::int64_t observedMs, std::int64_t now)
 {
     return std::max<std::int64_t>(0,
@@ -107,11 +94,7 @@ QVariant SocketTableModel::display(const Row &row, int column, std::int64_t now)
         return row.view.stateSinceIsLowerBound ? QStringLiteral("≥ ") + text : text;
     }
     case TimerColumn:
-        if (s.timer == TimerKind::Off)
-            return QString();
-        return QStringLiteral("%1 %2 s")
-            .arg(timerKindName(s.timer))
-            .arg(remainingMs(s, row.observedMs, now) / 1000.0, 0, 'f', 1);
+        return timerText(s, remainingMs(s, row.observedMs, now));
     case RecvQColumn:
         return s.recvQ;
     case SendQColumn:

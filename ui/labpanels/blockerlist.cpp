@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labpanels/blockerlist.h"
 
-#include "format/sockettext.h"
+#include "format/durationtext.h"
+#include "format/ownertext.h"
 #include "labpanels/culprits.h"
 #include "util/monotonic.h"
 

@@ -36,30 +36,4 @@ QString connectionText(const SocketRecord &socket)
            socket.remote.text(socket.family);
 }
 
-QString shortOwnerText(const OwnerLookup &owner)
-{
-    if (owner.ownership != Ownership::Owned || owner.owners.isEmpty())
-        return ownershipName(owner.ownership);
-    const OwnerProcess &first = owner.owners.first();
-    const QString program =
-        first.command.section(QLatin1Char(' '), 0, 0).section(QLatin1Char('/'), -1);
-    QString text = QStringLiteral("pid %1 %2").arg(first.pid).arg(program);
-    if (owner.owners.size() > 1)
-        text += QStringLiteral(" +%1").arg(owner.owners.size() - 1);
-    return text;
-}
-
-QString countdownText(std::int64_t remainingMs)
-{
-    if (remainingMs <= 0)
-        return QStringLiteral("now");
-    // Round up: "1 s" until the timer has really run out.
-    const std::int64_t seconds = (remainingMs + 999) / 1000;
-    if (seconds < 60)
-        return QStringLiteral("%1 s").arg(seconds);
-    return QStringLiteral("%1 min %2 s")
-        .arg(seconds / 60)
-        .arg(seconds % 60, 2, 10, QLatin1Char('0'));
-}
-
 } // namespace sockscope

@@ -24,13 +24,4 @@ SocketFocus focusOf(const QList<Culprit> &culprits);
 // "127.0.0.1:9000" for a LISTEN socket, "127.0.0.1:10001 → 127.0.0.1:9000" otherwise.
 QString connectionText(const SocketRecord &socket);
 
-// "pid 4242 nginx" (the program's name, without its path and arguments; the
-// first owner when several share the socket), "orphaned", "unknown": for
-// narrow columns, with ownerText() in the tooltip.
-QString shortOwnerText(const OwnerLookup &owner);
-
-// How long until a kernel timer ends a socket, counted from when the answer
-// arrived: "57 s", "1 min 03 s", or "now" once it has run out.
-QString countdownText(std::int64_t remainingMs);
-
 } // namespace sockscope

@@ -2,7 +2,8 @@
 #include "panes/connectiondetails.h"
 
 #include "diagram/statehelp.h"
-#include "format/sockettext.h"
+#include "format/durationtext.h"
+#include "format/ownertext.h"
 
 #include <QLabel>
 #include <QVBoxLayout>

@@ -1,22 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "panes/connectiontimeline.h"
 
+#include "format/durationtext.h"
+
 #include <algorithm>
 #include <QPainter>
 #include <QPainterPath>
 
 namespace sockscope {
-
-namespace {
-QString shortDuration(std::int64_t ms)
-{
-    if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(ms);
-    if (ms < 60000)
-        return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
-    return QStringLiteral("%1 min %2 s").arg(ms / 60000).arg((ms / 1000) % 60);
-}
-} // namespace
 
 ConnectionTimeline::ConnectionTimeline(QWidget *parent) : QWidget(parent) {}
 
@@ -117,7 +108,7 @@ void ConnectionTimeline::paintEvent(QPaintEvent *)
                          fontMetrics().elidedText(tcpStateName(span.state), Qt::ElideRight,
                                                   static_cast<int>(box.width()) - 6));
         painter.setPen(palette().color(QPalette::Text));
-        QString label = shortDuration(duration);
+        QString label = durationText(duration);
         if (i == 0 && m_lowerBound)
             label = QStringLiteral("≥ ") + label;
         if (span.leftMs < 0)

@@ -21,19 +21,11 @@ using namespace sockscope::test;
 
 namespace {
 
-Endpoint loopback(std::uint16_t port)
-{
-    Endpoint endpoint;
-    endpoint.address = {127, 0, 0, 1};
-    endpoint.port = port;
-    return endpoint;
-}
-
 FailureContext bindContext(std::uint16_t port, bool reuseAddr = false)
 {
     FailureContext context;
     context.operation = FailureContext::Operation::Bind;
-    context.local = loopback(port);
+    context.local = loopbackEndpoint(port);
     context.reuseAddr = reuseAddr;
     return context;
 }
@@ -157,7 +149,7 @@ private Q_SLOTS:
         QCOMPARE(culprit.whenItEnds, QStringLiteral("it goes away when that process closes it"));
         QVERIFY(!culprit.endsInMs);
 
-        const BindVerdict verdict = checkBind(Family::IPv4, loopback(from), true, false);
+        const BindVerdict verdict = checkBind(Family::IPv4, loopbackEndpoint(from), true, false);
         QVERIFY(!verdict.canBind);
         QCOMPARE(verdict.explanation.errnoName, QStringLiteral("EADDRINUSE"));
         QCOMPARE(verdict.explanation.culprits.first().socket.state, TcpState::CloseWait);
@@ -181,11 +173,11 @@ private Q_SLOTS:
         QVERIFY2(culprit.whenItEnds.startsWith(QLatin1String("the kernel removes it in")),
                  qPrintable(culprit.whenItEnds));
 
-        const BindVerdict plain = checkBind(Family::IPv4, loopback(port), false, false);
+        const BindVerdict plain = checkBind(Family::IPv4, loopbackEndpoint(port), false, false);
         QVERIFY(!plain.canBind);
         QVERIFY2(plain.explanation.note.contains(QLatin1String("fails too")),
                  qPrintable(plain.explanation.note));
-        const BindVerdict reuse = checkBind(Family::IPv4, loopback(port), true, false);
+        const BindVerdict reuse = checkBind(Family::IPv4, loopbackEndpoint(port), true, false);
         QVERIFY(!reuse.canBind);
         QVERIFY2(reuse.explanation.note.contains(QLatin1String("SO_REUSEADDR did not help")),
                  qPrintable(reuse.explanation.note));
@@ -198,14 +190,14 @@ private Q_SLOTS:
         QVERIFY(port != 0);
         QCOMPARE(realBindErrno(port, true), 0);
 
-        const BindVerdict reuse = checkBind(Family::IPv4, loopback(port), true, false);
+        const BindVerdict reuse = checkBind(Family::IPv4, loopbackEndpoint(port), true, false);
         QVERIFY2(reuse.canBind, qPrintable(reuse.explanation.text()));
         QCOMPARE(reuse.explanation.errnum, 0);
         QVERIFY(!reuse.explanation.culprits.isEmpty());
         QCOMPARE(reuse.explanation.culprits.first().socket.state, TcpState::TimeWait);
         QVERIFY(reuse.explanation.culprits.first().endsInMs);
 
-        const BindVerdict plain = checkBind(Family::IPv4, loopback(port), false, false);
+        const BindVerdict plain = checkBind(Family::IPv4, loopbackEndpoint(port), false, false);
         QVERIFY(!plain.canBind);
         QVERIFY2(plain.explanation.note.contains(QLatin1String("passes now")),
                  qPrintable(plain.explanation.note));
@@ -214,7 +206,7 @@ private Q_SLOTS:
     void freePortCanBeBound()
     {
         const std::uint16_t port = freePort();
-        const BindVerdict verdict = checkBind(Family::IPv4, loopback(port), false, false);
+        const BindVerdict verdict = checkBind(Family::IPv4, loopbackEndpoint(port), false, false);
         QVERIFY(verdict.canBind);
         QCOMPARE(verdict.explanation.errnum, 0);
         QVERIFY(verdict.explanation.culprits.isEmpty());
@@ -228,7 +220,7 @@ private Q_SLOTS:
         const std::uint16_t port = freePort();
         FailureContext context;
         context.operation = FailureContext::Operation::Connect;
-        context.remote = loopback(port);
+        context.remote = loopbackEndpoint(port);
         const Explanation e = explainFailure(ECONNREFUSED, context);
         QCOMPARE(e.errnoName, QStringLiteral("ECONNREFUSED"));
         QVERIFY2(e.summary.startsWith(QStringLiteral("nothing listens on 127.0.0.1:%1").arg(port)),
@@ -264,9 +256,9 @@ private Q_SLOTS:
         QFETCH(QString, fragment);
         FailureContext context;
         context.operation = static_cast<FailureContext::Operation>(operation);
-        context.local = loopback(static_cast<std::uint16_t>(port));
+        context.local = loopbackEndpoint(static_cast<std::uint16_t>(port));
         if (context.operation == FailureContext::Operation::Connect)
-            context.remote = loopback(static_cast<std::uint16_t>(port));
+            context.remote = loopbackEndpoint(static_cast<std::uint16_t>(port));
         const Explanation e = explainFailure(errnum, context);
         QCOMPARE(e.errnum, errnum);
         QVERIFY(e.text().startsWith(e.errnoName + QStringLiteral(": ")));

@@ -55,6 +55,50 @@ private Q_SLOTS:
         QCOMPARE(object.value(QStringLiteral("bytes_acked")).toDouble(), double(1ull << 40));
         QCOMPARE(socketToJson(socket, owner), object);
     }
+
+    void keysFollowTheTable_data()
+    {
+        QTest::addColumn<bool>("withInfo");
+        QTest::newRow("plain") << false;
+        QTest::newRow("tcp_info") << true;
+    }
+    void keysFollowTheTable()
+    {
+        QFETCH(bool, withInfo);
+        SocketRecord socket;
+        if (withInfo)
+            socket.info = TcpInfoSummary{};
+        QByteArray text;
+        appendSocketJson(text, socket, OwnerLookup{Ownership::Orphaned, {}});
+        qsizetype last = -1;
+        int written = 0;
+        for (const SocketJsonKey &key : socketJsonKeys()) {
+            const qsizetype at = text.indexOf('"' + QByteArray(key.name) + "\":");
+            QCOMPARE(at >= 0, withInfo || !key.tcpInfo);
+            if (at < 0)
+                continue;
+            QVERIFY2(at > last, key.name);
+            last = at;
+            ++written;
+        }
+        QCOMPARE(QJsonDocument::fromJson(text).object().size(), written);
+    }
+
+    void eventsCarryTheirTimeInState()
+    {
+        SocketEvent event;
+        event.kind = EventKind::Gone;
+        event.from = TcpState::TimeWait;
+        event.timeMs = 5000;
+        event.connection.stateSinceMs = 1200;
+        event.connection.id = 3;
+        event.connection.socket.state = TcpState::TimeWait;
+        const QJsonObject object = eventToJson(event);
+        QCOMPARE(object.value(QStringLiteral("time_in_state_ms")).toInteger(), 3800);
+        QCOMPARE(object.value(QStringLiteral("to")), QJsonValue(QJsonValue::Null));
+        QCOMPARE(object.value(QStringLiteral("connection_id")).toInteger(), 3);
+        QCOMPARE(object.value(QStringLiteral("state")).toString(), QStringLiteral("TIME_WAIT"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSocketJson)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "events/connectiontracker.h"
-#include "loopback.h"
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
+#include "loopback.h"
 #include "netns.h"
 #include "poller/poller.h"
 
@@ -104,7 +104,7 @@ private Q_SLOTS:
         const QModelIndex timer = model.index(0, SocketTableModel::TimerColumn);
         QCOMPARE(model.data(timer).toString(), QStringLiteral("timewait 30.0 s"));
         QCOMPARE(model.data(model.index(0, SocketTableModel::TimeInStateColumn)).toString(),
-                 QStringLiteral("30 s"));
+                 QStringLiteral("30.0 s"));
     }
 
     void filterWordsMustAllMatch()

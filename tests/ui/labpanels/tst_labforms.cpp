@@ -2,13 +2,13 @@
 // The lab panel's parts without a lab: the console lines the forms and the
 // object buttons build, the transcript's links, the culprit helpers.
 #include "guitesting.h"
-#include "netns.h"
 #include "labpanels/answerview.h"
 #include "labpanels/clientform.h"
 #include "labpanels/culprits.h"
 #include "labpanels/labobjectlist.h"
 #include "labpanels/listenerform.h"
 #include "labpanels/serverform.h"
+#include "netns.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -71,8 +71,6 @@ private Q_SLOTS:
     void serversReportTheirPids();
     void focusOfCulprits_data();
     void focusOfCulprits();
-    void countdown_data();
-    void countdown();
     void transcriptLinksTheCulprits();
 };
 
@@ -245,23 +243,6 @@ void TestLabForms::focusOfCulprits()
     QCOMPARE(focus.cookies.size(), culprits.size());
     for (int i = 0; i < culprits.size(); ++i)
         QCOMPARE(focus.cookies.at(i), culprits.at(i).socket.cookie);
-}
-
-void TestLabForms::countdown_data()
-{
-    QTest::addColumn<qint64>("ms");
-    QTest::addColumn<QString>("text");
-    QTest::newRow("over") << qint64(0) << "now";
-    QTest::newRow("last millisecond") << qint64(1) << "1 s";
-    QTest::newRow("rounds up") << qint64(56001) << "57 s";
-    QTest::newRow("minutes") << qint64(63000) << "1 min 03 s";
-}
-
-void TestLabForms::countdown()
-{
-    QFETCH(qint64, ms);
-    QFETCH(QString, text);
-    QCOMPARE(countdownText(ms), text);
 }
 
 void TestLabForms::transcriptLinksTheCulprits()

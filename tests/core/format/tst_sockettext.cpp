@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Every text the command line, the explanations and the window print about
+// sockets: durations, countdowns, timers, owners, the dump table, the watch line.
+#include "format/durationtext.h"
+#include "format/ownertext.h"
+#include "format/sockettext.h"
+#include "loopback.h"
+
+#include <QTest>
+
+Q_DECLARE_METATYPE(sockscope::OwnerLookup)
+
+using namespace sockscope;
+using sockscope::test::loopbackEndpoint;
+
+namespace {
+SocketRecord timerSocket(TimerKind timer, std::uint32_t expiresMs, std::uint32_t retrans)
+{
+    SocketRecord socket;
+    socket.timer = timer;
+    socket.expiresMs = expiresMs;
+    socket.retrans = retrans;
+    return socket;
+}
+
+const OwnerLookup kNginx{Ownership::Owned,
+                         {{4242, 7, QStringLiteral("/usr/sbin/nginx -g daemon")}}};
+const OwnerLookup kShared{Ownership::Owned,
+                          {{4242, 7, QStringLiteral("/usr/sbin/nginx -g daemon")},
+                           {4243, 7, QStringLiteral("nginx: worker process")}}};
+const OwnerLookup kOrphaned{Ownership::Orphaned, {}};
+const OwnerLookup kUnknown{Ownership::Unknown, {}};
+} // namespace
+
+class TestSocketText : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void durations_data()
+    {
+        QTest::addColumn<qint64>("ms");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("negative") << qint64(-5) << "0 ms";
+        QTest::newRow("milliseconds") << qint64(850) << "850 ms";
+        QTest::newRow("last millisecond") << qint64(999) << "999 ms";
+        QTest::newRow("one second") << qint64(1000) << "1.0 s";
+        QTest::newRow("tenths round down") << qint64(42199) << "42.1 s";
+        QTest::newRow("never 60.0 s") << qint64(59999) << "59.9 s";
+        QTest::newRow("one minute") << qint64(60000) << "1 min 00 s";
+        QTest::newRow("seconds padded") << qint64(63900) << "1 min 03 s";
+        QTest::newRow("last minute") << qint64(3599999) << "59 min 59 s";
+        QTest::newRow("hours") << qint64(7500000) << "2 h 05 min";
+    }
+    void durations()
+    {
+        QFETCH(qint64, ms);
+        QFETCH(QString, text);
+        QCOMPARE(durationText(ms), text);
+    }
+
+    void countdowns_data()
+    {
+        QTest::addColumn<qint64>("ms");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("over") << qint64(0) << "now"
+                              << "now";
+        QTest::newRow("past") << qint64(-20) << "now"
+                              << "now";
+        QTest::newRow("last millisecond") << qint64(1) << "1 s"
+                                          << "in 1 s";
+        QTest::newRow("rounds up") << qint64(56001) << "57 s"
+                                   << "in 57 s";
+        QTest::newRow("rounds up to a minute") << qint64(59001) << "1 min 00 s"
+                                               << "in 1 min 00 s";
+        QTest::newRow("minutes") << qint64(63000) << "1 min 03 s"
+                                 << "in 1 min 03 s";
+        QTest::newRow("hours") << qint64(7500000) << "2 h 05 min"
+                               << "in 2 h 05 min";
+    }
+    void countdowns()
+    {
+        QFETCH(qint64, ms);
+        QFETCH(QString, text);
+        QFETCH(QString, phrase);
+        QCOMPARE(countdownText(ms), text);
+        QCOMPARE(countdownPhrase(ms), phrase);
+    }
+
+    void timers_data()
+    {
+        QTest::addColumn<SocketRecord>("socket");
+        QTest::addColumn<qint64>("remainingMs"); // < 0: the dump's expiresMs
+        QTest::addColumn<QString>("text");
+        QTest::newRow("off") << timerSocket(TimerKind::Off, 0, 0) << qint64(-1) << "";
+        QTest::newRow("timewait") << timerSocket(TimerKind::TimeWait, 42150, 0) << qint64(-1)
+                                  << "timewait 42.1 s";
+        QTest::newRow("retransmits after the slash")
+            << timerSocket(TimerKind::Keepalive, 7000, 2) << qint64(-1) << "keepalive 7.0 s/2";
+        QTest::newRow("short") << timerSocket(TimerKind::Retransmit, 200, 1) << qint64(-1)
+                               << "retransmit 200 ms/1";
+        QTest::newRow("long") << timerSocket(TimerKind::Keepalive, 7200000, 0) << qint64(-1)
+                              << "keepalive 2 h 00 min";
+        QTest::newRow("what is left now")
+            << timerSocket(TimerKind::TimeWait, 60000, 0) << qint64(30000) << "timewait 30.0 s";
+    }
+    void timers()
+    {
+        QFETCH(SocketRecord, socket);
+        QFETCH(qint64, remainingMs);
+        QFETCH(QString, text);
+        QCOMPARE(remainingMs < 0 ? timerText(socket) : timerText(socket, remainingMs), text);
+    }
+
+    void owners_data()
+    {
+        QTest::addColumn<OwnerLookup>("owner");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("shortText");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("one process") << kNginx << "pid 4242 /usr/sbin/nginx -g daemon (fd 7)"
+                                     << "pid 4242 nginx"
+                                     << "pid 4242 nginx";
+        QTest::newRow("shared") << kShared
+                                << "pid 4242 /usr/sbin/nginx -g daemon (fd 7), pid 4243 nginx: "
+                                   "worker process (fd 7)"
+                                << "pid 4242 nginx +1"
+                                << "pids 4242, 4243 nginx";
+        QTest::newRow("orphaned") << kOrphaned << "orphaned"
+                                  << "orphaned"
+                                  << "";
+        QTest::newRow("unknown") << kUnknown << "unknown"
+                                 << "unknown"
+                                 << "owner unknown";
+    }
+    void owners()
+    {
+        QFETCH(OwnerLookup, owner);
+        QFETCH(QString, text);
+        QFETCH(QString, shortText);
+        QFETCH(QString, phrase);
+        QCOMPARE(ownerText(owner), text);
+        QCOMPARE(shortOwnerText(owner), shortText);
+        QCOMPARE(ownerPhrase(owner), phrase);
+    }
+
+    void dumpTableAligns()
+    {
+        SocketRecord listener;
+        listener.state = TcpState::Listen;
+        listener.local = loopbackEndpoint(9000);
+        listener.sendQ = 128;
+        SocketRecord timeWait;
+        timeWait.state = TcpState::TimeWait;
+        timeWait.local = loopbackEndpoint(10001);
+        timeWait.remote = loopbackEndpoint(9000);
+        timeWait.timer = TimerKind::TimeWait;
+        timeWait.expiresMs = 42150;
+        const QStringList lines = socketTable({{listener, kNginx}, {timeWait, kOrphaned}});
+        const QStringList expected = {
+            QStringLiteral("State      Recv-Q  Send-Q  Local Address:Port  Peer Address:Port  Timer"
+                           "            Owner"),
+            QStringLiteral("LISTEN          0     128  127.0.0.1:9000      0.0.0.0:0         "
+                           "                  pid 4242 /usr/sbin/nginx -g daemon (fd 7)"),
+            QStringLiteral("TIME_WAIT       0       0  127.0.0.1:10001     127.0.0.1:9000     "
+                           "timewait 42.1 s  orphaned"),
+        };
+        QCOMPARE(lines, expected);
+    }
+
+    void watchLines_data()
+    {
+        QTest::addColumn<SocketEvent>("event");
+        QTest::addColumn<QString>("line");
+        const auto event = [](EventKind kind, TcpState from, TcpState to, std::int64_t timeMs,
+                              EventSource source) {
+            SocketEvent e;
+            e.kind = kind;
+            e.from = from;
+            e.to = to;
+            e.timeMs = timeMs;
+            e.source = source;
+            e.connection.socket.local = loopbackEndpoint(10001);
+            e.connection.socket.remote = loopbackEndpoint(9000);
+            e.connection.owner = kOrphaned;
+            return e;
+        };
+        QTest::newRow("appeared") << event(EventKind::Appeared, TcpState::Unknown,
+                                           TcpState::SynSent, 13345, EventSource::Poll)
+                                  << "  12.345 s  appeared SYN_SENT                   "
+                                     "127.0.0.1:10001 -> 127.0.0.1:9000  orphaned";
+        QTest::newRow("state") << event(EventKind::StateChanged, TcpState::Established,
+                                        TcpState::FinWait2, 13345, EventSource::Poll)
+                               << "  12.345 s  state ESTABLISHED -> FIN_WAIT2      "
+                                  "127.0.0.1:10001 -> 127.0.0.1:9000  orphaned";
+        QTest::newRow("gone, seen by the destroy notice")
+            << event(EventKind::Gone, TcpState::TimeWait, TcpState::Unknown, 1000 + 1234567,
+                     EventSource::Destroy)
+            << "1234.567 s  gone (was TIME_WAIT)                127.0.0.1:10001 -> "
+               "127.0.0.1:9000  orphaned  [seen by destroy notice]";
+    }
+    void watchLines()
+    {
+        QFETCH(SocketEvent, event);
+        QFETCH(QString, line);
+        QCOMPARE(eventLine(event, 1000), line);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSocketText)
+#include "tst_sockettext.moc"
