@@ -190,8 +190,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(seenByNotice(), 8000);
         // Only sockets of our port: the notices are filtered like the dump.
         for (const SocketEvent &event : log.events)
-            QVERIFY(event.connection.socket.local.port == port ||
-                    event.connection.socket.remote.port == port);
+            QVERIFY(touchesPort(event.connection.socket, port));
         poller.stop();
     }
 };
