@@ -33,7 +33,6 @@
 #include <vector>
 
 using namespace sockscope;
-using sockscope::test::Fd;
 
 namespace {
 
@@ -301,7 +300,7 @@ ClientHolder holdClients(std::uint16_t port, int connections)
     if (pid == 0) {
         ::close(ready[0]);
         ::close(release[1]);
-        std::vector<Fd> fds;
+        std::vector<UniqueFd> fds;
         fds.reserve(static_cast<std::size_t>(connections));
         char answer = 'k';
         for (int i = 0; i < connections && answer == 'k'; ++i) {
@@ -343,10 +342,10 @@ int main(int argc, char **argv)
 
     QElapsedTimer setup;
     setup.start();
-    Fd listener = test::listenOn();
+    UniqueFd listener = test::listenOn();
     const std::uint16_t port = test::localPort(listener.get());
     ClientHolder clients = holdClients(port, connections);
-    std::vector<Fd> servers;
+    std::vector<UniqueFd> servers;
     servers.reserve(static_cast<std::size_t>(connections));
     for (int i = 0; i < connections; ++i) {
         servers.push_back(test::acceptOne(listener.get(), 5000));

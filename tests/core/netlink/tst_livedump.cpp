@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 using namespace sockscope;
-using sockscope::test::Fd;
 
 namespace {
 
@@ -28,9 +27,9 @@ constexpr int kTimeoutMs = 5000;
 
 struct Pair
 {
-    Fd listener;
-    Fd client;
-    Fd server;
+    UniqueFd listener;
+    UniqueFd client;
+    UniqueFd server;
     std::uint16_t port = 0;
     std::uint16_t clientPort = 0;
 };
@@ -126,8 +125,8 @@ void TestLiveDump::openFailureNamesTheFix()
     rlimit low = saved;
     low.rlim_cur = static_cast<rlim_t>(test::openDescriptorCount() + 16);
     QCOMPARE(::setrlimit(RLIMIT_NOFILE, &low), 0);
-    std::vector<Fd> filler; // take every descriptor left under the lowered limit
-    for (Fd fd(::dup(STDERR_FILENO)); fd.valid(); fd = Fd(::dup(STDERR_FILENO)))
+    std::vector<UniqueFd> filler; // take every descriptor left under the lowered limit
+    for (UniqueFd fd(::dup(STDERR_FILENO)); fd.valid(); fd = UniqueFd(::dup(STDERR_FILENO)))
         filler.push_back(std::move(fd));
     auto client = DiagClient::open();
     filler.clear();
@@ -151,7 +150,7 @@ std::vector<SocketRecord> TestLiveDump::dumpPort(std::uint16_t port, DumpFilter 
 
 void TestLiveDump::listener()
 {
-    Fd fd = test::listenOn();
+    UniqueFd fd = test::listenOn();
     QVERIFY(fd.valid());
     const std::uint16_t port = test::localPort(fd.get());
     const auto records = dumpPort(port);
@@ -172,7 +171,7 @@ void TestLiveDump::listener()
         return;
     constexpr uid_t kNobody = 65534;
     QCOMPARE(::seteuid(kNobody), 0);
-    Fd foreign = test::listenOn();
+    UniqueFd foreign = test::listenOn();
     QCOMPARE(::seteuid(0), 0);
     QVERIFY(foreign.valid());
     const auto foreignRecords = dumpPort(test::localPort(foreign.get()));
@@ -184,14 +183,14 @@ void TestLiveDump::synRecvRequestSocket()
 {
     // With TCP_DEFER_ACCEPT the listener ignores the handshake's bare ACK, so the
     // connection stays a request socket (the kernel's NEW_SYN_RECV) until data comes.
-    Fd listener = test::listenOn();
+    UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
     const int deferSeconds = 30;
     QCOMPARE(::setsockopt(listener.get(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &deferSeconds,
                           sizeof deferSeconds),
              0);
     const std::uint16_t port = test::localPort(listener.get());
-    Fd client = test::connectTo(port);
+    UniqueFd client = test::connectTo(port);
     QVERIFY(client.valid());
     const std::uint16_t clientPort = test::localPort(client.get());
 
@@ -309,7 +308,7 @@ void TestLiveDump::timeWaitCountsDown()
 
 void TestLiveDump::ipv6Listener()
 {
-    Fd fd = test::listenOn(true);
+    UniqueFd fd = test::listenOn(true);
     if (!fd.valid())
         QSKIP("no IPv6 loopback (::1) here");
     const std::uint16_t port = test::localPort(fd.get());
@@ -322,7 +321,7 @@ void TestLiveDump::ipv6Listener()
     QCOMPARE(records.front().inode, inodeOf(fd.get()));
     QVERIFY(dumpPort(port, makeFilter(~0u, Family::IPv4)).empty());
 
-    Fd v4 = test::listenOn();
+    UniqueFd v4 = test::listenOn();
     QVERIFY(v4.valid());
     const auto ipv4Only = m_client->dump(makeFilter(~0u, Family::IPv4));
     QVERIFY(ipv4Only);
@@ -431,10 +430,10 @@ void TestLiveDump::manySockets()
     constexpr int kConnections = 2000;
     if (!raiseDescriptorLimit(2 * kConnections + 256))
         QSKIP("cannot raise RLIMIT_NOFILE far enough");
-    Fd listener = test::listenOn();
+    UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
     const std::uint16_t port = test::localPort(listener.get());
-    std::vector<Fd> fds;
+    std::vector<UniqueFd> fds;
     fds.reserve(2 * kConnections);
     for (int i = 0; i < kConnections; ++i) {
         fds.push_back(test::connectTo(port));

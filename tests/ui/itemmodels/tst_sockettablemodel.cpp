@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "events/connectiontracker.h"
-#include "loopback.h"
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
+#include "loopback.h"
 #include "netns.h"
 #include "poller/poller.h"
 
@@ -130,10 +130,10 @@ private Q_SLOTS:
     // across 100 polls because rows are updated, never reset.
     void selectionSurvivesPolls()
     {
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
-        Fd client = connectTo(port);
-        Fd server = acceptOne(listener.get());
+        UniqueFd client = connectTo(port);
+        UniqueFd server = acceptOne(listener.get());
         QVERIFY(client.valid() && server.valid());
         DumpFilter filter;
         filter.port = port;
@@ -161,8 +161,8 @@ private Q_SLOTS:
                          QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         const int start = polls;
         // Churn: a connection comes and goes while we poll.
-        Fd churn = connectTo(port);
-        Fd churnServer = acceptOne(listener.get());
+        UniqueFd churn = connectTo(port);
+        UniqueFd churnServer = acceptOne(listener.get());
         QTRY_VERIFY_WITH_TIMEOUT(polls >= start + 50, 10000);
         churn.reset();
         churnServer.reset();
