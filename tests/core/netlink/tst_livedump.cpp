@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // DiagClient and DestroyWatcher against real loopback sockets.
+#include "descriptorlimit.h"
 #include "loopback.h"
 #include "netlink/destroywatcher.h"
 #include "netlink/diagclient.h"
@@ -68,17 +69,6 @@ DumpFilter makeFilter(std::uint32_t stateMask, std::optional<Family> family = {}
     filter.family = family;
     filter.withTcpInfo = withTcpInfo;
     return filter;
-}
-
-bool raiseDescriptorLimit(rlim_t wanted)
-{
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
-        return false;
-    if (limit.rlim_cur >= wanted)
-        return true;
-    limit.rlim_cur = std::min(wanted, limit.rlim_max);
-    return ::setrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur >= wanted;
 }
 
 } // namespace
@@ -428,7 +418,7 @@ void TestLiveDump::manySockets()
 {
     SOCKSCOPE_REQUIRE_NETNS(); // thousands of ports
     constexpr int kConnections = 2000;
-    if (!raiseDescriptorLimit(2 * kConnections + 256))
+    if (!test::raiseDescriptorLimit(2 * kConnections + 256))
         QSKIP("cannot raise RLIMIT_NOFILE far enough");
     UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
