@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "lab/uniquefd.h"
 #include "model/socketrecord.h"
+#include "util/uniquefd.h"
 
 #include <memory>
 #include <QObject>

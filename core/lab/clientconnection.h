@@ -3,8 +3,8 @@
 
 #include "lab/eventreporter.h"
 #include "lab/labtypes.h"
-#include "lab/uniquefd.h"
 #include "util/result.h"
+#include "util/uniquefd.h"
 
 #include <memory>
 #include <QObject>

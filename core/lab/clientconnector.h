@@ -3,7 +3,7 @@
 
 #include "explain/explainer.h"
 #include "lab/labtypes.h"
-#include "lab/uniquefd.h"
+#include "util/uniquefd.h"
 
 #include <functional>
 #include <vector>

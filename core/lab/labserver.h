@@ -3,8 +3,8 @@
 
 #include "lab/labtypes.h"
 #include "lab/serverreport.h"
-#include "lab/uniquefd.h"
 #include "util/result.h"
+#include "util/uniquefd.h"
 
 #include <cstdint>
 #include <QStringList>

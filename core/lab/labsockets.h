@@ -2,8 +2,8 @@
 #pragma once
 
 #include "explain/explainer.h"
-#include "lab/uniquefd.h"
 #include "model/socketrecord.h"
+#include "util/uniquefd.h"
 
 #include <optional>
 #include <sys/socket.h>

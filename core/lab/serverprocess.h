@@ -4,8 +4,8 @@
 #include "lab/eventreporter.h"
 #include "lab/labtypes.h"
 #include "lab/serverreport.h"
-#include "lab/uniquefd.h"
 #include "util/result.h"
+#include "util/uniquefd.h"
 
 #include <memory>
 #include <QByteArray>

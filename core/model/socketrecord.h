@@ -75,6 +75,13 @@ struct ConnectionKey
     friend bool operator==(const ConnectionKey &, const ConnectionKey &) = default;
 };
 ConnectionKey connectionKeyOf(const SocketRecord &record);
+
+// Whether the socket's local or remote port is `port`: what "a socket on port P"
+// means everywhere (the dump's --port, the ports pane's selection).
+inline bool touchesPort(const SocketRecord &socket, std::uint16_t port)
+{
+    return socket.local.port == port || socket.remote.port == port;
+}
 std::size_t qHash(const ConnectionKey &key, std::size_t seed = 0) noexcept;
 
 QString familyName(Family family); // "ipv4" / "ipv6"

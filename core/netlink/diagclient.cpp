@@ -82,6 +82,32 @@ Error withContext(const QString &what, const Error &error)
     return Error{error.errnum, QStringLiteral("%1: %2").arg(what, error.message)};
 }
 
+// One sock_diag request about TCP sockets of one family, laid out in its own
+// buffer: the netlink header, then the inet_diag_req_v2 for the caller to fill
+// further (ids, extensions) and attributes after it (the port filter fits).
+struct DiagRequest
+{
+    DiagRequest(std::uint16_t type, std::uint16_t flags, unsigned sequence, Family family,
+                std::uint32_t states)
+        : message(mnl_nlmsg_put_header(buffer))
+    {
+        message->nlmsg_type = type;
+        message->nlmsg_flags = flags;
+        message->nlmsg_seq = sequence;
+        diag = static_cast<inet_diag_req_v2 *>(
+            mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req_v2)));
+        diag->sdiag_family = addressFamily(family);
+        diag->sdiag_protocol = IPPROTO_TCP;
+        diag->idiag_states = states;
+    }
+    DiagRequest(const DiagRequest &) = delete;
+    DiagRequest &operator=(const DiagRequest &) = delete;
+
+    alignas(nlmsghdr) char buffer[256];
+    nlmsghdr *message;
+    inet_diag_req_v2 *diag = nullptr;
+};
+
 } // namespace
 
 Result<mnl_socket *> openSockDiagSocket(int flags)
@@ -177,25 +203,17 @@ Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
     for (int attempt = 1; attempt <= kMaxDumpAttempts; ++attempt) {
         out.erase(out.begin() + static_cast<std::ptrdiff_t>(firstRecord), out.end());
 
-        alignas(nlmsghdr) char request[256];
-        nlmsghdr *message = mnl_nlmsg_put_header(request);
-        message->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-        message->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        message->nlmsg_seq = nextSequence();
-        auto *diag = static_cast<inet_diag_req_v2 *>(
-            mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req_v2)));
-        diag->sdiag_family = addressFamily(family);
-        diag->sdiag_protocol = IPPROTO_TCP;
-        diag->idiag_states = kernelStateMask(filter.stateMask);
+        DiagRequest request(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, nextSequence(), family,
+                            kernelStateMask(filter.stateMask));
         if (filter.withTcpInfo)
-            diag->idiag_ext |= 1u << (INET_DIAG_INFO - 1);
+            request.diag->idiag_ext |= 1u << (INET_DIAG_INFO - 1);
         if (!bytecode.isEmpty())
-            mnl_attr_put(message, INET_DIAG_REQ_BYTECODE, static_cast<std::size_t>(bytecode.size()),
-                         bytecode.constData());
+            mnl_attr_put(request.message, INET_DIAG_REQ_BYTECODE,
+                         static_cast<std::size_t>(bytecode.size()), bytecode.constData());
 
-        if (auto sent = send(message, message->nlmsg_len); !sent)
+        if (auto sent = send(request.message, request.message->nlmsg_len); !sent)
             return withContext(what, sent.error());
-        auto received = receiveDump(message->nlmsg_seq, out);
+        auto received = receiveDump(request.message->nlmsg_seq, out);
         if (!received && received.error().errnum == ENOENT)
             return Error{ENOENT, QStringLiteral("%1: the kernel has no TCP diag handler; load the "
                                                 "tcp_diag module")
@@ -248,16 +266,9 @@ Status DiagClient::destroy(const SocketRecord &socket)
     const QString what = QStringLiteral("destroying %1 (SOCK_DESTROY)")
                              .arg(socket.local.text(socket.family) + QStringLiteral(" -> ") +
                                   socket.remote.text(socket.family));
-    alignas(nlmsghdr) char request[256];
-    nlmsghdr *message = mnl_nlmsg_put_header(request);
-    message->nlmsg_type = SOCK_DESTROY;
-    message->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-    message->nlmsg_seq = nextSequence();
-    auto *diag = static_cast<inet_diag_req_v2 *>(
-        mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req_v2)));
-    diag->sdiag_family = addressFamily(socket.family);
-    diag->sdiag_protocol = IPPROTO_TCP;
-    diag->idiag_states = 0xFFFFFFFFu;
+    DiagRequest request(SOCK_DESTROY, NLM_F_REQUEST | NLM_F_ACK, nextSequence(), socket.family,
+                        0xFFFFFFFFu);
+    inet_diag_req_v2 *diag = request.diag;
     const std::size_t addressBytes = socket.family == Family::IPv4 ? 4 : 16;
     std::memcpy(diag->id.idiag_src, socket.local.address.data(), addressBytes);
     std::memcpy(diag->id.idiag_dst, socket.remote.address.data(), addressBytes);
@@ -267,10 +278,10 @@ Status DiagClient::destroy(const SocketRecord &socket)
     diag->id.idiag_cookie[0] = static_cast<std::uint32_t>(socket.cookie);
     diag->id.idiag_cookie[1] = static_cast<std::uint32_t>(socket.cookie >> 32);
 
-    if (auto sent = send(message, message->nlmsg_len); !sent)
+    if (auto sent = send(request.message, request.message->nlmsg_len); !sent)
         return withContext(what, sent.error());
     std::vector<SocketRecord> unexpected;
-    auto received = receiveDump(message->nlmsg_seq, unexpected);
+    auto received = receiveDump(request.message->nlmsg_seq, unexpected);
     if (!received) {
         const Error &error = received.error();
         switch (error.errnum) {

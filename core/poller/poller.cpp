@@ -151,8 +151,7 @@ public:
         // may already be cleared).
         std::erase_if(*destroyed, [this](const SocketRecord &socket) {
             return (m_filter.family && socket.family != *m_filter.family) ||
-                   (m_filter.port && socket.local.port != *m_filter.port &&
-                    socket.remote.port != *m_filter.port);
+                   (m_filter.port && !touchesPort(socket, *m_filter.port));
         });
         if (destroyed->empty() || !m_tracker.started())
             return;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 using namespace sockscope::test;
+using sockscope::UniqueFd;
 
 namespace {
 using Run = sockscope::test::ProcessRun;
@@ -42,7 +43,7 @@ class TestCli : public QObject
 private Q_SLOTS:
     void dumpJsonHasEveryKey()
     {
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
         const QJsonArray sockets = dumpJson({QStringLiteral("--port"), QString::number(port)});
         QCOMPARE(sockets.size(), 1);
@@ -75,12 +76,12 @@ private Q_SLOTS:
 
     void dumpFilters()
     {
-        Fd v4 = listenOn();
-        Fd v6 = listenOn(true);
+        UniqueFd v4 = listenOn();
+        UniqueFd v6 = listenOn(true);
         const std::uint16_t port4 = localPort(v4.get());
         const std::uint16_t port6 = localPort(v6.get());
-        Fd client = connectTo(port4);
-        Fd server = acceptOne(v4.get());
+        UniqueFd client = connectTo(port4);
+        UniqueFd server = acceptOne(v4.get());
         QVERIFY(client.valid() && server.valid());
         const QJsonArray all = dumpJson({QStringLiteral("--port"), QString::number(port4)});
         QCOMPARE(all.size(), 3);
@@ -108,9 +109,9 @@ private Q_SLOTS:
         const QString ss = QStandardPaths::findExecutable(QStringLiteral("ss"));
         if (ss.isEmpty())
             QSKIP("ss (iproute2) is not installed");
-        std::vector<Fd> keep;
+        std::vector<UniqueFd> keep;
         for (int i = 0; i < 3; ++i) {
-            Fd listener = listenOn(i == 2);
+            UniqueFd listener = listenOn(i == 2);
             const std::uint16_t port = localPort(listener.get());
             for (int c = 0; c < 5; ++c) {
                 keep.push_back(connectTo(port, i == 2));
@@ -215,7 +216,7 @@ private Q_SLOTS:
 
     void watchStreamsJsonEvents()
     {
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
         QProcess watch;
         watch.start(QStringLiteral(SOCKSCOPE_BINARY),
@@ -224,8 +225,8 @@ private Q_SLOTS:
         QVERIFY(watch.waitForStarted());
         QTest::qWait(
             300); // the watcher's first snapshot (initial, not printed) must not include the client
-        Fd client = connectTo(port);
-        Fd server = acceptOne(listener.get());
+        UniqueFd client = connectTo(port);
+        UniqueFd server = acceptOne(listener.get());
         QVERIFY(client.valid() && server.valid());
         QByteArray output;
         QTRY_VERIFY_WITH_TIMEOUT((output += watch.readAllStandardOutput()).count('\n') >= 2, 5000);

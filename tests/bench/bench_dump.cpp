@@ -5,6 +5,7 @@
 //
 //   bench_dump [connections=1000] [runs=7]
 //   bench_dump --worker dump|raw      (internal: one dump in a fresh process)
+#include "descriptorlimit.h"
 #include "loopback.h"
 #include "netlink/diagclient.h"
 #include "netns.h"
@@ -33,7 +34,6 @@
 #include <vector>
 
 using namespace sockscope;
-using sockscope::test::Fd;
 
 namespace {
 
@@ -244,23 +244,6 @@ void printTable(const std::vector<Row> &rows)
     }
 }
 
-bool raiseDescriptorLimit(rlim_t wanted)
-{
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
-        return false;
-    if (limit.rlim_cur >= wanted)
-        return true;
-    // Root may raise the hard limit too; others get what the hard limit allows.
-    limit.rlim_cur = wanted;
-    limit.rlim_max = std::max(limit.rlim_max, wanted);
-    if (::setrlimit(RLIMIT_NOFILE, &limit) == 0)
-        return true;
-    ::getrlimit(RLIMIT_NOFILE, &limit);
-    limit.rlim_cur = limit.rlim_max;
-    return ::setrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur >= wanted;
-}
-
 // The client ends live in a child process, so neither process needs more than N
 // descriptors (a hard limit of 20000 is common and raising it needs CAP_SYS_RESOURCE).
 class ClientHolder
@@ -301,7 +284,7 @@ ClientHolder holdClients(std::uint16_t port, int connections)
     if (pid == 0) {
         ::close(ready[0]);
         ::close(release[1]);
-        std::vector<Fd> fds;
+        std::vector<UniqueFd> fds;
         fds.reserve(static_cast<std::size_t>(connections));
         char answer = 'k';
         for (int i = 0; i < connections && answer == 'k'; ++i) {
@@ -336,17 +319,17 @@ int main(int argc, char **argv)
     const bool isolated = test::enterPrivateNetwork(&reason);
     if (!isolated)
         std::fprintf(stderr, "running on the host network: %s\n", qPrintable(reason));
-    if (!raiseDescriptorLimit(static_cast<rlim_t>(connections + 256))) {
+    if (!test::raiseDescriptorLimit(static_cast<std::uint64_t>(connections) + 256)) {
         std::fprintf(stderr, "cannot raise RLIMIT_NOFILE to %d\n", connections + 256);
         return 1;
     }
 
     QElapsedTimer setup;
     setup.start();
-    Fd listener = test::listenOn();
+    UniqueFd listener = test::listenOn();
     const std::uint16_t port = test::localPort(listener.get());
     ClientHolder clients = holdClients(port, connections);
-    std::vector<Fd> servers;
+    std::vector<UniqueFd> servers;
     servers.reserve(static_cast<std::size_t>(connections));
     for (int i = 0; i < connections; ++i) {
         servers.push_back(test::acceptOne(listener.get(), 5000));

@@ -10,27 +10,6 @@
 
 namespace sockscope::test {
 
-Fd &Fd::operator=(Fd &&other) noexcept
-{
-    if (this != &other)
-        reset(other.release());
-    return *this;
-}
-
-int Fd::release()
-{
-    const int fd = m_fd;
-    m_fd = -1;
-    return fd;
-}
-
-void Fd::reset(int fd)
-{
-    if (m_fd >= 0)
-        ::close(m_fd);
-    m_fd = fd;
-}
-
 namespace {
 socklen_t fillLoopback(sockaddr_storage &storage, bool ipv6, std::uint16_t port)
 {
@@ -56,9 +35,9 @@ void setReuseAddr(int fd)
 }
 } // namespace
 
-Fd listenOn(bool ipv6, std::uint16_t port, bool reuseAddr)
+UniqueFd listenOn(bool ipv6, std::uint16_t port, bool reuseAddr)
 {
-    Fd fd(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd.valid())
         return fd;
     if (reuseAddr)
@@ -67,7 +46,7 @@ Fd listenOn(bool ipv6, std::uint16_t port, bool reuseAddr)
     const socklen_t length = fillLoopback(storage, ipv6, port);
     if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&storage), length) != 0 ||
         ::listen(fd.get(), 128) != 0)
-        return Fd();
+        return UniqueFd();
     return fd;
 }
 
@@ -82,9 +61,9 @@ std::uint16_t localPort(int fd)
     return ntohs(reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
 }
 
-Fd connectTo(std::uint16_t port, bool ipv6, std::uint16_t fromPort, bool reuseAddr)
+UniqueFd connectTo(std::uint16_t port, bool ipv6, std::uint16_t fromPort, bool reuseAddr)
 {
-    Fd fd(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!fd.valid())
         return fd;
     if (reuseAddr)
@@ -93,20 +72,20 @@ Fd connectTo(std::uint16_t port, bool ipv6, std::uint16_t fromPort, bool reuseAd
     if (fromPort != 0) {
         const socklen_t length = fillLoopback(storage, ipv6, fromPort);
         if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&storage), length) != 0)
-            return Fd();
+            return UniqueFd();
     }
     const socklen_t length = fillLoopback(storage, ipv6, port);
     if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&storage), length) != 0)
-        return Fd();
+        return UniqueFd();
     return fd;
 }
 
-Fd acceptOne(int listenFd, int timeoutMs)
+UniqueFd acceptOne(int listenFd, int timeoutMs)
 {
     pollfd waiter{listenFd, POLLIN, 0};
     if (::poll(&waiter, 1, timeoutMs) != 1)
-        return Fd();
-    return Fd(::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC));
+        return UniqueFd();
+    return UniqueFd(::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC));
 }
 
 int openDescriptorCount()

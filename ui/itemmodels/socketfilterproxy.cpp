@@ -49,9 +49,9 @@ bool SocketFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourc
     const QAbstractItemModel *source = sourceModel();
     const QModelIndex first = source->index(sourceRow, 0, sourceParent);
     if (m_port) {
-        const auto local = source->data(first, SocketTableModel::LocalPortRole).toUInt();
-        const auto remote = source->data(first, SocketTableModel::RemotePortRole).toUInt();
-        if (local != *m_port && remote != *m_port)
+        const auto *table = qobject_cast<const SocketTableModel *>(source);
+        const ConnectionView *view = table ? table->connectionAt(sourceRow) : nullptr;
+        if (!view || !touchesPort(view->socket, *m_port))
             return false;
     }
     if (m_state &&

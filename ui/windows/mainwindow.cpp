@@ -6,11 +6,11 @@
 #include "itemmodels/portsummarymodel.h"
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
+#include "panes/connectiondetails.h"
 #include "panes/eventlogpane.h"
 #include "panes/portspane.h"
 #include "poller/poller.h"
 #include "util/monotonic.h"
-#include "panes/connectiondetails.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -243,9 +243,8 @@ void MainWindow::onBatch(const PollBatch &batch)
     m_events->applyBatch(batch);
     const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
     for (const SocketEvent &event : batch.events) {
-        const SocketRecord &s = event.connection.socket;
         if (event.kind != EventKind::StateChanged ||
-            (port && s.local.port != *port && s.remote.port != *port))
+            (port && !touchesPort(event.connection.socket, *port)))
             continue;
         m_diagram->flashTransition(event.from, event.to);
     }

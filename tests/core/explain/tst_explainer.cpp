@@ -33,7 +33,7 @@ FailureContext bindContext(std::uint16_t port, bool reuseAddr = false)
 // A port nothing uses right now (the kernel's pick for port 0).
 std::uint16_t freePort()
 {
-    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -47,7 +47,7 @@ std::uint16_t freePort()
 // The errno a real bind to 127.0.0.1:port gets: the ground truth for the checker.
 int realBindErrno(std::uint16_t port, bool reuseAddr)
 {
-    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     const int one = 1;
     if (reuseAddr)
         ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -77,10 +77,10 @@ std::uint16_t timeWaitOnServerPort(bool listenerReuseAddr)
 {
     std::uint16_t port = 0;
     {
-        Fd listener = listenOn(false, 0, listenerReuseAddr);
+        UniqueFd listener = listenOn(false, 0, listenerReuseAddr);
         port = localPort(listener.get());
-        Fd client = connectTo(port);
-        Fd server = acceptOne(listener.get());
+        UniqueFd client = connectTo(port);
+        UniqueFd server = acceptOne(listener.get());
         server.reset(); // active close on the server side
         QTest::qWait(20);
         client.reset();
@@ -96,7 +96,7 @@ class TestExplainer : public QObject
 private Q_SLOTS:
     void listenerHoldsThePort()
     {
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
         QCOMPARE(realBindErrno(port, true), EADDRINUSE);
 
@@ -121,12 +121,12 @@ private Q_SLOTS:
 
     void closeWaitConnectionHoldsTheClientPort()
     {
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
         const std::uint16_t from = freePort();
-        Fd client = connectTo(port, false, from);
+        UniqueFd client = connectTo(port, false, from);
         QVERIFY(client.valid());
-        Fd server = acceptOne(listener.get());
+        UniqueFd server = acceptOne(listener.get());
         server.reset(); // the server closes, the client never does
         QTRY_VERIFY(hasState(from, TcpState::CloseWait));
         QCOMPARE(realBindErrno(from, false), EADDRINUSE);

@@ -88,7 +88,7 @@ bool waitForState(std::uint16_t port, TcpState state, std::uint16_t localPort,
 
 std::uint16_t freePort()
 {
-    Fd probe = listenOn(false, 0, true);
+    UniqueFd probe = listenOn(false, 0, true);
     return probe.valid() ? localPort(probe.get()) : 0;
 }
 

@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 using namespace sockscope;
-using sockscope::test::Fd;
 
 namespace {
 
@@ -151,12 +150,12 @@ private:
 
 void TestDiagParser::initTestCase()
 {
-    Fd listener = test::listenOn();
+    UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
     m_port = test::localPort(listener.get());
-    Fd client = test::connectTo(m_port);
+    UniqueFd client = test::connectTo(m_port);
     QVERIFY(client.valid());
-    Fd server = test::acceptOne(listener.get());
+    UniqueFd server = test::acceptOne(listener.get());
     QVERIFY(server.valid());
     char byte = 'x';
     QCOMPARE(::write(client.get(), &byte, 1), 1);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // DiagClient and DestroyWatcher against real loopback sockets.
+#include "descriptorlimit.h"
 #include "loopback.h"
 #include "netlink/destroywatcher.h"
 #include "netlink/diagclient.h"
@@ -20,7 +21,6 @@
 #include <unistd.h>
 
 using namespace sockscope;
-using sockscope::test::Fd;
 
 namespace {
 
@@ -28,9 +28,9 @@ constexpr int kTimeoutMs = 5000;
 
 struct Pair
 {
-    Fd listener;
-    Fd client;
-    Fd server;
+    UniqueFd listener;
+    UniqueFd client;
+    UniqueFd server;
     std::uint16_t port = 0;
     std::uint16_t clientPort = 0;
 };
@@ -69,17 +69,6 @@ DumpFilter makeFilter(std::uint32_t stateMask, std::optional<Family> family = {}
     filter.family = family;
     filter.withTcpInfo = withTcpInfo;
     return filter;
-}
-
-bool raiseDescriptorLimit(rlim_t wanted)
-{
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
-        return false;
-    if (limit.rlim_cur >= wanted)
-        return true;
-    limit.rlim_cur = std::min(wanted, limit.rlim_max);
-    return ::setrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur >= wanted;
 }
 
 } // namespace
@@ -126,8 +115,8 @@ void TestLiveDump::openFailureNamesTheFix()
     rlimit low = saved;
     low.rlim_cur = static_cast<rlim_t>(test::openDescriptorCount() + 16);
     QCOMPARE(::setrlimit(RLIMIT_NOFILE, &low), 0);
-    std::vector<Fd> filler; // take every descriptor left under the lowered limit
-    for (Fd fd(::dup(STDERR_FILENO)); fd.valid(); fd = Fd(::dup(STDERR_FILENO)))
+    std::vector<UniqueFd> filler; // take every descriptor left under the lowered limit
+    for (UniqueFd fd(::dup(STDERR_FILENO)); fd.valid(); fd = UniqueFd(::dup(STDERR_FILENO)))
         filler.push_back(std::move(fd));
     auto client = DiagClient::open();
     filler.clear();
@@ -151,7 +140,7 @@ std::vector<SocketRecord> TestLiveDump::dumpPort(std::uint16_t port, DumpFilter 
 
 void TestLiveDump::listener()
 {
-    Fd fd = test::listenOn();
+    UniqueFd fd = test::listenOn();
     QVERIFY(fd.valid());
     const std::uint16_t port = test::localPort(fd.get());
     const auto records = dumpPort(port);
@@ -172,7 +161,7 @@ void TestLiveDump::listener()
         return;
     constexpr uid_t kNobody = 65534;
     QCOMPARE(::seteuid(kNobody), 0);
-    Fd foreign = test::listenOn();
+    UniqueFd foreign = test::listenOn();
     QCOMPARE(::seteuid(0), 0);
     QVERIFY(foreign.valid());
     const auto foreignRecords = dumpPort(test::localPort(foreign.get()));
@@ -184,14 +173,14 @@ void TestLiveDump::synRecvRequestSocket()
 {
     // With TCP_DEFER_ACCEPT the listener ignores the handshake's bare ACK, so the
     // connection stays a request socket (the kernel's NEW_SYN_RECV) until data comes.
-    Fd listener = test::listenOn();
+    UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
     const int deferSeconds = 30;
     QCOMPARE(::setsockopt(listener.get(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &deferSeconds,
                           sizeof deferSeconds),
              0);
     const std::uint16_t port = test::localPort(listener.get());
-    Fd client = test::connectTo(port);
+    UniqueFd client = test::connectTo(port);
     QVERIFY(client.valid());
     const std::uint16_t clientPort = test::localPort(client.get());
 
@@ -309,7 +298,7 @@ void TestLiveDump::timeWaitCountsDown()
 
 void TestLiveDump::ipv6Listener()
 {
-    Fd fd = test::listenOn(true);
+    UniqueFd fd = test::listenOn(true);
     if (!fd.valid())
         QSKIP("no IPv6 loopback (::1) here");
     const std::uint16_t port = test::localPort(fd.get());
@@ -322,7 +311,7 @@ void TestLiveDump::ipv6Listener()
     QCOMPARE(records.front().inode, inodeOf(fd.get()));
     QVERIFY(dumpPort(port, makeFilter(~0u, Family::IPv4)).empty());
 
-    Fd v4 = test::listenOn();
+    UniqueFd v4 = test::listenOn();
     QVERIFY(v4.valid());
     const auto ipv4Only = m_client->dump(makeFilter(~0u, Family::IPv4));
     QVERIFY(ipv4Only);
@@ -429,12 +418,12 @@ void TestLiveDump::manySockets()
 {
     SOCKSCOPE_REQUIRE_NETNS(); // thousands of ports
     constexpr int kConnections = 2000;
-    if (!raiseDescriptorLimit(2 * kConnections + 256))
+    if (!test::raiseDescriptorLimit(2 * kConnections + 256))
         QSKIP("cannot raise RLIMIT_NOFILE far enough");
-    Fd listener = test::listenOn();
+    UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
     const std::uint16_t port = test::localPort(listener.get());
-    std::vector<Fd> fds;
+    std::vector<UniqueFd> fds;
     fds.reserve(2 * kConnections);
     for (int i = 0; i < kConnections; ++i) {
         fds.push_back(test::connectTo(port));

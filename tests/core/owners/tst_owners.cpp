@@ -27,7 +27,6 @@
 #include <unistd.h>
 
 using namespace sockscope;
-using sockscope::test::Fd;
 
 namespace {
 
@@ -204,7 +203,7 @@ public:
 
 private:
     pid_t m_pid = -1;
-    Fd m_release;
+    UniqueFd m_release;
 };
 
 void ignoreSignal(int) {}
@@ -310,7 +309,7 @@ void TestOwners::ownerOfRealListener_data()
 void TestOwners::ownerOfRealListener()
 {
     QFETCH(bool, ipv6);
-    const Fd listener = test::listenOn(ipv6);
+    const UniqueFd listener = test::listenOn(ipv6);
     if (!listener.valid())
         QSKIP("no loopback for this family here");
     const SocketRecord record = recordFor(listener.get());
@@ -331,7 +330,7 @@ void TestOwners::ownerOfRealListener()
 
 void TestOwners::incrementalRefresh()
 {
-    const Fd first = test::listenOn();
+    const UniqueFd first = test::listenOn();
     QVERIFY(first.valid());
     OwnerResolver resolver;
     resolver.refresh({recordFor(first.get())});
@@ -342,7 +341,7 @@ void TestOwners::incrementalRefresh()
     QVERIFY(!resolver.lastScan().scanned);
     QCOMPARE(resolver.lastScan().fdsRead, 0);
 
-    const Fd second = test::listenOn();
+    const UniqueFd second = test::listenOn();
     QVERIFY(second.valid());
     const std::vector<SocketRecord> both{recordFor(first.get()), recordFor(second.get())};
     resolver.refresh(both);
@@ -439,7 +438,7 @@ void TestOwners::incrementalFakeProc()
 
 void TestOwners::sharedWithForkedChild()
 {
-    const Fd listener = test::listenOn();
+    const UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
     const SocketRecord record = recordFor(listener.get());
     ForkedChild child;
@@ -512,7 +511,7 @@ void TestOwners::orphanedWithoutHolder()
 
 void TestOwners::orphanedS1Listener()
 {
-    Fd listener = test::listenOn();
+    UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
     const std::uint16_t port = test::localPort(listener.get());
     const SocketRecord record = recordFor(listener.get());
@@ -553,7 +552,7 @@ void TestOwners::orphanedS1Listener()
     }
 
     // Still listening: a connection completes and wakes the accept().
-    const Fd client = test::connectTo(port);
+    const UniqueFd client = test::connectTo(port);
     QVERIFY(client.valid());
     QVERIFY(acceptor.join());
     if (!kernelCountsFds())
@@ -562,8 +561,8 @@ void TestOwners::orphanedS1Listener()
 
 void TestOwners::fdReuseCaughtByFullPass()
 {
-    const Fd anchor = test::listenOn();
-    Fd file(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    const UniqueFd anchor = test::listenOn();
+    UniqueFd file(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     QVERIFY(anchor.valid() && file.valid());
     const int number = file.get();
     QElapsedTimer sinceFirstRefresh;
@@ -572,7 +571,7 @@ void TestOwners::fdReuseCaughtByFullPass()
     resolver.refresh({recordFor(anchor.get())}); // caches `number` as "not a socket"
 
     file.reset();
-    const Fd listener = test::listenOn();
+    const UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
     if (listener.get() != number)
         QSKIP("the descriptor number was not reused");
@@ -673,8 +672,8 @@ void TestOwners::fakeProcLookup()
 
 void TestOwners::descriptorHygiene()
 {
-    const Fd first = test::listenOn();
-    const Fd second = test::listenOn();
+    const UniqueFd first = test::listenOn();
+    const UniqueFd second = test::listenOn();
     QVERIFY(first.valid() && second.valid());
     FakeProc proc;
     QVERIFY(proc.addProcess(10, "x\0", "x\n") && proc.addSocket(10, 3, 7000));

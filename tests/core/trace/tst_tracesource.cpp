@@ -242,7 +242,7 @@ private Q_SLOTS:
     // loopback softirq runs on the client's CPU must not carry the client's pid.
     void clientClosesFirst()
     {
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
@@ -251,12 +251,12 @@ private Q_SLOTS:
         const pid_t server = ::fork();
         QVERIFY(server >= 0);
         if (server == 0) {
-            Fd accepted = acceptOne(listener.get(), 5000);
+            UniqueFd accepted = acceptOne(listener.get(), 5000);
             const bool ended = accepted.valid() && readUntilEnd(accepted.get());
             accepted.reset();
             ::_exit(ended ? 0 : 1);
         }
-        Fd client = connectTo(port);
+        UniqueFd client = connectTo(port);
         QVERIFY(client.valid());
         const std::uint16_t clientPort = localPort(client.get());
         QTRY_VERIFY_WITH_TIMEOUT(diagCookie(port, clientPort, TcpState::Established) != 0, 5000);
@@ -308,13 +308,13 @@ private Q_SLOTS:
     void serverClosesFirst()
     {
         QFETCH(bool, ipv6);
-        Fd listener = listenOn(ipv6);
+        UniqueFd listener = listenOn(ipv6);
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
         OPEN_TRACE(trace, traceOptions(port));
-        Fd client = connectTo(port, ipv6);
-        Fd accepted = acceptOne(listener.get());
+        UniqueFd client = connectTo(port, ipv6);
+        UniqueFd accepted = acceptOne(listener.get());
         QVERIFY(client.valid() && accepted.valid());
         const std::uint16_t clientPort = localPort(client.get());
         accepted.reset();
@@ -357,13 +357,13 @@ private Q_SLOTS:
     {
         std::uint16_t port = 0;
         {
-            Fd probe = listenOn();
+            UniqueFd probe = listenOn();
             QVERIFY(probe.valid());
             port = localPort(probe.get());
         }
         Trace trace;
         OPEN_TRACE(trace, traceOptions(port));
-        Fd client = connectTo(port);
+        UniqueFd client = connectTo(port);
         QVERIFY(!client.valid());
         const auto refused = [&] {
             for (const TraceEvent &event : trace.events)
@@ -396,13 +396,13 @@ private Q_SLOTS:
 
     void lingerZeroResets()
     {
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
         OPEN_TRACE(trace, traceOptions(port));
-        Fd client = connectTo(port);
-        Fd accepted = acceptOne(listener.get());
+        UniqueFd client = connectTo(port);
+        UniqueFd accepted = acceptOne(listener.get());
         QVERIFY(client.valid() && accepted.valid());
         const std::uint16_t clientPort = localPort(client.get());
         const linger abort{1, 0};
@@ -437,7 +437,7 @@ private Q_SLOTS:
     {
         if (std::thread::hardware_concurrency() < 2)
             QSKIP("needs two CPUs for both shutdown() calls to overlap");
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
@@ -451,8 +451,8 @@ private Q_SLOTS:
         int attempts = 0;
         int oneSided = 0;
         for (; Clock::now() < deadline && attempts < 500; ++attempts) {
-            Fd client = connectTo(port);
-            Fd accepted = acceptOne(listener.get());
+            UniqueFd client = connectTo(port);
+            UniqueFd accepted = acceptOne(listener.get());
             QVERIFY(client.valid() && accepted.valid());
             const std::uint16_t clientPort = localPort(client.get());
             const int fds[2] = {client.get(), accepted.get()};
@@ -542,7 +542,7 @@ private Q_SLOTS:
         QFETCH(qint64, windowNs);
         constexpr int kPerThread = 500;
         constexpr int kConnections = 2 * kPerThread;
-        Fd listeners[2] = {listenOn(), listenOn()};
+        UniqueFd listeners[2] = {listenOn(), listenOn()};
         QVERIFY(listeners[0].valid() && listeners[1].valid());
         const std::uint16_t ports[2] = {localPort(listeners[0].get()),
                                         localPort(listeners[1].get())};
@@ -551,8 +551,8 @@ private Q_SLOTS:
         std::atomic<int> failures{0};
         runOnTwoCpus([&](int index) {
             for (int i = 0; i < kPerThread; ++i) {
-                Fd client = connectTo(ports[index]);
-                Fd accepted = acceptOne(listeners[index].get());
+                UniqueFd client = connectTo(ports[index]);
+                UniqueFd accepted = acceptOne(listeners[index].get());
                 if (!client.valid() || !accepted.valid())
                     ++failures;
                 client.reset();

@@ -1,101 +1,168 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The event log keeps what happened and writes its JSON only when exported.
+// The event log's model alone, fed with batches recorded from the real poller
+// (recordedscene.h), under QAbstractItemModelTester.
 #include "itemmodels/eventlogmodel.h"
+#include "netns.h"
+#include "recordedscene.h"
 
+#include <algorithm>
 #include <QAbstractItemModelTester>
-#include <QBuffer>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QGuiApplication>
 #include <QTest>
 
 using namespace sockscope;
+using namespace sockscope::test;
 
 namespace {
-LabEvent labEvent(std::int64_t timeMs, const QString &text, const QString &errnoName)
+// A row as the log shows it: event, change, local, peer.
+QString rowText(const EventLogModel &model, int row)
 {
-    LabEvent event{timeMs, QStringLiteral("C2"), text, std::nullopt};
-    if (!errnoName.isEmpty()) {
-        Explanation failure;
-        failure.errnoName = errnoName;
-        failure.summary = QStringLiteral("127.0.0.1:10001 is still held");
-        event.failure = failure;
-    }
-    return event;
+    QStringList cells;
+    for (const int column : {EventLogModel::KindColumn, EventLogModel::ChangeColumn,
+                             EventLogModel::LocalColumn, EventLogModel::RemoteColumn})
+        cells << model.index(row, column).data().toString();
+    return cells.join(QLatin1Char('|'));
 }
 
-QList<QJsonObject> exported(const EventLogModel &model)
+QString endpoint(std::uint16_t port)
 {
-    QBuffer buffer;
-    buffer.open(QIODevice::WriteOnly);
-    if (!model.exportJsonLines(&buffer))
-        return {};
-    QList<QJsonObject> objects;
-    for (const QByteArray &line : buffer.data().split('\n')) {
-        if (!line.isEmpty())
-            objects << QJsonDocument::fromJson(line).object();
-    }
-    return objects;
+    return QStringLiteral("127.0.0.1:%1").arg(port);
+}
+
+QString row(const QString &kind, const QString &change, std::uint16_t local, std::uint16_t remote)
+{
+    return QStringList{kind, change, endpoint(local), endpoint(remote)}.join(QLatin1Char('|'));
+}
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
 }
 } // namespace
 
-class TestEventLogModel : public QObject
+class TestEventLogModel : public RecordedSceneTest
 {
     Q_OBJECT
 private Q_SLOTS:
-    void exportsJsonLines_data()
+    // The rows each step adds, after those of the steps before it (the order
+    // of sockets within one poll is the kernel's dump order, so each step's
+    // rows are compared as a set). What was there at the start is not logged.
+    void rowsOfEachStep_data()
     {
-        QTest::addColumn<QString>("errnoName");
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("text");
-        QTest::newRow("action") << QString() << "lab"
-                                << "connecting from 127.0.0.1:10001";
-        QTest::newRow("failure") << QStringLiteral("EADDRINUSE") << "error"
-                                 << "connecting from 127.0.0.1:10001: EADDRINUSE: "
-                                    "127.0.0.1:10001 is still held";
+        constexpr std::uint16_t server = RecordedScene::kServerPort;
+        constexpr std::uint16_t fixed = RecordedScene::kFixedClientPort;
+        const std::uint16_t a = scene().clientA;
+        const std::uint16_t c = scene().clientC;
+        const QString appeared = QStringLiteral("appeared");
+        const QString established = QStringLiteral("ESTABLISHED");
+        QTest::addColumn<int>("step");
+        QTest::addColumn<QStringList>("rows");
+        QTest::newRow("0 listener: nothing happened yet") << 0 << QStringList{};
+        QTest::newRow("1 two clients connected")
+            << 1
+            << QStringList{row(appeared, established, a, server),
+                           row(appeared, established, server, a),
+                           row(appeared, established, fixed, server),
+                           row(appeared, established, server, fixed)};
+        QTest::newRow("2 server closed B")
+            << 2
+            << QStringList{row(QStringLiteral("state"), QStringLiteral("ESTABLISHED → FIN_WAIT2"),
+                               server, fixed),
+                           row(QStringLiteral("state"), QStringLiteral("ESTABLISHED → CLOSE_WAIT"),
+                               fixed, server)};
+        QTest::newRow("3 third client") << 3
+                                        << QStringList{row(appeared, established, c, server),
+                                                       row(appeared, established, server, c)};
+        QTest::newRow("4 C closed first")
+            << 4
+            << QStringList{
+                   row(QStringLiteral("state"), QStringLiteral("ESTABLISHED → TIME_WAIT"), c,
+                       server),
+                   row(QStringLiteral("gone"), QStringLiteral("was ESTABLISHED"), server, c)};
     }
-    void exportsJsonLines()
+    void rowsOfEachStep()
     {
-        QFETCH(QString, errnoName);
-        QFETCH(QString, kind);
-        QFETCH(QString, text);
+        QFETCH(int, step);
+        QFETCH(QStringList, rows);
         EventLogModel model;
-        QAbstractItemModelTester tester(&model);
-        PollBatch batch;
-        SocketEvent event;
-        event.timeMs = 1000;
-        event.kind = EventKind::StateChanged;
-        event.from = TcpState::Established;
-        event.to = TcpState::CloseWait;
-        event.connection.id = 7;
-        event.connection.socket.state = TcpState::CloseWait;
-        event.connection.stateSinceMs = 1000;
-        batch.events.push_back(event);
-        model.applyBatch(batch);
-        model.appendLabEvent(
-            labEvent(1500, QStringLiteral("connecting from 127.0.0.1:10001"), errnoName));
-        QCOMPARE(model.rowCount(), 2);
-        QCOMPARE(model.data(model.index(1, EventLogModel::DetailColumn)).toString(), text);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        for (int i = 0; i < step; ++i)
+            model.applyBatch(scene().batches.at(static_cast<std::size_t>(i)));
+        const int before = model.rowCount();
+        model.applyBatch(scene().batches.at(static_cast<std::size_t>(step)));
+        QStringList added;
+        for (int r = before; r < model.rowCount(); ++r)
+            added << rowText(model, r);
+        QCOMPARE(sorted(added), sorted(rows));
+    }
 
-        const QList<QJsonObject> lines = exported(model);
-        QCOMPARE(lines.size(), 2);
-        QCOMPARE(lines[0].value(QStringLiteral("event")).toString(), QStringLiteral("state"));
-        QCOMPARE(lines[0].value(QStringLiteral("connection_id")).toInteger(), 7);
-        QCOMPARE(lines[0].value(QStringLiteral("time_in_state_ms")).toInteger(), 0);
-        QCOMPARE(lines[1].value(QStringLiteral("time_ms")).toInteger(), 1500);
-        QCOMPARE(lines[1].value(QStringLiteral("event")).toString(), kind);
-        QCOMPARE(lines[1].value(QStringLiteral("object")).toString(), QStringLiteral("C2"));
-        QCOMPARE(lines[1].value(QStringLiteral("text")).toString(), text);
-        QCOMPARE(lines[1].contains(QStringLiteral("errno")), !errnoName.isEmpty());
+    // Newest last: each poll's rows come after the rows of the polls before
+    // and are no older than the poll before them (a row a destroy notice dated
+    // may be older than its own poll), and a connection's rows follow its life
+    // (B's client: appeared, then CLOSE_WAIT).
+    void rowsAreInArrivalOrder()
+    {
+        EventLogModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        std::int64_t previousPollMs = 0;
+        for (const PollBatch &batch : scene().batches) {
+            const int before = model.rowCount();
+            model.applyBatch(batch);
+            for (int r = before; r < model.rowCount(); ++r)
+                QVERIFY(model.index(r, 0).data(EventLogModel::SortRole).toLongLong() >=
+                        previousPollMs);
+            previousPollMs = batch.timeMs;
+        }
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.index(0, EventLogModel::TimeColumn).data().toString(),
+                 QStringLiteral("0.000 s"));
+        QStringList bClient;
+        for (int r = 0; r < model.rowCount(); ++r) {
+            if (model.index(r, EventLogModel::LocalColumn).data().toString() ==
+                endpoint(RecordedScene::kFixedClientPort))
+                bClient << model.index(r, EventLogModel::ChangeColumn).data().toString();
+        }
+        QCOMPARE(bClient, (QStringList{QStringLiteral("ESTABLISHED"),
+                                       QStringLiteral("ESTABLISHED → CLOSE_WAIT")}));
+    }
 
-        const QList<EventLogModel::LabMention> mentions =
-            model.labMentions({QStringLiteral("127.0.0.1:10001")});
-        QCOMPARE(mentions.size(), 1);
-        QCOMPARE(mentions[0].text, errnoName.isEmpty()
-                                       ? QStringLiteral("connecting from 127.0.0.1:10001")
-                                       : QStringLiteral("EADDRINUSE · connecting from "
-                                                        "127.0.0.1:10001"));
+    // Bounded: past the limit the oldest rows go, and are counted.
+    void limitDropsTheOldest_data()
+    {
+        QTest::addColumn<int>("limit");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("dropped");
+        QTest::newRow("roomy") << 100 << 10 << 0;
+        QTest::newRow("exactly full") << 10 << 10 << 0;
+        QTest::newRow("last two steps only") << 4 << 4 << 6;
+        QTest::newRow("one row") << 1 << 1 << 9;
+    }
+    void limitDropsTheOldest()
+    {
+        QFETCH(int, limit);
+        QFETCH(int, rows);
+        QFETCH(int, dropped);
+        EventLogModel unbounded;
+        EventLogModel model(limit);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        for (const PollBatch &batch : scene().batches) {
+            unbounded.applyBatch(batch);
+            model.applyBatch(batch);
+        }
+        QCOMPARE(model.rowCount(), rows);
+        QCOMPARE(model.dropped(), dropped);
+        // The rows kept are the newest, in order.
+        for (int r = 0; r < rows; ++r)
+            QCOMPARE(rowText(model, r), rowText(unbounded, unbounded.rowCount() - rows + r));
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.dropped(), 0);
     }
 };
 
-QTEST_GUILESS_MAIN(TestEventLogModel)
+SOCKSCOPE_TEST_MAIN_NETNS(TestEventLogModel, QGuiApplication)
 #include "tst_eventlogmodel.moc"

@@ -2,10 +2,10 @@
 // The assembled window, driven as a learner would: the guided S4 scenario lights
 // the diagram's boxes for its port and selects the socket a failure blames.
 #include "guide/scenariopanel.h"
-#include "loopback.h"
 #include "itemmodels/eventlogmodel.h"
 #include "itemmodels/portsummarymodel.h"
 #include "itemmodels/sockettablemodel.h"
+#include "loopback.h"
 #include "netns.h"
 #include "panes/eventlogpane.h"
 #include "panes/portspane.h"
@@ -41,12 +41,12 @@ private Q_SLOTS:
         QAbstractItemModelTester log(window.eventLog(),
                                      QAbstractItemModelTester::FailureReportingMode::QtTest);
         window.show();
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
         QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->rowOf(port) >= 0, 5000);
         {
-            Fd client = connectTo(port);
-            Fd server = acceptOne(listener.get());
+            UniqueFd client = connectTo(port);
+            UniqueFd server = acceptOne(listener.get());
             QTRY_COMPARE_WITH_TIMEOUT(
                 window.portModel()->countsFor(port)[int(TcpState::Established)], 2, 5000);
         }
@@ -111,10 +111,10 @@ private Q_SLOTS:
         // Sockets of the first snapshot are not events; open ours after it.
         QSignalSpy polls(window.poller(), &Poller::batchReady);
         QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 1, 5000);
-        Fd listener = listenOn();
+        UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
-        Fd client = connectTo(port);
-        Fd server = acceptOne(listener.get());
+        UniqueFd client = connectTo(port);
+        UniqueFd server = acceptOne(listener.get());
         QTRY_VERIFY_WITH_TIMEOUT(window.eventLog()->rowCount() >= 2, 5000);
         QTemporaryDir dir;
         const QString jsonl = dir.filePath(QStringLiteral("events.jsonl"));

@@ -5,8 +5,8 @@
 
 namespace sockscope {
 
-// A descriptor closed on destruction: the lab's only way of holding one, so an
-// early return can never leak it.
+// A descriptor closed on destruction: the lab's (and the tests') only way of
+// holding one, so an early return can never leak it.
 class UniqueFd
 {
 public:
