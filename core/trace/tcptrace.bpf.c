@@ -145,12 +145,12 @@ static __always_inline void submit(struct sockscope_trace_record *record)
 // A reset is no transition: it carries the socket's current state as both.
 #define CURRENT_STATE -1
 
-#define SS_RCV_SHUTDOWN 1
-
-// Had the socket received the peer's FIN? A full socket records it in
-// sk_shutdown (a bitfield before 6.5, a u8 since: the probed read handles
-// both); a timewait socket has no sk_shutdown, its substate says it; a
-// request socket cannot have.
+// Had the socket received the peer's FIN? tcp_fin() sets SOCK_DONE in
+// sk_flags (and nothing else in TCP does; a disconnect clears it). Not
+// sk_shutdown's RCV_SHUTDOWN: close() sets that itself (__tcp_close() shuts
+// down both directions), so every orphaned socket would look as if the peer's
+// FIN had come. A timewait socket has no sk_flags of its own to trust; its
+// substate says it. A request socket cannot have received a FIN.
 static __always_inline __u8 fin_flag(const struct sock *sk, __u8 state)
 {
     if (state == TCP_NEW_SYN_RECV)
@@ -159,7 +159,8 @@ static __always_inline __u8 fin_flag(const struct sock *sk, __u8 state)
         return BPF_CORE_READ((const struct inet_timewait_sock *)sk, tw_substate) == TCP_TIME_WAIT
                    ? SOCKSCOPE_TRACE_FIN_RECEIVED
                    : 0;
-    return (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_shutdown) & SS_RCV_SHUTDOWN)
+    const unsigned long flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+    return (flags >> bpf_core_enum_value(enum sock_flags, SOCK_DONE)) & 1
                ? SOCKSCOPE_TRACE_FIN_RECEIVED
                : 0;
 }

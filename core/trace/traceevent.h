@@ -59,8 +59,9 @@ struct TraceEvent
     // softirq or a timer, where the current task is whoever the CPU interrupted.
     int pid = 0;
     QString command;
-    // The socket had received the peer's FIN (its receive side was shut down)
-    // when the event fired: on every state change and reset, not only CLOSE.
+    // The socket had received the peer's FIN when the event fired (the
+    // kernel's SOCK_DONE; not "shut down for reading", which close() sets by
+    // itself): on every state change and reset, not only CLOSE.
     // After FIN_WAIT2->CLOSE it tells which substate the timewait socket
     // starts in: TIME_WAIT when set, FIN_WAIT2 when not.
     bool finReceived = false;

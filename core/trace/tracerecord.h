@@ -21,8 +21,8 @@ enum sockscope_trace_kind
 /* Bits of sockscope_trace_record.flags. */
 enum sockscope_trace_flag
 {
-    /* The socket had received the peer's FIN (RCV_SHUTDOWN) when the event
-     * fired; for a timewait socket, its substate was TIME_WAIT. */
+    /* The socket had received the peer's FIN (SOCK_DONE, set by tcp_fin())
+     * when the event fired; for a timewait socket, its substate was TIME_WAIT. */
     SOCKSCOPE_TRACE_FIN_RECEIVED = 1,
 };
 

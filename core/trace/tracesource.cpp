@@ -81,6 +81,9 @@ Result<std::unique_ptr<TraceSource>> TraceSource::open(const TraceOptions &optio
                 result = -EAGAIN;
         }
         if (result != 0 && withTimewait) {
+            source->m_timewaitFailure =
+                libbpfError(result, QStringLiteral("probing tcp_timewait_state_process"), log)
+                    .message;
             tcptrace::destroy(skeleton);
             source->m_skeleton = nullptr;
             withTimewait = false;
@@ -119,6 +122,11 @@ int TraceSource::fd() const
 bool TraceSource::seesTimewaitFin() const
 {
     return m_seesTimewaitFin;
+}
+
+QString TraceSource::timewaitProbeFailure() const
+{
+    return m_timewaitFailure;
 }
 
 int TraceSource::onRecord(void *context, void *data, std::size_t size)
@@ -218,6 +226,11 @@ int TraceSource::fd() const
 bool TraceSource::seesTimewaitFin() const
 {
     return false;
+}
+
+QString TraceSource::timewaitProbeFailure() const
+{
+    return QStringLiteral("built without libbpf");
 }
 
 std::uint64_t TraceSource::drops() const

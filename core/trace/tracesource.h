@@ -65,6 +65,9 @@ public:
     // kernel refused the probe on tcp_timewait_state_process() or
     // TraceOptions::timewaitProbe was off. Every other event is reported either way.
     bool seesTimewaitFin() const;
+    // Why the kernel refused that probe (libbpf's errno and last messages);
+    // empty when it did not.
+    QString timewaitProbeFailure() const;
 
     // Reads every record available now, without blocking, and hands `sink`
     // those older than the reorder window, in time order; returns how many it
@@ -97,6 +100,7 @@ private:
     ::ring_buffer *m_ring = nullptr;
     std::int64_t m_windowNs = 0;
     bool m_seesTimewaitFin = false;
+    QString m_timewaitFailure;
     // Read but not handed out yet, in delivery order up to the next sort.
     std::vector<TraceEvent> m_held;
     // The first malformed record of the current drain.
