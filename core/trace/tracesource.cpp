@@ -72,13 +72,15 @@ Result<std::unique_ptr<TraceSource>> TraceSource::open(const TraceOptions &optio
         }
         int result = tcptrace::load(skeleton);
         if (result == 0 && withTimewait) {
-            // Exit first: an entry without its exit would leave stale entries.
+            // Exit first: an exit without its entry finds nothing and reports
+            // nothing, while an entry without its exit would be half a probe.
+            // Both links belong to the skeleton, which destroys them.
             skeleton->links.timewait_exit = bpf_program__attach(skeleton->progs.timewait_exit);
             if (skeleton->links.timewait_exit)
                 skeleton->links.timewait_enter =
                     bpf_program__attach(skeleton->progs.timewait_enter);
             if (!skeleton->links.timewait_enter)
-                result = -EAGAIN;
+                result = errno ? -errno : -EINVAL;
         }
         if (result != 0 && withTimewait) {
             source->m_timewaitFailure =

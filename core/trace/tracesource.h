@@ -66,7 +66,7 @@ public:
     // TraceOptions::timewaitProbe was off. Every other event is reported either way.
     bool seesTimewaitFin() const;
     // Why the kernel refused that probe (libbpf's errno and last messages);
-    // empty when it did not.
+    // empty when it did not, or when TraceOptions::timewaitProbe was off.
     QString timewaitProbeFailure() const;
 
     // Reads every record available now, without blocking, and hands `sink`
