@@ -145,6 +145,26 @@ static __always_inline void submit(struct sockscope_trace_record *record)
 // A reset is no transition: it carries the socket's current state as both.
 #define CURRENT_STATE -1
 
+// Had the socket received the peer's FIN? tcp_fin() sets SOCK_DONE in
+// sk_flags (and nothing else in TCP does; a disconnect clears it). Not
+// sk_shutdown's RCV_SHUTDOWN: close() sets that itself (__tcp_close() shuts
+// down both directions), so every orphaned socket would look as if the peer's
+// FIN had come. A timewait socket has no sk_flags of its own to trust; its
+// substate says it. A request socket cannot have received a FIN.
+static __always_inline __u8 fin_flag(const struct sock *sk, __u8 state)
+{
+    if (state == TCP_NEW_SYN_RECV)
+        return 0;
+    if (state == TCP_TIME_WAIT)
+        return BPF_CORE_READ((const struct inet_timewait_sock *)sk, tw_substate) == TCP_TIME_WAIT
+                   ? SOCKSCOPE_TRACE_FIN_RECEIVED
+                   : 0;
+    const unsigned long flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+    return (flags >> bpf_core_enum_value(enum sock_flags, SOCK_DONE)) & 1
+               ? SOCKSCOPE_TRACE_FIN_RECEIVED
+               : 0;
+}
+
 static __always_inline int emit(const struct sock *sk, __u8 kind, int old_state, int new_state)
 {
     // For a transition the socket still holds old_state; request and timewait
@@ -162,6 +182,7 @@ static __always_inline int emit(const struct sock *sk, __u8 kind, int old_state,
     record->kind = kind;
     record->old_state = old_state == CURRENT_STATE ? state : old_state;
     record->new_state = new_state == CURRENT_STATE ? state : new_state;
+    record->flags = fin_flag(sk, state);
     fill_addresses(record, sk, family, state);
     record->cookie = bpf_get_socket_cookie((void *)sk);
     fill_task(record, sk, state);
@@ -243,4 +264,60 @@ int BPF_PROG(handle_send_reset, const struct sock *sk, const struct sk_buff *skb
     if (!sk)
         return reset_without_socket(skb);
     return emit(sk, SOCKSCOPE_TRACE_SEND_RESET, CURRENT_STATE, CURRENT_STATE);
+}
+
+// A timewait socket changes substate without a tracepoint: an orphaned socket
+// whose FIN was acknowledged before the peer's FIN came becomes a timewait
+// socket in substate FIN_WAIT2 (tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)), and
+// tcp_timewait_state_process() moves it to TIME_WAIT when that FIN arrives.
+// fentry keeps the socket and its substate per CPU (the function runs with
+// bottom halves off, so nothing else enters it on this CPU before fexit), and
+// fexit compares. Both take the raw context and read only the first argument,
+// the timewait socket: the argument list grew over the kernel releases (5 on
+// 6.18: tw, skb, th, tw_isn, drop_reason). Optional: user space loads the
+// program without these two when the kernel refuses them.
+struct timewait_entry
+{
+    __u64 tw;
+    __u8 substate;
+};
+
+struct
+{
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct timewait_entry);
+} timewait_entries SEC(".maps");
+
+SEC("fentry/tcp_timewait_state_process")
+int timewait_enter(unsigned long long *ctx)
+{
+    const struct inet_timewait_sock *tw = (const struct inet_timewait_sock *)ctx[0];
+    __u32 zero = 0;
+    struct timewait_entry *entry = bpf_map_lookup_elem(&timewait_entries, &zero);
+    if (!entry)
+        return 0;
+    entry->tw = (__u64)tw;
+    entry->substate = BPF_CORE_READ(tw, tw_substate);
+    return 0;
+}
+
+// Only the FIN_WAIT2 -> TIME_WAIT path is reported; on it the caller still
+// holds its reference, so the socket is alive here (other paths may have
+// released it, which is why the old substate is read at entry).
+SEC("fexit/tcp_timewait_state_process")
+int timewait_exit(unsigned long long *ctx)
+{
+    const struct inet_timewait_sock *tw = (const struct inet_timewait_sock *)ctx[0];
+    __u32 zero = 0;
+    struct timewait_entry *entry = bpf_map_lookup_elem(&timewait_entries, &zero);
+    if (!entry || entry->tw != (__u64)tw)
+        return 0;
+    const __u8 before = entry->substate;
+    entry->tw = 0;
+    if (before != TCP_FIN_WAIT2 || BPF_CORE_READ(tw, tw_substate) != TCP_TIME_WAIT)
+        return 0;
+    return emit((const struct sock *)tw, SOCKSCOPE_TRACE_STATE_CHANGE, TCP_FIN_WAIT2,
+                TCP_TIME_WAIT);
 }

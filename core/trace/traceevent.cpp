@@ -73,6 +73,7 @@ Result<TraceEvent> decodeTraceRecord(std::span<const std::byte> bytes)
     event.remote = endpointOf(raw.remote_addr, raw.remote_port);
     event.cookie = raw.cookie;
     event.pid = static_cast<int>(raw.pid);
+    event.finReceived = (raw.flags & SOCKSCOPE_TRACE_FIN_RECEIVED) != 0;
     if (event.pid != 0)
         event.command =
             QString::fromLocal8Bit(raw.comm, qsizetype(strnlen(raw.comm, sizeof raw.comm)));

@@ -31,7 +31,15 @@ QString traceKindName(TraceKind kind);
 //   ACK, then SYN_RECV->ESTABLISHED. The listener itself only shows
 //   CLOSE->LISTEN and LISTEN->CLOSE.
 // - Entering TIME_WAIT is reported as FIN_WAIT2->CLOSE or CLOSING->CLOSE: the
-//   full socket closes and a timewait socket (no transitions) takes over.
+//   full socket closes and a timewait socket takes over, with the same cookie.
+//   Its substate is TIME_WAIT when the peer's FIN had arrived (finReceived on
+//   that event: always after CLOSING, and after FIN_WAIT2 when the FIN came
+//   while the full socket was still there), else FIN_WAIT2: an orphaned
+//   socket (closed, not just shut down) whose FIN was acknowledged first.
+//   When the peer's FIN then reaches the timewait socket, a FIN_WAIT2->
+//   TIME_WAIT event follows (pid 0, finReceived), from a probe on
+//   tcp_timewait_state_process() rather than a tracepoint; without that probe
+//   (TraceSource::seesTimewaitFin() false) the change is invisible.
 // - A send-reset event fires after the segment left: on loopback the peer's
 //   receive-reset is delivered before it.
 struct TraceEvent
@@ -51,8 +59,11 @@ struct TraceEvent
     // softirq or a timer, where the current task is whoever the CPU interrupted.
     int pid = 0;
     QString command;
-    // The peer's FIN had arrived (RCV_SHUTDOWN) when the transition happened:
-    // tells a timewait socket starting in TIME_WAIT from one still in FIN_WAIT2.
+    // The socket had received the peer's FIN when the event fired (the
+    // kernel's SOCK_DONE; not "shut down for reading", which close() sets by
+    // itself): on every state change and reset, not only CLOSE.
+    // After FIN_WAIT2->CLOSE it tells which substate the timewait socket
+    // starts in: TIME_WAIT when set, FIN_WAIT2 when not.
     bool finReceived = false;
 };
 

@@ -18,6 +18,14 @@ enum sockscope_trace_kind
     SOCKSCOPE_TRACE_RECEIVE_RESET = 3,
 };
 
+/* Bits of sockscope_trace_record.flags. */
+enum sockscope_trace_flag
+{
+    /* The socket had received the peer's FIN (SOCK_DONE, set by tcp_fin())
+     * when the event fired; for a timewait socket, its substate was TIME_WAIT. */
+    SOCKSCOPE_TRACE_FIN_RECEIVED = 1,
+};
+
 #define SOCKSCOPE_TRACE_COMM_LEN 16
 
 struct sockscope_trace_record
@@ -33,7 +41,8 @@ struct sockscope_trace_record
     __u8 kind;         /* enum sockscope_trace_kind */
     __u8 old_state;    /* kernel TCP_* values; a reset repeats the current state */
     __u8 new_state;
-    __u8 reserved[3];
+    __u8 flags; /* enum sockscope_trace_flag bits */
+    __u8 reserved[2];
     char comm[SOCKSCOPE_TRACE_COMM_LEN]; /* empty when pid is 0 */
 };
 

@@ -42,20 +42,54 @@ Result<std::unique_ptr<TraceSource>> TraceSource::open(const TraceOptions &optio
 
     LibbpfLog log;
     std::unique_ptr<TraceSource> source(new TraceSource);
-    source->m_skeleton = tcptrace::open();
-    if (!source->m_skeleton)
-        return libbpfError(-errno, QStringLiteral("opening the TCP trace program"), log);
-    if (options.family)
-        source->m_skeleton->rodata->filter_family =
-            *options.family == Family::IPv4 ? AF_INET : AF_INET6;
-    if (options.port)
-        source->m_skeleton->rodata->filter_port = *options.port;
     source->m_windowNs = std::max<std::int64_t>(0, options.reorderWindowNs);
-    if (options.networkNamespace)
-        source->m_skeleton->rodata->filter_netns = *options.networkNamespace;
-    if (int result = tcptrace::load(source->m_skeleton); result != 0)
-        return libbpfError(result, QStringLiteral("loading the TCP trace program into the kernel"),
-                           log);
+    // The timewait probe (fentry/fexit on a kernel function, not a stable
+    // interface) is optional: when the kernel refuses to load or attach it,
+    // the program is loaded again without it.
+    bool withTimewait = options.timewaitProbe;
+    for (;;) {
+        source->m_skeleton = tcptrace::open();
+        if (!source->m_skeleton)
+            return libbpfError(-errno, QStringLiteral("opening the TCP trace program"), log);
+        tcptrace *skeleton = source->m_skeleton;
+        if (options.family)
+            skeleton->rodata->filter_family = *options.family == Family::IPv4 ? AF_INET : AF_INET6;
+        if (options.port)
+            skeleton->rodata->filter_port = *options.port;
+        if (options.networkNamespace)
+            skeleton->rodata->filter_netns = *options.networkNamespace;
+        for (bpf_program *program :
+             {skeleton->progs.timewait_enter, skeleton->progs.timewait_exit}) {
+            bpf_program__set_autoload(program, withTimewait);
+            bpf_program__set_autoattach(program, false);
+        }
+        int result = tcptrace::load(skeleton);
+        if (result == 0 && withTimewait) {
+            // Exit first: an exit without its entry finds nothing and reports
+            // nothing, while an entry without its exit would be half a probe.
+            // Both links belong to the skeleton, which destroys them.
+            skeleton->links.timewait_exit = bpf_program__attach(skeleton->progs.timewait_exit);
+            if (skeleton->links.timewait_exit)
+                skeleton->links.timewait_enter =
+                    bpf_program__attach(skeleton->progs.timewait_enter);
+            if (!skeleton->links.timewait_enter)
+                result = errno ? -errno : -EINVAL;
+        }
+        if (result != 0 && withTimewait) {
+            source->m_timewaitFailure =
+                libbpfError(result, QStringLiteral("probing tcp_timewait_state_process"), log)
+                    .message;
+            tcptrace::destroy(skeleton);
+            source->m_skeleton = nullptr;
+            withTimewait = false;
+            continue;
+        }
+        if (result != 0)
+            return libbpfError(
+                result, QStringLiteral("loading the TCP trace program into the kernel"), log);
+        break;
+    }
+    source->m_seesTimewaitFin = withTimewait;
     if (int result = tcptrace::attach(source->m_skeleton); result != 0)
         return libbpfError(result,
                            QStringLiteral("attaching to the TCP tracepoints "
@@ -78,6 +112,16 @@ TraceSource::~TraceSource()
 int TraceSource::fd() const
 {
     return ring_buffer__epoll_fd(m_ring);
+}
+
+bool TraceSource::seesTimewaitFin() const
+{
+    return m_seesTimewaitFin;
+}
+
+QString TraceSource::timewaitProbeFailure() const
+{
+    return m_timewaitFailure;
 }
 
 int TraceSource::onRecord(void *context, void *data, std::size_t size)
@@ -172,6 +216,16 @@ TraceSource::~TraceSource() = default;
 int TraceSource::fd() const
 {
     return -1;
+}
+
+bool TraceSource::seesTimewaitFin() const
+{
+    return false;
+}
+
+QString TraceSource::timewaitProbeFailure() const
+{
+    return QStringLiteral("built without libbpf");
 }
 
 std::uint64_t TraceSource::drops() const

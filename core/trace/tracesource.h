@@ -33,10 +33,15 @@ struct TraceOptions
     // by microseconds (in the burst test 4 to 27 of 10,000 events, worst
     // 0.8 to 42 us with a parallel build loading both CPUs).
     std::int64_t reorderWindowNs = 1'000'000;
+    // Probe tcp_timewait_state_process() (fentry/fexit) for a timewait
+    // socket's FIN_WAIT2->TIME_WAIT. On by default; open() drops it by itself
+    // when the kernel refuses it. false: never try (what such a kernel gets).
+    bool timewaitProbe = true;
 };
 
 // TCP state transitions and resets from the kernel's tracepoints
-// (sock:inet_sock_set_state, tcp:tcp_send_reset, tcp:tcp_receive_reset) through
+// (sock:inet_sock_set_state, tcp:tcp_send_reset, tcp:tcp_receive_reset), and
+// a timewait socket's substate change (see seesTimewaitFin()), through
 // one BPF ring buffer, in the order the kernel made them. Not thread-safe: one
 // thread drains it, possibly waiting on fd() together with other descriptors.
 class TraceSource
@@ -54,6 +59,15 @@ public:
 
     // A descriptor that becomes readable when events are waiting (epoll).
     int fd() const;
+
+    // Whether a timewait socket's move from substate FIN_WAIT2 to TIME_WAIT
+    // (the peer's FIN reaching an orphaned socket) is reported: false when the
+    // kernel refused the probe on tcp_timewait_state_process() or
+    // TraceOptions::timewaitProbe was off. Every other event is reported either way.
+    bool seesTimewaitFin() const;
+    // Why the kernel refused that probe (libbpf's errno and last messages);
+    // empty when it did not, or when TraceOptions::timewaitProbe was off.
+    QString timewaitProbeFailure() const;
 
     // Reads every record available now, without blocking, and hands `sink`
     // those older than the reorder window, in time order; returns how many it
@@ -85,6 +99,8 @@ private:
     ::tcptrace *m_skeleton = nullptr;
     ::ring_buffer *m_ring = nullptr;
     std::int64_t m_windowNs = 0;
+    bool m_seesTimewaitFin = false;
+    QString m_timewaitFailure;
     // Read but not handed out yet, in delivery order up to the next sort.
     std::vector<TraceEvent> m_held;
     // The first malformed record of the current drain.

@@ -4,6 +4,7 @@
 #include "trace/traceevent.h"
 #include "trace/tracerecord.h"
 
+#include <cstddef>
 #include <cstring>
 #include <QTest>
 #include <sys/socket.h>
@@ -59,6 +60,35 @@ private Q_SLOTS:
         QCOMPARE(event->cookie, std::uint64_t(0x1122334455667788ull));
         QCOMPARE(event->pid, 4242);
         QCOMPARE(event->command, QStringLiteral("sockscope"));
+        QVERIFY(!event->finReceived);
+    }
+
+    void finReceivedFlag_data()
+    {
+        QTest::addColumn<int>("flags");
+        QTest::addColumn<bool>("finReceived");
+        QTest::newRow("none") << 0 << false;
+        QTest::newRow("fin") << int(SOCKSCOPE_TRACE_FIN_RECEIVED) << true;
+        QTest::newRow("fin and unknown bits") << 0xff << true;
+        QTest::newRow("unknown bits only") << 0xfe << false;
+    }
+
+    void finReceivedFlag()
+    {
+        QFETCH(int, flags);
+        QFETCH(bool, finReceived);
+        sockscope_trace_record raw = sampleRecord();
+        raw.old_state = 5; // FIN_WAIT2
+        raw.new_state = 7; // CLOSE
+        raw.flags = static_cast<__u8>(flags);
+        Result<TraceEvent> event = decodeTraceRecord(bytesOf(raw));
+        QVERIFY(event.ok());
+        QCOMPARE(event->finReceived, finReceived);
+        QCOMPARE(event->from, TcpState::FinWait2);
+        QCOMPARE(event->to, TcpState::Close);
+        // The flag sits in what was reserved: nothing else moved.
+        QCOMPARE(offsetof(sockscope_trace_record, flags), std::size_t(61));
+        QCOMPARE(offsetof(sockscope_trace_record, comm), std::size_t(64));
     }
 
     void commandWithoutTerminatorStopsAtSixteenBytes()
