@@ -43,6 +43,14 @@ Result<int> intervalOption(const QCommandLineParser &parser)
                            Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
 }
 
+void addTraceOption(QCommandLineParser &parser)
+{
+    parser.addOption(
+        {QStringLiteral("no-trace"),
+         QStringLiteral("Poll only: do not follow transitions through the kernel's tracepoints "
+                        "(by default used when allowed: root, or cap_bpf,cap_perfmon).")});
+}
+
 void addFilterOptions(QCommandLineParser &parser)
 {
     parser.addOption(

@@ -25,6 +25,10 @@ Result<int> parseBoundedInt(const QString &what, const QString &text, int minimu
 // out of it (Poller::kMinimumIntervalMs..kMaximumIntervalMs).
 Result<int> intervalOption(const QCommandLineParser &parser);
 
+// --no-trace: poll only, even where the kernel's tracepoints could be read
+// (the window and watch).
+void addTraceOption(QCommandLineParser &parser);
+
 // --port, --state (repeatable), --family: the options shared by dump and watch.
 void addFilterOptions(QCommandLineParser &parser);
 Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser);

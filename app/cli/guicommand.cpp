@@ -42,7 +42,7 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
         QApplication::setPalette(darkPalette());
     }
     AssembledWindow assembled =
-        assembleWindow(QCoreApplication::applicationFilePath(), !screenshot);
+        assembleWindow(QCoreApplication::applicationFilePath(), !screenshot, options.trace);
     MainWindow &window = *assembled.window;
     window.poller()->setIntervalMs(options.intervalMs);
     if (!screenshot) {

@@ -44,6 +44,7 @@ void addGuiOptions(QCommandLineParser &parser)
          QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
                       QStringLiteral("WxH")});
+    addTraceOption(parser);
     parser.addOption(
         {QStringLiteral("dark"),
          QStringLiteral("Use a dark palette (Fusion style) whatever the desktop's theme.")});
@@ -69,6 +70,7 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
         return interval.error();
     options.intervalMs = *interval;
     options.dark = parser.isSet(QStringLiteral("dark"));
+    options.trace = !parser.isSet(QStringLiteral("no-trace"));
     options.screenshotFile = parser.value(QStringLiteral("screenshot"));
     if (parser.isSet(QStringLiteral("size"))) {
         const auto size = parseSize(parser.value(QStringLiteral("size")));

@@ -12,6 +12,7 @@ struct GuiOptions
 {
     int intervalMs = 0;
     bool dark = false;
+    bool trace = true;      // --no-trace: poll only
     QString screenshotFile; // empty: run the window interactively
     QSize size{1280, 800};  // for the screenshot
     QString scenario;       // with a screenshot: run it in the guided panel first

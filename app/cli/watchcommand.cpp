@@ -42,6 +42,14 @@ void printBatch(const PollBatch &batch, const WatchOptions &options, std::int64_
     std::fflush(stdout);
 }
 
+void reportSource(const PollStats &stats)
+{
+    if (stats.tracing)
+        std::fprintf(stderr, "sockscope: tracing every transition (kernel tracepoints)\n");
+    else
+        std::fprintf(stderr, "sockscope: %s\n", qPrintable(stats.traceNotice));
+}
+
 // SIGINT/SIGTERM end the event loop cleanly so the poller thread is joined.
 void quitOnSignals(QCoreApplication &app)
 {
@@ -67,7 +75,9 @@ int runWatch(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Stream socket events (appeared, state changes, gone) as they happen."));
+        QStringLiteral("Stream socket events (appeared, state changes, resets, gone) as they "
+                       "happen: every transition through the kernel's tracepoints when "
+                       "allowed, otherwise by polling."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("One JSON object per line.")});
     parser.addOption({QStringLiteral("interval"),
                       QStringLiteral("Poll every MS milliseconds (%1 to %2, default %3).")
@@ -79,6 +89,7 @@ int runWatch(const QStringList &arguments)
                       QStringLiteral("Also print the sockets that exist when watching starts.")});
     parser.addOption({QStringLiteral("duration"), QStringLiteral("Stop after MS milliseconds."),
                       QStringLiteral("MS")});
+    addTraceOption(parser);
     addFilterOptions(parser);
     FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("watch"));
     if (parsed.exitNow)
@@ -104,12 +115,24 @@ int runWatch(const QStringList &arguments)
     quitOnSignals(*app);
     Poller poller(filter);
     poller.setIntervalMs(intervalMs);
+    poller.setTracing(!parser.isSet(QStringLiteral("no-trace")));
     std::int64_t originMs = -1;
+    std::uint64_t drops = 0;
     int status = 0;
     QObject::connect(&poller, &Poller::batchReady, app, [&](const PollBatch &batch) {
-        if (originMs < 0)
+        if (originMs < 0) {
             originMs = batch.timeMs;
+            // On stderr, so JSON on stdout stays one object per line.
+            reportSource(batch.stats);
+        }
         printBatch(batch, options, originMs);
+        if (batch.stats.traceDrops > drops) {
+            std::fprintf(stderr,
+                         "sockscope: %llu transitions lost: the kernel's ring buffer was full "
+                         "(events came faster than they were read)\n",
+                         static_cast<unsigned long long>(batch.stats.traceDrops - drops));
+            drops = batch.stats.traceDrops;
+        }
     });
     QObject::connect(&poller, &Poller::pollFailed, app, [&](const QString &message) {
         std::fprintf(stderr, "sockscope: %s\n", qPrintable(message));

@@ -295,10 +295,12 @@ ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed, st
     for (const SocketRecord &record : destroyed) {
         const auto known = m_idByCookie.constFind(record.cookie);
         if (m_tracing) {
-            // The trace already ended full sockets (and dropped their cookies
-            // at the switch to TIME_WAIT): what is left is a timewait or
-            // request socket's end, final now.
-            if (known != m_idByCookie.constEnd())
+            // The trace ends full sockets itself (a timewait socket inherits
+            // the full socket's cookie, whose notice must not end it): only a
+            // request socket's end is news, final now.
+            if (known != m_idByCookie.constEnd() &&
+                m_live.value(known.value()).socket.state == TcpState::SynRecv &&
+                record.state == TcpState::SynRecv)
                 retire(known.value(), timeMs * kNsPerMs, EventSource::Destroy, diff);
         } else if (known != m_idByCookie.constEnd()) {
             m_destroyedAt.insert(known.value(), timeMs);

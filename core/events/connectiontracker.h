@@ -115,6 +115,8 @@ private:
     ConnectionView *findTraced(const TraceEvent &event);
     void traceAppeared(const TraceEvent &event, Diff &diff);
     void traceReset(const TraceEvent &event, Diff &diff);
+    // A connection that ended a moment ago, by its last socket's cookie.
+    const ConnectionView *recentlyGone(std::uint64_t cookie) const;
     void traceTransition(ConnectionView &view, const TraceEvent &event, Diff &diff);
     static SocketRecord recordOf(const TraceEvent &event, TcpState state);
     static SocketEvent makeEvent(EventKind kind, const ConnectionView &view, std::int64_t timeNs,

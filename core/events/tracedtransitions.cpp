@@ -148,18 +148,36 @@ void ConnectionTracker::traceTransition(ConnectionView &view, const TraceEvent &
     }
 }
 
+const ConnectionView *ConnectionTracker::recentlyGone(std::uint64_t cookie) const
+{
+    constexpr int kLookBack = 64;
+    int looked = 0;
+    for (auto it = m_gone.crbegin(); it != m_gone.crend() && looked < kLookBack; ++it, ++looked) {
+        if (it->socket.cookie == cookie)
+            return &*it;
+    }
+    return nullptr;
+}
+
 void ConnectionTracker::traceReset(const TraceEvent &event, Diff &diff)
 {
     // A reset for a segment no socket owned (a SYN to a closed port) has no
     // connection of its own; the client's receive-reset tells its side.
     if (event.cookie == 0)
         return;
-    const auto known = m_idByCookie.constFind(event.cookie);
-    if (known == m_idByCookie.constEnd())
+    const ConnectionView *found = nullptr;
+    if (const auto known = m_idByCookie.constFind(event.cookie); known != m_idByCookie.constEnd()) {
+        found = &m_live[known.value()];
+        m_resetSeen.insert(found->id);
+        m_tracedAtNs.insert(found->id, event.timeNs);
+    } else {
+        // close() with SO_LINGER 0 (and tcp_disconnect) moves the socket to
+        // CLOSE first and sends the reset after: the connection just ended.
+        found = recentlyGone(event.cookie);
+    }
+    if (!found)
         return;
-    ConnectionView &view = m_live[known.value()];
-    m_resetSeen.insert(view.id);
-    m_tracedAtNs.insert(view.id, event.timeNs);
+    const ConnectionView &view = *found;
     SocketEvent reset = makeEvent(event.kind == TraceKind::SendReset ? EventKind::ResetSent
                                                                      : EventKind::ResetReceived,
                                   view, event.timeNs, EventSource::Trace);

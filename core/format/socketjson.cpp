@@ -236,6 +236,7 @@ QJsonObject eventToJson(const SocketEvent &event)
     const ConnectionView &view = event.connection;
     QJsonObject object = socketToJson(view.socket, view.owner);
     object.insert(QStringLiteral("time_ms"), static_cast<qint64>(event.timeMs));
+    object.insert(QStringLiteral("time_ns"), static_cast<qint64>(event.timeNs));
     object.insert(QStringLiteral("event"), eventKindName(event.kind));
     object.insert(QStringLiteral("from"), event.kind == EventKind::Appeared
                                               ? QJsonValue(QJsonValue::Null)
@@ -246,6 +247,10 @@ QJsonObject eventToJson(const SocketEvent &event)
     object.insert(QStringLiteral("source"), eventSourceName(event.source));
     object.insert(QStringLiteral("connection_id"), static_cast<qint64>(view.id));
     object.insert(QStringLiteral("initial"), event.initial);
+    if (event.pid > 0) {
+        object.insert(QStringLiteral("by_pid"), event.pid);
+        object.insert(QStringLiteral("by_command"), event.command);
+    }
     object.insert(QStringLiteral("time_in_state_ms"),
                   static_cast<qint64>(event.timeMs - view.stateSinceMs));
     return object;

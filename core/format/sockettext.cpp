@@ -65,11 +65,21 @@ QString eventLine(const SocketEvent &event, std::int64_t originMs)
     case EventKind::Gone:
         what = QStringLiteral("gone (was %1)").arg(tcpStateName(event.from));
         break;
+    case EventKind::ResetSent:
+        what = QStringLiteral("reset sent in %1").arg(tcpStateName(event.from));
+        break;
+    case EventKind::ResetReceived:
+        what = QStringLiteral("reset received in %1").arg(tcpStateName(event.from));
+        break;
     }
     QString line = QStringLiteral("%1  %2  %3 -> %4  %5")
                        .arg(offsetText(event.timeMs - originMs).rightJustified(10),
                             what.leftJustified(34), s.local.text(s.family), s.remote.text(s.family),
                             ownerText(event.connection.owner));
+    // Who acted, where that is not already the owner shown.
+    if (event.pid > 0 && (event.connection.owner.owners.isEmpty() ||
+                          event.connection.owner.owners.first().pid != event.pid))
+        line += QStringLiteral("  by pid %1 %2").arg(event.pid).arg(event.command);
     if (event.source == EventSource::Destroy)
         line += QStringLiteral("  [seen by destroy notice]");
     return line;

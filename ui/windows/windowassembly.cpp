@@ -15,10 +15,12 @@
 
 namespace sockscope {
 
-AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings)
+AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings, bool trace)
 {
     AssembledWindow result;
-    result.window = std::make_unique<MainWindow>(new Poller, persistSettings);
+    auto *poller = new Poller;
+    poller->setTracing(trace);
+    result.window = std::make_unique<MainWindow>(poller, persistSettings);
     MainWindow *window = result.window.get();
     result.session = new LabSession(serverExecutable, window);
     QObject::connect(result.session, &LabSession::labEvent, window->eventLog(),

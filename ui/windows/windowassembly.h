@@ -21,6 +21,7 @@ struct AssembledWindow
 
 // serverExecutable: the sockscope binary, for the lab's server processes.
 // persistSettings false: nothing read from or written to QSettings (screenshots, tests).
-AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings);
+AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings,
+                               bool trace = true);
 
 } // namespace sockscope
