@@ -223,8 +223,11 @@ private Q_SLOTS:
                     {QStringLiteral("watch"), QStringLiteral("--json"), QStringLiteral("--port"),
                      QString::number(port), QStringLiteral("--interval"), QStringLiteral("20")});
         QVERIFY(watch.waitForStarted());
-        QTest::qWait(
-            300); // the watcher's first snapshot (initial, not printed) must not include the client
+        // Its first snapshot (initial, not printed) must not include the client:
+        // it says on stderr how it watches once that snapshot is taken.
+        QByteArray notice;
+        QTRY_VERIFY_WITH_TIMEOUT((notice += watch.readAllStandardError()).contains("sockscope: "),
+                                 10000);
         UniqueFd client = connectTo(port);
         UniqueFd server = acceptOne(listener.get());
         QVERIFY(client.valid() && server.valid());

@@ -55,6 +55,7 @@ bool recordScene(RecordedScene *scene, QString *failure)
         return false;
     }
     Poller poller;
+    poller.setTracing(false); // a recorded scene is one batch per dump
     QObject context;
     QObject::connect(&poller, &Poller::batchReady, &context,
                      [scene](const PollBatch &batch) { scene->batches.push_back(batch); });

@@ -119,6 +119,7 @@ private Q_SLOTS:
         DumpFilter filter;
         filter.port = port;
         Poller poller(filter);
+        poller.setTracing(false); // counts dumps: one batch per poll
         SocketTableModel model;
         SocketFilterProxy proxy;
         proxy.setSourceModel(&model);
