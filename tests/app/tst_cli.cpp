@@ -214,6 +214,38 @@ private Q_SLOTS:
         QVERIFY(run.out.isEmpty());
     }
 
+    // Who may not trace still watches, by polling, and is told what is missed
+    // and how to get it; --no-trace asks for the same on purpose.
+    void watchFallsBackToPolling_data()
+    {
+        QTest::addColumn<bool>("unprivileged");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("--no-trace") << false << "tracing turned off";
+        QTest::newRow("unprivileged user") << true << "cap_bpf";
+    }
+    void watchFallsBackToPolling()
+    {
+        QFETCH(bool, unprivileged);
+        QFETCH(QString, says);
+        const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
+        if (unprivileged && (::geteuid() != 0 || setpriv.isEmpty()))
+            QSKIP("needs root and setpriv (util-linux) to run watch as user nobody");
+        const QStringList watch = {QStringLiteral(SOCKSCOPE_BINARY), QStringLiteral("watch"),
+                                   QStringLiteral("--duration"), QStringLiteral("1500")};
+        const Run run =
+            unprivileged ? runProcess(setpriv,
+                                      QStringList{QStringLiteral("--reuid=65534"),
+                                                  QStringLiteral("--regid=65534"),
+                                                  QStringLiteral("--clear-groups")} +
+                                          watch,
+                                      15000)
+                         : runSockscope(watch.mid(1) + QStringList{QStringLiteral("--no-trace")});
+        const QString err = QString::fromLocal8Bit(run.err);
+        QCOMPARE(run.status, 0);
+        QVERIFY2(err.contains(QLatin1String("Polling")) && err.contains(says), qPrintable(err));
+        QVERIFY2(!err.contains(QLatin1String("tracing every transition")), qPrintable(err));
+    }
+
     void watchStreamsJsonEvents()
     {
         UniqueFd listener = listenOn();

@@ -4,6 +4,7 @@
 #include "loopback.h"
 #include "netlink/diagclient.h"
 #include "netns.h"
+#include "twocpus.h"
 #include "trace/tracesource.h"
 
 #include <atomic>
@@ -247,26 +248,6 @@ const std::vector<Transition> kPassiveChild = {
     {TcpState::Established, TcpState::CloseWait}, {TcpState::CloseWait, TcpState::LastAck},
     {TcpState::LastAck, TcpState::Close},
 };
-// Runs `work(index)` on two threads pinned to different CPUs (where there are
-// two), released together by a spinning barrier so both are on CPU at once.
-template <typename Work> void runOnTwoCpus(Work work)
-{
-    std::atomic<int> ready{0};
-    auto body = [&](int index) {
-        cpu_set_t cpus;
-        CPU_ZERO(&cpus);
-        CPU_SET(index % std::max(1u, std::thread::hardware_concurrency()), &cpus);
-        ::pthread_setaffinity_np(::pthread_self(), sizeof cpus, &cpus);
-        ready.fetch_add(1);
-        while (ready.load() < 2) {
-        }
-        work(index);
-    };
-    std::thread first(body, 0);
-    std::thread second(body, 1);
-    first.join();
-    second.join();
-}
 } // namespace
 
 // This namespace's sockets, optionally on one port only (0: any).

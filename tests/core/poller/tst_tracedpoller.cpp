@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The poller with tracing on, end to end: real connections on loopback in a
+// private network namespace, the kernel's tracepoints, the tracker, batches
+// on the receiver's thread. Every transition of a connection that lives for a
+// millisecond must arrive, in order, once.
+#include "loopback.h"
+#include "netns.h"
+#include "poller/poller.h"
+#include "twocpus.h"
+
+#include <map>
+#include <QCoreApplication>
+#include <QTest>
+#include <sys/socket.h>
+
+using namespace sockscope;
+using namespace sockscope::test;
+
+namespace {
+constexpr std::uint16_t kPort = 9000;
+
+// Each connection's events as one line: "+SYN_SENT ESTABLISHED FIN_WAIT1
+// gone rst>" (appeared, state changes, gone, reset sent "rst>" / received "rst<").
+struct Story
+{
+    std::map<std::uint64_t, QStringList> byId;
+    std::map<std::uint64_t, std::vector<EventSource>> sources;
+    std::map<std::uint16_t, std::uint64_t> clientIdByPort; // client's local port
+    std::map<std::uint16_t, std::uint64_t> serverIdByPort; // server side, by the peer's port
+    std::vector<std::int64_t> times;                       // every event, as delivered
+    PollStats stats;
+    int batches = 0;
+
+    void attach(Poller &poller, QObject *context)
+    {
+        QObject::connect(&poller, &Poller::batchReady, context, [this](const PollBatch &batch) {
+            ++batches;
+            stats = batch.stats;
+            for (const SocketEvent &event : batch.events)
+                add(event);
+        });
+    }
+
+    void add(const SocketEvent &event)
+    {
+        times.push_back(event.timeNs);
+        const ConnectionView &view = event.connection;
+        const SocketRecord &socket = view.socket;
+        if (socket.state == TcpState::Listen ||
+            (event.kind == EventKind::Gone && event.from == TcpState::Listen))
+            return;
+        QString word;
+        switch (event.kind) {
+        case EventKind::Appeared:
+            word = QLatin1Char('+') + tcpStateName(event.to);
+            break;
+        case EventKind::StateChanged:
+            word = tcpStateName(event.to);
+            break;
+        case EventKind::Gone:
+            word = QStringLiteral("gone");
+            break;
+        case EventKind::ResetSent:
+            word = QStringLiteral("rst>");
+            break;
+        case EventKind::ResetReceived:
+            word = QStringLiteral("rst<");
+            break;
+        }
+        byId[view.id] << word;
+        sources[view.id].push_back(event.source);
+        if (socket.remote.port == kPort && socket.local.port != 0)
+            clientIdByPort[socket.local.port] = view.id;
+        else if (socket.local.port == kPort)
+            serverIdByPort[socket.remote.port] = view.id;
+    }
+
+    QString client(std::uint16_t port) const { return line(clientIdByPort, port); }
+    QString server(std::uint16_t port) const { return line(serverIdByPort, port); }
+
+    QString line(const std::map<std::uint16_t, std::uint64_t> &ids, std::uint16_t port) const
+    {
+        const auto id = ids.find(port);
+        if (id == ids.end())
+            return {};
+        return byId.at(id->second).join(QLatin1Char(' '));
+    }
+
+    bool inTimeOrder() const { return std::is_sorted(times.begin(), times.end()); }
+};
+
+// Starts a tracing poller on kPort and waits for its first batch; skips with
+// the reason when this process may not trace.
+#define START_TRACING(poller, story)                                                               \
+    do {                                                                                           \
+        SOCKSCOPE_REQUIRE_NETNS();                                                                 \
+        (story).attach(poller, this);                                                              \
+        (poller).start();                                                                          \
+        QTRY_VERIFY_WITH_TIMEOUT((story).batches > 0, 10000);                                      \
+        if (!(story).stats.tracing)                                                                \
+            QSKIP(qPrintable(QStringLiteral("not tracing: ") + (story).stats.traceNotice));        \
+    } while (false)
+
+DumpFilter onPort()
+{
+    DumpFilter filter;
+    filter.port = kPort;
+    return filter;
+}
+} // namespace
+
+class TestTracedPoller : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void oneMillisecondConnection_data()
+    {
+        QTest::addColumn<bool>("clientCloses");
+        QTest::addColumn<QString>("closer");
+        QTest::addColumn<QString>("other");
+        QTest::newRow("client closes first")
+            << true << "+SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT"
+            << "+SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK gone";
+        QTest::newRow("server closes first")
+            << false << "+SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT"
+            << "+SYN_SENT ESTABLISHED CLOSE_WAIT LAST_ACK gone";
+    }
+    void oneMillisecondConnection()
+    {
+        QFETCH(bool, clientCloses);
+        QFETCH(QString, closer);
+        QFETCH(QString, other);
+        UniqueFd listener = listenOn(false, kPort, true);
+        QVERIFY(listener.valid());
+        Poller poller(onPort());
+        Story story;
+        START_TRACING(poller, story);
+
+        UniqueFd client = connectTo(kPort);
+        UniqueFd server = acceptOne(listener.get());
+        QVERIFY(client.valid() && server.valid());
+        const std::uint16_t clientPort = localPort(client.get());
+        (clientCloses ? client : server).reset();
+        (clientCloses ? server : client).reset();
+
+        const auto closerLine = [&] {
+            return clientCloses ? story.client(clientPort) : story.server(clientPort);
+        };
+        const auto otherLine = [&] {
+            return clientCloses ? story.server(clientPort) : story.client(clientPort);
+        };
+        // TIME_WAIT of an orphaned socket may come from the next dump (the
+        // timewait socket's FIN_WAIT2 -> TIME_WAIT has no tracepoint).
+        QTRY_COMPARE_WITH_TIMEOUT(closerLine(), closer, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(otherLine(), other, 5000);
+        // Everything up to FIN_WAIT2 was traced, not guessed from a dump.
+        const std::uint64_t closerId =
+            clientCloses ? story.clientIdByPort[clientPort] : story.serverIdByPort[clientPort];
+        const std::vector<EventSource> &sources = story.sources[closerId];
+        for (std::size_t i = 0; i + 1 < sources.size(); ++i)
+            QCOMPARE(sources[i], EventSource::Trace);
+        QVERIFY(story.inTimeOrder());
+        QCOMPARE(story.stats.traceDrops, std::uint64_t(0));
+    }
+
+    void resetShowsOnBothSides()
+    {
+        UniqueFd listener = listenOn(false, kPort, true);
+        QVERIFY(listener.valid());
+        Poller poller(onPort());
+        Story story;
+        START_TRACING(poller, story);
+        UniqueFd client = connectTo(kPort);
+        UniqueFd server = acceptOne(listener.get());
+        QVERIFY(client.valid() && server.valid());
+        const std::uint16_t clientPort = localPort(client.get());
+        const linger abort{1, 0};
+        QCOMPARE(::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort), 0);
+        client.reset();
+        // The kernel closes first and sends the reset after: the reset is
+        // told on the connection that has just ended.
+        QTRY_COMPARE_WITH_TIMEOUT(story.client(clientPort),
+                                  QStringLiteral("+SYN_SENT ESTABLISHED gone rst>"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(story.server(clientPort),
+                                  QStringLiteral("+SYN_RECV ESTABLISHED rst< gone"), 5000);
+        QVERIFY(story.inTimeOrder());
+    }
+
+    void simultaneousCloseShowsClosing()
+    {
+        if (std::thread::hardware_concurrency() < 2)
+            QSKIP("needs two CPUs for both shutdown() calls to overlap");
+        UniqueFd listener = listenOn(false, kPort, true);
+        QVERIFY(listener.valid());
+        Poller poller(onPort());
+        Story story;
+        START_TRACING(poller, story);
+        const QString expectedClient =
+            QStringLiteral("+SYN_SENT ESTABLISHED FIN_WAIT1 CLOSING TIME_WAIT");
+        const QString expectedServer =
+            QStringLiteral("+SYN_RECV ESTABLISHED FIN_WAIT1 CLOSING TIME_WAIT");
+        QElapsedTimer deadline;
+        deadline.start();
+        int attempts = 0;
+        while (deadline.elapsed() < 20000 && attempts < 300) {
+            ++attempts;
+            UniqueFd client = connectTo(kPort);
+            UniqueFd server = acceptOne(listener.get());
+            QVERIFY(client.valid() && server.valid());
+            const std::uint16_t clientPort = localPort(client.get());
+            const int fds[2] = {client.get(), server.get()};
+            runOnTwoCpus([&](int index) { ::shutdown(fds[index], SHUT_WR); });
+            client.reset();
+            server.reset();
+            // Both sides are settled once each reached TIME_WAIT or left.
+            QTRY_VERIFY_WITH_TIMEOUT(
+                story.client(clientPort).endsWith(QLatin1String("TIME_WAIT")) &&
+                    (story.server(clientPort).endsWith(QLatin1String("TIME_WAIT")) ||
+                     story.server(clientPort).endsWith(QLatin1String("gone"))),
+                5000);
+            if (story.client(clientPort) == expectedClient &&
+                story.server(clientPort) == expectedServer) {
+                qInfo("simultaneous close after %d attempts", attempts);
+                QVERIFY(story.inTimeOrder());
+                return;
+            }
+        }
+        QFAIL(qPrintable(QStringLiteral("no simultaneous close in %1 attempts").arg(attempts)));
+    }
+
+    void burstOfConnections()
+    {
+        constexpr int kConnections = 1000;
+        UniqueFd listener = listenOn(false, kPort, true);
+        QVERIFY(listener.valid());
+        Poller poller(onPort());
+        Story story;
+        START_TRACING(poller, story);
+        std::vector<std::uint16_t> ports;
+        for (int i = 0; i < kConnections; ++i) {
+            UniqueFd client = connectTo(kPort);
+            UniqueFd server = acceptOne(listener.get());
+            QVERIFY(client.valid() && server.valid());
+            ports.push_back(localPort(client.get()));
+            client.reset();
+            server.reset();
+        }
+        const auto complete = [&] {
+            for (const std::uint16_t port : ports) {
+                if (story.client(port) !=
+                        QLatin1String("+SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT") ||
+                    story.server(port) !=
+                        QLatin1String("+SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK gone"))
+                    return false;
+            }
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(complete(), 15000);
+        QCOMPARE(story.stats.traceDrops, std::uint64_t(0));
+        QVERIFY(story.inTimeOrder());
+        qInfo("%d connections, %zu events in %d batches, %llu traced", kConnections,
+              story.times.size(), story.batches,
+              static_cast<unsigned long long>(story.stats.traceEvents));
+    }
+
+    void pollingWhenTracingIsOff()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        Poller poller(onPort());
+        poller.setTracing(false);
+        Story story;
+        story.attach(poller, this);
+        poller.start();
+        QTRY_VERIFY_WITH_TIMEOUT(story.batches > 0, 10000);
+        QVERIFY(!story.stats.tracing);
+        QVERIFY2(story.stats.traceNotice.contains(QLatin1String("missed")),
+                 qPrintable(story.stats.traceNotice));
+    }
+};
+
+SOCKSCOPE_TEST_MAIN_NETNS(TestTracedPoller, QCoreApplication)
+#include "tst_tracedpoller.moc"
