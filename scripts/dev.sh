@@ -12,18 +12,34 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+apt_install() {
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
 deps() {
-    local packages missing=()
-    packages=$( (cat scripts/apt-packages.txt packaging/apt-packages.txt 2>/dev/null || true) | grep -v '^#' | xargs)
+    local lists missing=() optional=() package
+    lists=$( (cat scripts/apt-packages.txt packaging/apt-packages.txt 2>/dev/null || true) | grep -v '^#')
     # Only what is missing: re-runs stay fast and work offline.
-    for package in $packages; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
-            missing+=("$package")
+    for package in $(echo "$lists" | awk 'NF && $2 != "optional" { print $1 }'); do
+        installed "$package" || missing+=("$package")
     done
-    if [ ${#missing[@]} -gt 0 ]; then
+    for package in $(echo "$lists" | awk '$2 == "optional" { print $1 }'); do
+        installed "$package" || optional+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ]; then
         as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
     fi
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt_install "${missing[@]}"
+    fi
+    for package in "${optional[@]}"; do
+        apt_install "$package" ||
+            echo "dev.sh: optional package $package is not available; going on without it" >&2
+    done
 }
 
 build() {
