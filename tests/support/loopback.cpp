@@ -103,4 +103,15 @@ Endpoint loopbackEndpoint(std::uint16_t port)
     return endpoint;
 }
 
+ConnectedPair connectPair(int listenFd, std::uint16_t port, bool ipv6)
+{
+    ConnectedPair pair;
+    pair.client = connectTo(port, ipv6);
+    if (pair.client.valid())
+        pair.server = acceptOne(listenFd);
+    if (pair.server.valid())
+        pair.clientPort = localPort(pair.client.get());
+    return pair;
+}
+
 } // namespace sockscope::test

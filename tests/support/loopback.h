@@ -20,6 +20,15 @@ UniqueFd connectTo(std::uint16_t port, bool ipv6 = false, std::uint16_t fromPort
                    bool reuseAddr = false);
 // accept() with a timeout in ms; -1 on timeout.
 UniqueFd acceptOne(int listenFd, int timeoutMs = 2000);
+// One connection to the listener on `port`, both ends: the client, the
+// accepted socket, and the client's port (0 when either end failed).
+struct ConnectedPair
+{
+    UniqueFd client;
+    UniqueFd server;
+    std::uint16_t clientPort = 0;
+};
+ConnectedPair connectPair(int listenFd, std::uint16_t port, bool ipv6 = false);
 // Number of open descriptors of this process (/proc/self/fd).
 int openDescriptorCount();
 

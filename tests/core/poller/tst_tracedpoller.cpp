@@ -136,10 +136,8 @@ private Q_SLOTS:
         Story story;
         START_TRACING(poller, story);
 
-        UniqueFd client = connectTo(kPort);
-        UniqueFd server = acceptOne(listener.get());
-        QVERIFY(client.valid() && server.valid());
-        const std::uint16_t clientPort = localPort(client.get());
+        auto [client, server, clientPort] = connectPair(listener.get(), kPort);
+        QVERIFY(clientPort != 0);
         (clientCloses ? client : server).reset();
         (clientCloses ? server : client).reset();
 
@@ -170,10 +168,8 @@ private Q_SLOTS:
         Poller poller(onPort());
         Story story;
         START_TRACING(poller, story);
-        UniqueFd client = connectTo(kPort);
-        UniqueFd server = acceptOne(listener.get());
-        QVERIFY(client.valid() && server.valid());
-        const std::uint16_t clientPort = localPort(client.get());
+        auto [client, server, clientPort] = connectPair(listener.get(), kPort);
+        QVERIFY(clientPort != 0);
         const linger abort{1, 0};
         QCOMPARE(::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort), 0);
         client.reset();
@@ -204,10 +200,8 @@ private Q_SLOTS:
         int attempts = 0;
         while (deadline.elapsed() < 20000 && attempts < 300) {
             ++attempts;
-            UniqueFd client = connectTo(kPort);
-            UniqueFd server = acceptOne(listener.get());
-            QVERIFY(client.valid() && server.valid());
-            const std::uint16_t clientPort = localPort(client.get());
+            auto [client, server, clientPort] = connectPair(listener.get(), kPort);
+            QVERIFY(clientPort != 0);
             const int fds[2] = {client.get(), server.get()};
             runOnTwoCpus([&](int index) { ::shutdown(fds[index], SHUT_WR); });
             client.reset();

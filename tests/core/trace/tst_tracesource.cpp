@@ -4,8 +4,8 @@
 #include "loopback.h"
 #include "netlink/diagclient.h"
 #include "netns.h"
-#include "twocpus.h"
 #include "trace/tracesource.h"
+#include "twocpus.h"
 
 #include <atomic>
 #include <cerrno>
@@ -348,10 +348,8 @@ private Q_SLOTS:
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
         OPEN_TRACE(trace, traceOptions(port));
-        UniqueFd client = connectTo(port);
-        UniqueFd accepted = acceptOne(listener.get());
-        QVERIFY(client.valid() && accepted.valid());
-        const std::uint16_t clientPort = localPort(client.get());
+        auto [client, accepted, clientPort] = connectPair(listener.get(), port);
+        QVERIFY(clientPort != 0);
         client.reset();
         QVERIFY2(trace.waitUntil([&] {
             return trace.findByPorts(clientPort, port, TcpState::FinWait2, TcpState::Close);
@@ -410,10 +408,8 @@ private Q_SLOTS:
         Trace trace;
         OPEN_TRACE(trace, options);
         QVERIFY(!trace.source->seesTimewaitFin());
-        UniqueFd client = connectTo(port);
-        UniqueFd accepted = acceptOne(listener.get());
-        QVERIFY(client.valid() && accepted.valid());
-        const std::uint16_t clientPort = localPort(client.get());
+        auto [client, accepted, clientPort] = connectPair(listener.get(), port);
+        QVERIFY(clientPort != 0);
         client.reset();
         QVERIFY(trace.waitUntil([&] {
             return trace.findByPorts(clientPort, port, TcpState::FinWait2, TcpState::Close);
@@ -439,10 +435,8 @@ private Q_SLOTS:
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
         OPEN_TRACE(trace, traceOptions(port));
-        UniqueFd client = connectTo(port);
-        UniqueFd accepted = acceptOne(listener.get());
-        QVERIFY(client.valid() && accepted.valid());
-        const std::uint16_t clientPort = localPort(client.get());
+        auto [client, accepted, clientPort] = connectPair(listener.get(), port);
+        QVERIFY(clientPort != 0);
         QCOMPARE(::shutdown(client.get(), SHUT_WR), 0);
         QVERIFY(readUntilEnd(accepted.get()));
         accepted.reset();
@@ -486,10 +480,8 @@ private Q_SLOTS:
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
         OPEN_TRACE(trace, traceOptions(port));
-        UniqueFd client = connectTo(port, ipv6);
-        UniqueFd accepted = acceptOne(listener.get());
-        QVERIFY(client.valid() && accepted.valid());
-        const std::uint16_t clientPort = localPort(client.get());
+        auto [client, accepted, clientPort] = connectPair(listener.get(), port, ipv6);
+        QVERIFY(clientPort != 0);
         accepted.reset();
         QVERIFY(readUntilEnd(client.get()));
         client.reset();
@@ -581,10 +573,8 @@ private Q_SLOTS:
         const std::uint16_t port = localPort(listener.get());
         Trace trace;
         OPEN_TRACE(trace, traceOptions(port));
-        UniqueFd client = connectTo(port);
-        UniqueFd accepted = acceptOne(listener.get());
-        QVERIFY(client.valid() && accepted.valid());
-        const std::uint16_t clientPort = localPort(client.get());
+        auto [client, accepted, clientPort] = connectPair(listener.get(), port);
+        QVERIFY(clientPort != 0);
         const linger abort{1, 0};
         QCOMPARE(::setsockopt(client.get(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort), 0);
         client.reset();
@@ -631,10 +621,8 @@ private Q_SLOTS:
         int attempts = 0;
         int oneSided = 0;
         for (; Clock::now() < deadline && attempts < 500; ++attempts) {
-            UniqueFd client = connectTo(port);
-            UniqueFd accepted = acceptOne(listener.get());
-            QVERIFY(client.valid() && accepted.valid());
-            const std::uint16_t clientPort = localPort(client.get());
+            auto [client, accepted, clientPort] = connectPair(listener.get(), port);
+            QVERIFY(clientPort != 0);
             const int fds[2] = {client.get(), accepted.get()};
             runOnTwoCpus([&](int index) { ::shutdown(fds[index], SHUT_WR); });
             client.reset();
