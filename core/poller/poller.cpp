@@ -87,6 +87,8 @@ public:
 
     void poll()
     {
+        if (!m_timer)
+            return; // a request queued before end()
         // Notices and transitions that came before this dump belong before it;
         // reading them here also keeps a busy poll queue from starving them.
         readTrace();
@@ -194,7 +196,7 @@ private:
 
     void readTrace()
     {
-        if (m_trace && m_tracker.started())
+        if (m_trace && m_timer && m_tracker.started())
             drainTrace(false);
     }
 
