@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QSet>
 #include <QSocketNotifier>
 #include <QThread>
 #include <QTimer>
@@ -249,7 +250,15 @@ private:
             m_pending.events.begin(), m_pending.events.end(),
             [](const SocketEvent &a, const SocketEvent &b) { return a.timeNs < b.timeNs; });
         batch.events = std::move(m_pending.events);
-        batch.updated = std::move(m_pending.updated);
+        // Receivers apply `updated` after the events: each must be the
+        // connection as it is now, not as an earlier dump of this batch saw it.
+        QSet<std::uint64_t> listed;
+        for (const ConnectionView &stale : m_pending.updated) {
+            if (listed.contains(stale.id) || !m_tracker.live().contains(stale.id))
+                continue;
+            listed.insert(stale.id);
+            batch.updated.push_back(m_tracker.live().value(stale.id));
+        }
         m_pending = {};
         m_stats.dumpIntervalMs = nextDumpInMs();
         batch.stats = m_stats;
