@@ -16,10 +16,11 @@ QString ownerText(const OwnerLookup &owner)
         return ownershipName(owner.ownership);
     QStringList parts;
     for (const OwnerProcess &process : owner.owners) {
-        parts << QStringLiteral("pid %1 %2 (fd %3)")
-                     .arg(process.pid)
-                     .arg(process.command.left(60))
-                     .arg(process.fd);
+        QString part = QStringLiteral("pid %1 %2").arg(process.pid).arg(process.command.left(60));
+        // A process the trace named (its syscall changed the socket) has no descriptor we read.
+        if (process.fd >= 0)
+            part += QStringLiteral(" (fd %1)").arg(process.fd);
+        parts << part;
     }
     return parts.join(QStringLiteral(", "));
 }

@@ -80,7 +80,8 @@ void ConnectionTimeline::paintEvent(QPaintEvent *)
     const QRectF area = QRectF(rect()).adjusted(6, 4, -6, -4);
     if (m_history.isEmpty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(area, Qt::AlignCenter, tr("Select a connection to see its timeline"));
+        painter.drawText(area, Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("Select a connection to see its timeline"));
         return;
     }
     const std::int64_t start = m_history.first().enteredMs;

@@ -292,7 +292,10 @@ void MainWindow::onBatch(const PollBatch &batch)
         onConnectionSelected();
     if (batch.stats.totalUs > 0)
         updateStatus(batch.stats);
-    // Trace batches come between dumps: the trace's figures move with each.
+    // Trace batches come between dumps: the table and the trace's figures move
+    // with each (the dump's socket count would lag behind the table).
+    m_counts->setText(tr("%n socket(s)", nullptr, m_model->rowCount()) +
+                      tr(" · %1 shown").arg(m_proxy->rowCount()));
     updateTraceStatus(batch.stats);
     Q_EMIT batchApplied(batch);
 }
@@ -376,8 +379,6 @@ void MainWindow::focusSockets(std::optional<std::uint16_t> port,
 
 void MainWindow::updateStatus(const PollStats &stats)
 {
-    m_counts->setText(tr("%n socket(s)", nullptr, stats.socketCount) +
-                      tr(" · %1 shown").arg(m_proxy->rowCount()));
     // While tracing, a dump runs only every few seconds: its cost is per dump,
     // and how often it runs says what it costs over time.
     const QString cost = tr("%1 %2 ms (sockets %3, owners %4)")

@@ -146,6 +146,12 @@ private Q_SLOTS:
                                    "worker process (fd 7)"
                                 << "pid 4242 nginx +1"
                                 << "pids 4242, 4243 nginx";
+        // A process the trace named has no descriptor (fd -1): none is shown.
+        QTest::newRow("traced") << OwnerLookup{Ownership::Owned,
+                                               {OwnerProcess{4242, -1, QStringLiteral("curl")}}}
+                                << "pid 4242 curl"
+                                << "pid 4242 curl"
+                                << "pid 4242 curl";
         QTest::newRow("orphaned") << kOrphaned << "orphaned"
                                   << "orphaned"
                                   << "";
