@@ -63,4 +63,14 @@ QString offsetText(std::int64_t ms)
     return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 3);
 }
 
+QString offsetTextNs(std::int64_t ns)
+{
+    // Whole microseconds in integers: a double would round 12.3456785 s either way.
+    const std::int64_t us = (ns < 0 ? -ns : ns) / 1000;
+    return QStringLiteral("%1%2.%3 s")
+        .arg(ns < 0 && us > 0 ? QStringLiteral("-") : QString())
+        .arg(us / 1000000)
+        .arg(us % 1000000, 6, 10, QLatin1Char('0'));
+}
+
 } // namespace sockscope

@@ -29,5 +29,8 @@ QString timerText(const SocketRecord &socket, std::int64_t remainingMs);
 
 // Time since an origin, to the millisecond: "12.345 s" (event log, watch).
 QString offsetText(std::int64_t ms);
+// The same to the microsecond, from nanoseconds: "12.345678 s", "-0.000250 s"
+// (the window's event log, where traced events lie microseconds apart).
+QString offsetTextNs(std::int64_t ns);
 
 } // namespace sockscope

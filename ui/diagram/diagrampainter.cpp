@@ -161,9 +161,17 @@ void drawBox(Frame &f, int index)
     f.painter.setBrush(fill);
     f.painter.drawRoundedRect(rect, radius, radius);
 
-    f.painter.setFont(f.fonts.state);
+    // The state font has a floor for legibility; in a small window the box may
+    // be narrower than the name at that floor, so shrink to fit rather than clip.
+    QFont font = f.fonts.state;
+    const QString name = tcpStateFigureName(box.state);
+    const double room = rect.width() - 4 * f.s;
+    const double needed = QFontMetricsF(font).horizontalAdvance(name);
+    if (needed > room && room > 0)
+        font.setPixelSize(std::max(5, static_cast<int>(font.pixelSize() * room / needed)));
+    f.painter.setFont(font);
     f.painter.setPen(textOn(f.colors, fill));
-    f.painter.drawText(rect, Qt::AlignCenter, tcpStateFigureName(box.state));
+    f.painter.drawText(rect, Qt::AlignCenter, name);
     if (count > 0)
         drawCountBadge(f, rect, count);
 }

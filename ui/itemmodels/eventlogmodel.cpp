@@ -48,6 +48,8 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Time");
     case KindColumn:
         return tr("Event");
+    case SourceColumn:
+        return tr("Source");
     case ChangeColumn:
         return tr("Change");
     case LocalColumn:
@@ -65,9 +67,11 @@ QString EventLogModel::cell(const Entry &entry, int column) const
 {
     switch (column) {
     case TimeColumn:
-        return offsetText(entry.timeMs - m_originMs);
+        return offsetTextNs(entry.timeNs - m_originNs);
     case KindColumn:
         return entry.kind;
+    case SourceColumn:
+        return entry.origin;
     case ChangeColumn:
         return entry.change;
     case LocalColumn:
@@ -90,7 +94,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return cell(entry, index.column());
     case SortRole:
-        return index.column() == TimeColumn ? QVariant(static_cast<qlonglong>(entry.timeMs))
+        return index.column() == TimeColumn ? QVariant(static_cast<qlonglong>(entry.timeNs))
                                             : QVariant(cell(entry, index.column()));
     case ConnectionIdRole:
         return static_cast<qulonglong>(entry.connectionId);
@@ -109,8 +113,8 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
 
 void EventLogModel::append(Entry entry)
 {
-    if (m_originMs < 0)
-        m_originMs = entry.timeMs;
+    if (m_originNs < 0)
+        m_originNs = entry.timeNs;
     if (static_cast<int>(m_entries.size()) >= m_limit) {
         beginRemoveRows({}, 0, 0);
         m_entries.pop_front();
@@ -131,7 +135,10 @@ void EventLogModel::applyBatch(const PollBatch &batch)
         const SocketRecord &s = event.connection.socket;
         Entry entry;
         entry.timeMs = event.timeMs;
+        // Events from before the tracker filled timeNs carry only milliseconds.
+        entry.timeNs = event.timeNs != 0 ? event.timeNs : event.timeMs * 1000000;
         entry.kind = eventKindName(event.kind);
+        entry.origin = eventSourceName(event.source);
         switch (event.kind) {
         case EventKind::Appeared:
             entry.change = tcpStateName(event.to);
@@ -143,10 +150,20 @@ void EventLogModel::applyBatch(const PollBatch &batch)
         case EventKind::Gone:
             entry.change = tr("was %1").arg(tcpStateName(event.from));
             break;
+        case EventKind::ResetSent:
+        case EventKind::ResetReceived:
+            entry.kind = event.kind == EventKind::ResetSent ? QStringLiteral("reset sent")
+                                                            : QStringLiteral("reset received");
+            entry.change = tr("in %1").arg(tcpStateName(event.from));
+            break;
         }
         entry.local = s.local.text(s.family);
         entry.remote = s.remote.text(s.family);
         entry.detail = ownerText(event.connection.owner);
+        // The process whose system call made a traced change, when the dump's
+        // owner lookup has nobody (yet, or any more).
+        if (event.pid > 0 && event.connection.owner.owners.isEmpty())
+            entry.detail = tr("by pid %1 (%2)").arg(event.pid).arg(event.command);
         if (event.source == EventSource::Destroy)
             entry.detail += tr(" · seen by the kernel's destroy notice");
         entry.connectionId = event.connection.id;
@@ -159,7 +176,9 @@ void EventLogModel::appendLabEvent(const LabEvent &event)
 {
     Entry entry;
     entry.timeMs = event.timeMs;
+    entry.timeNs = event.timeMs * 1000000;
     entry.kind = event.failure ? QStringLiteral("error") : QStringLiteral("lab");
+    entry.origin = QStringLiteral("lab");
     entry.change = event.objectId;
     entry.detail = labEventText(event);
     entry.source = event;
@@ -186,6 +205,18 @@ QList<EventLogModel::LabMention> EventLogModel::labMentions(const QStringList &e
         mentions << LabMention{
             entry.timeMs, errnoName.isEmpty() ? action : errnoName + QStringLiteral(" · ") + action,
             entry.kind == QLatin1String("error")};
+    }
+    return mentions;
+}
+
+QList<EventLogModel::LabMention> EventLogModel::resetMentions(std::uint64_t connectionId) const
+{
+    QList<LabMention> mentions;
+    for (const Entry &entry : m_entries) {
+        const auto *event = std::get_if<SocketEvent>(&entry.source);
+        if (entry.connectionId == connectionId && event &&
+            (event->kind == EventKind::ResetSent || event->kind == EventKind::ResetReceived))
+            mentions << LabMention{entry.timeMs, entry.kind, true};
     }
     return mentions;
 }
@@ -228,7 +259,7 @@ bool EventLogModel::exportCsv(QIODevice *device, const QList<int> &rows) const
         cells << QString::number(entry.connectionId);
         return device->write((cells.join(QLatin1Char(',')) + QStringLiteral("\r\n")).toUtf8()) >= 0;
     };
-    if (device->write("time_ms,event,change,local,remote,details,connection_id\r\n") < 0)
+    if (device->write("time_ms,event,source,change,local,remote,details,connection_id\r\n") < 0)
         return false;
     if (rows.isEmpty())
         return std::all_of(m_entries.begin(), m_entries.end(), write);

@@ -12,8 +12,10 @@ class QIODevice;
 
 namespace sockscope {
 
-// Every event, newest last: appeared, state changes, gone, lab actions and lab
-// errors. Bounded: past the limit the oldest rows are dropped (and counted).
+// Every event, newest last: appeared, state changes, resets, gone, lab actions
+// and lab errors, timed to the microsecond, with where each came from (trace,
+// poll, destroy notice, lab). Bounded: past the limit the oldest rows are
+// dropped (and counted).
 class EventLogModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -22,6 +24,7 @@ public:
     {
         TimeColumn,
         KindColumn,
+        SourceColumn, // trace, poll, destroy, lab
         ChangeColumn,
         LocalColumn,
         RemoteColumn,
@@ -57,6 +60,9 @@ public:
     // Lab actions and errors whose text names one of these endpoints
     // ("127.0.0.1:10001"): what touched a connection, for its timeline.
     QList<LabMention> labMentions(const QStringList &endpoints) const;
+    // The resets the trace saw on one connection (text "reset sent" or
+    // "reset received"), oldest first, for its timeline.
+    QList<LabMention> resetMentions(std::uint64_t connectionId) const;
 
     // Writes the rows in [rows] (all when empty) as JSON lines or CSV (RFC 4180).
     bool exportJsonLines(QIODevice *device, const QList<int> &rows = {}) const;
@@ -66,7 +72,9 @@ private:
     struct Entry
     {
         std::int64_t timeMs = 0;
-        QString kind; // appeared, state, gone, lab, error
+        std::int64_t timeNs = 0; // CLOCK_MONOTONIC, exact for traced events
+        QString kind;            // appeared, state, reset sent, reset received, gone, lab, error
+        QString origin;          // trace, poll, destroy, lab
         QString change;
         QString local;
         QString remote;
@@ -81,7 +89,7 @@ private:
     std::deque<Entry> m_entries;
     int m_limit;
     int m_dropped = 0;
-    std::int64_t m_originMs = -1;
+    std::int64_t m_originNs = -1;
 };
 
 } // namespace sockscope

@@ -80,25 +80,30 @@ void ConnectionTimeline::paintEvent(QPaintEvent *)
     const QRectF area = QRectF(rect()).adjusted(6, 4, -6, -4);
     if (m_history.isEmpty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(area, Qt::AlignCenter, tr("Select a connection to see its timeline"));
+        painter.drawText(area, Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("Select a connection to see its timeline"));
         return;
     }
     const std::int64_t start = m_history.first().enteredMs;
     const auto endOf = [this](const StateSpan &span) {
-        return span.leftMs >= 0 ? span.leftMs : m_nowMs;
+        return std::max(span.leftMs >= 0 ? span.leftMs : m_nowMs, span.enteredMs);
     };
     const std::int64_t end = std::max(endOf(m_history.last()), start + 1);
     const double total = static_cast<double>(end - start);
     const int line = fontMetrics().height();
     const QRectF strip(area.left(), area.top() + line + 2, area.width(), line * 1.8);
-    // Every span gets a minimum width so a 5 ms FIN_WAIT1 is still visible.
+    // Every span gets a minimum width so a 5 ms FIN_WAIT1, or a state the trace
+    // saw for a few microseconds (entered and left in the same millisecond), is
+    // still its own step.
     const double minimum = std::min(48.0, strip.width() / m_history.size());
     const double spare = strip.width() - minimum * m_history.size();
+    QList<double> lefts; // each span's left edge, for placing markers in it
     double x = strip.left();
     for (int i = 0; i < m_history.size(); ++i) {
         const StateSpan &span = m_history[i];
         const std::int64_t duration = endOf(span) - span.enteredMs;
         const double width = minimum + spare * (static_cast<double>(duration) / total);
+        lefts << x;
         const QRectF box(x, strip.top(), width - 2, strip.height());
         painter.setPen(Qt::NoPen);
         painter.setBrush(stateColor(span.state));
@@ -108,7 +113,7 @@ void ConnectionTimeline::paintEvent(QPaintEvent *)
                          fontMetrics().elidedText(tcpStateName(span.state), Qt::ElideRight,
                                                   static_cast<int>(box.width()) - 6));
         painter.setPen(palette().color(QPalette::Text));
-        QString label = durationText(duration);
+        QString label = duration == 0 && span.leftMs >= 0 ? tr("<1 ms") : durationText(duration);
         if (i == 0 && m_lowerBound)
             label = QStringLiteral("≥ ") + label;
         if (span.leftMs < 0)
@@ -118,13 +123,29 @@ void ConnectionTimeline::paintEvent(QPaintEvent *)
             fontMetrics().elidedText(label, Qt::ElideRight, static_cast<int>(box.width())));
         x += width;
     }
-    // Lab markers below the strip, positioned on the same time axis.
+    lefts << x;
+    // A time on the strip's own axis: inside the span that holds it, in
+    // proportion; a zero-length span's events sit at its middle.
+    const auto xAt = [&](std::int64_t timeMs) {
+        for (int i = m_history.size() - 1; i >= 0; --i) {
+            const StateSpan &span = m_history[i];
+            if (timeMs < span.enteredMs)
+                continue;
+            const std::int64_t duration = endOf(span) - span.enteredMs;
+            const double fraction =
+                duration > 0 ? std::min(1.0, static_cast<double>(timeMs - span.enteredMs) /
+                                                 static_cast<double>(duration))
+                             : 0.5;
+            return lefts[i] + (lefts[i + 1] - 2 - lefts[i]) * fraction;
+        }
+        return strip.left();
+    };
+    // Markers (lab actions, resets) below the strip, on the same time axis.
     double y = strip.bottom() + 4;
     for (const Marker &marker : m_markers) {
         if (marker.timeMs < start || y + line > area.bottom())
             continue;
-        const double at =
-            strip.left() + strip.width() * (static_cast<double>(marker.timeMs - start) / total);
+        const double at = xAt(marker.timeMs);
         painter.setPen(marker.error ? QColor(210, 50, 50) : palette().color(QPalette::Text));
         painter.drawLine(QPointF(at, strip.bottom()), QPointF(at, y + line / 2.0));
         // Text on the side with more room, so recent markers stay readable.

@@ -9,7 +9,8 @@
 namespace sockscope {
 
 // One connection's life as a strip of coloured spans, one per state, with
-// durations; lab actions and errors that touched it as markers underneath.
+// durations ("<1 ms" for a state entered and left within a millisecond); lab
+// actions, lab errors and resets that touched it as markers underneath.
 class ConnectionTimeline : public QWidget
 {
     Q_OBJECT

@@ -30,14 +30,21 @@ EventLogPane::EventLogPane(EventLogModel *model, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(EventLogModel::TimeColumn, 80);
-    m_view->setColumnWidth(EventLogModel::KindColumn, 70);
+    // Widths from the text they hold: "1234.567890 s", "reset received", "destroy".
+    const QFontMetrics metrics = fontMetrics();
+    m_view->setColumnWidth(EventLogModel::TimeColumn,
+                           metrics.horizontalAdvance(QStringLiteral("0000.000000 s")) + 12);
+    m_view->setColumnWidth(EventLogModel::KindColumn,
+                           metrics.horizontalAdvance(QStringLiteral("reset received")) + 12);
+    m_view->setColumnWidth(EventLogModel::SourceColumn,
+                           metrics.horizontalAdvance(QStringLiteral("destroy")) + 12);
     m_view->setColumnWidth(EventLogModel::ChangeColumn, 190);
     m_view->setColumnWidth(EventLogModel::LocalColumn, 150);
     m_view->setColumnWidth(EventLogModel::RemoteColumn, 150);
 
     m_filter->setObjectName(QStringLiteral("eventLogFilter"));
-    m_filter->setPlaceholderText(tr("Filter events (state, address, owner, lab id…)"));
+    m_filter->setPlaceholderText(
+        tr("Filter events (state, reset, trace, address, owner, lab id…)"));
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, m_proxy,
             &QSortFilterProxyModel::setFilterFixedString);

@@ -13,7 +13,8 @@ struct StatusColors
 {
     QColor good;
     QColor bad;
-    QColor muted; // secondary text: notes, command previews
+    QColor warning; // something lost or degraded, not failed: dropped trace events
+    QColor muted;   // secondary text: notes, command previews
 };
 StatusColors statusColors(const QPalette &palette);
 

@@ -2,6 +2,7 @@
 #include "windows/mainwindow.h"
 
 #include "diagram/statediagramwidget.h"
+#include "format/durationtext.h"
 #include "itemmodels/eventlogmodel.h"
 #include "itemmodels/portsummarymodel.h"
 #include "itemmodels/socketfilterproxy.h"
@@ -10,11 +11,16 @@
 #include "panes/eventlogpane.h"
 #include "panes/portspane.h"
 #include "poller/poller.h"
+#include "theme/statuscolors.h"
 #include "util/monotonic.h"
 
+#include <algorithm>
+#include <climits>
 #include <QAction>
+#include <QBoxLayout>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFrame>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -30,6 +36,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <unistd.h>
 
 namespace sockscope {
@@ -62,8 +69,12 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
     m_counts = new QLabel(this);
     m_cost = new QLabel(this);
     m_privilege = new QLabel(this);
+    m_traceStatus = new QLabel(this);
+    m_traceStatus->setObjectName(QStringLiteral("traceStatus"));
+    m_traceStatus->setTextFormat(Qt::RichText);
     statusBar()->addWidget(m_counts);
     statusBar()->addWidget(m_cost);
+    statusBar()->addPermanentWidget(m_traceStatus);
     statusBar()->addPermanentWidget(m_privilege);
     m_privilege->setText(::geteuid() == 0 ? tr("root: every owner visible")
                                           : tr("unprivileged: other users' sockets show owner "
@@ -147,7 +158,35 @@ void MainWindow::buildCentre()
     m_outer->addWidget(m_right);
     m_outer->setStretchFactor(1, 1);
     m_outer->setSizes({330, 1030});
-    setCentralWidget(m_outer);
+
+    // Not a dialog: a strip above the panes that the user may close.
+    auto *noticeFrame = new QFrame(this);
+    m_noticeBar = noticeFrame;
+    m_noticeBar->setObjectName(QStringLiteral("traceNotice"));
+    noticeFrame->setFrameShape(QFrame::StyledPanel);
+    noticeFrame->setAutoFillBackground(true);
+    noticeFrame->setBackgroundRole(QPalette::ToolTipBase);
+    m_noticeText = new QLabel(m_noticeBar);
+    m_noticeText->setWordWrap(true);
+    m_noticeText->setForegroundRole(QPalette::ToolTipText);
+    m_noticeText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *dismiss = new QToolButton(m_noticeBar);
+    dismiss->setObjectName(QStringLiteral("dismissTraceNotice"));
+    dismiss->setText(tr("Dismiss"));
+    dismiss->setAutoRaise(true);
+    connect(dismiss, &QToolButton::clicked, m_noticeBar, &QWidget::hide);
+    auto *noticeLayout = new QHBoxLayout(m_noticeBar);
+    noticeLayout->setContentsMargins(8, 4, 4, 4);
+    noticeLayout->addWidget(m_noticeText, 1);
+    noticeLayout->addWidget(dismiss, 0, Qt::AlignTop);
+    m_noticeBar->hide();
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(2);
+    centreLayout->addWidget(m_noticeBar);
+    centreLayout->addWidget(m_outer, 1);
+    setCentralWidget(centre);
 }
 
 void MainWindow::buildToolBar()
@@ -253,6 +292,11 @@ void MainWindow::onBatch(const PollBatch &batch)
         onConnectionSelected();
     if (batch.stats.totalUs > 0)
         updateStatus(batch.stats);
+    // Trace batches come between dumps: the table and the trace's figures move
+    // with each (the dump's socket count would lag behind the table).
+    m_counts->setText(tr("%n socket(s)", nullptr, m_model->rowCount()) +
+                      tr(" · %1 shown").arg(m_proxy->rowCount()));
+    updateTraceStatus(batch.stats);
     Q_EMIT batchApplied(batch);
 }
 
@@ -305,6 +349,10 @@ void MainWindow::onConnectionSelected()
                 markers << ConnectionTimeline::Marker{mention.timeMs, mention.text, mention.error};
         }
     }
+    for (const EventLogModel::LabMention &reset : m_events->resetMentions(view->id))
+        markers << ConnectionTimeline::Marker{reset.timeMs, reset.text, reset.error};
+    std::stable_sort(markers.begin(), markers.end(),
+                     [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
     m_details->showConnection(*view, monotonicMs(), markers);
     m_diagram->setTracedPath(view->history);
 }
@@ -331,13 +379,47 @@ void MainWindow::focusSockets(std::optional<std::uint16_t> port,
 
 void MainWindow::updateStatus(const PollStats &stats)
 {
-    m_counts->setText(tr("%n socket(s)", nullptr, stats.socketCount) +
-                      tr(" · %1 shown").arg(m_proxy->rowCount()));
-    m_cost->setText(tr("poll %1 ms (dump %2, owners %3)%4")
-                        .arg(stats.totalUs / 1000.0, 0, 'f', 1)
-                        .arg(stats.dumpUs / 1000.0, 0, 'f', 1)
-                        .arg(stats.ownersUs / 1000.0, 0, 'f', 1)
-                        .arg(stats.destroyNotices ? tr(" · destroy notices on") : QString()));
+    // While tracing, a dump runs only every few seconds: its cost is per dump,
+    // and how often it runs says what it costs over time.
+    const QString cost = tr("%1 %2 ms (sockets %3, owners %4)")
+                             .arg(stats.tracing ? tr("last dump") : tr("poll"))
+                             .arg(stats.totalUs / 1000.0, 0, 'f', 1)
+                             .arg(stats.dumpUs / 1000.0, 0, 'f', 1)
+                             .arg(stats.ownersUs / 1000.0, 0, 'f', 1);
+    const QString every = stats.tracing && stats.dumpIntervalMs > 0
+                              ? tr(" · dumps every %1").arg(durationText(stats.dumpIntervalMs))
+                              : QString();
+    m_cost->setText(cost + every +
+                    (stats.destroyNotices ? tr(" · destroy notices on") : QString()));
+}
+
+void MainWindow::updateTraceStatus(const PollStats &stats)
+{
+    if (stats.tracing) {
+        QString text = tr("Tracing every transition · %n event(s)", nullptr,
+                          static_cast<int>(std::min<std::uint64_t>(stats.traceEvents, INT_MAX)));
+        if (stats.traceDrops > 0)
+            text += QStringLiteral(" · <span style=\"color:%1\">%2</span>")
+                        .arg(statusColors(palette()).warning.name(),
+                             tr("%1 lost").arg(stats.traceDrops));
+        m_traceStatus->setText(text);
+        m_traceStatus->setToolTip(
+            tr("Every TCP state change and reset comes from the kernel's tracepoints, to the "
+               "microsecond. Full dumps only refresh queues, timers and owners.%1")
+                .arg(stats.traceDrops > 0 ? tr(" Lost events: the ring buffer was full; the "
+                                               "next dump repairs the states they changed.")
+                                          : QString()));
+        m_noticeBar->hide();
+        return;
+    }
+    const int interval = stats.dumpIntervalMs > 0 ? stats.dumpIntervalMs : m_interval->value();
+    m_traceStatus->setText(tr("Polling every %1 ms").arg(interval));
+    m_traceStatus->setToolTip(stats.traceNotice);
+    if (!m_noticeShown && !stats.traceNotice.isEmpty()) {
+        m_noticeShown = true;
+        m_noticeText->setText(stats.traceNotice);
+        m_noticeBar->show();
+    }
 }
 
 void MainWindow::restoreSettings()

@@ -49,6 +49,12 @@ public:
     EventLogPane *eventLogPane() const { return m_eventPane; }
     ConnectionDetails *details() const { return m_details; }
     Poller *poller() const { return m_poller; }
+    // The status bar's permanent label: "Tracing every transition · …" or
+    // "Polling every N ms" (the trace's notice as its tooltip).
+    QLabel *traceStatus() const { return m_traceStatus; }
+    // The one-time banner above the panes saying what polling misses and how to
+    // trace instead; hidden while tracing and once dismissed.
+    QWidget *traceNotice() const { return m_noticeBar; }
 
     // Adds a dock on the right (tabbed with the others there) and a View menu entry.
     QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &objectName,
@@ -73,6 +79,7 @@ private:
     void onConnectionSelected();
     void refreshDiagramCounts();
     void updateStatus(const PollStats &stats);
+    void updateTraceStatus(const PollStats &stats);
     void saveSettings() const;
 
     Poller *m_poller;
@@ -97,6 +104,10 @@ private:
     QLabel *m_counts = nullptr;
     QLabel *m_cost = nullptr;
     QLabel *m_privilege = nullptr;
+    QLabel *m_traceStatus = nullptr;
+    QWidget *m_noticeBar = nullptr;
+    QLabel *m_noticeText = nullptr;
+    bool m_noticeShown = false; // shown once per window, never again once dismissed
     std::uint64_t m_selectedId = 0;
 };
 

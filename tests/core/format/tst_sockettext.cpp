@@ -58,6 +58,26 @@ private Q_SLOTS:
         QCOMPARE(durationText(ms), text);
     }
 
+    // The event log's times: microseconds, truncated, from nanoseconds.
+    void offsetsInNanoseconds_data()
+    {
+        QTest::addColumn<qint64>("ns");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("origin") << qint64(0) << "0.000000 s";
+        QTest::newRow("sub-microsecond") << qint64(999) << "0.000000 s";
+        QTest::newRow("one microsecond") << qint64(1000) << "0.000001 s";
+        QTest::newRow("traced") << qint64(12345678901) << "12.345678 s";
+        QTest::newRow("a minute") << qint64(61000000000) << "61.000000 s";
+        QTest::newRow("before the origin") << qint64(-250000) << "-0.000250 s";
+        QTest::newRow("barely before") << qint64(-500) << "0.000000 s";
+    }
+    void offsetsInNanoseconds()
+    {
+        QFETCH(qint64, ns);
+        QFETCH(QString, text);
+        QCOMPARE(offsetTextNs(ns), text);
+    }
+
     void countdowns_data()
     {
         QTest::addColumn<qint64>("ms");
@@ -126,6 +146,12 @@ private Q_SLOTS:
                                    "worker process (fd 7)"
                                 << "pid 4242 nginx +1"
                                 << "pids 4242, 4243 nginx";
+        // A process the trace named has no descriptor (fd -1): none is shown.
+        QTest::newRow("traced") << OwnerLookup{Ownership::Owned,
+                                               {OwnerProcess{4242, -1, QStringLiteral("curl")}}}
+                                << "pid 4242 curl"
+                                << "pid 4242 curl"
+                                << "pid 4242 curl";
         QTest::newRow("orphaned") << kOrphaned << "orphaned"
                                   << "orphaned"
                                   << "";

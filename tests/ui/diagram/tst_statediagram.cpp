@@ -269,6 +269,16 @@ private Q_SLOTS:
         widget.setTracedPath({{TcpState::Established, 0, 10}, {TcpState::FinWait2, 10, -1}});
         QCOMPARE(edgeNames(widget.layout(), widget.tracedEdges()),
                  (QStringList{"ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2"}));
+        // Traced states that lasted microseconds (entered and left in the same
+        // millisecond) are steps of their own, numbered in order.
+        widget.setTracedPath({{TcpState::SynSent, 5, 5},
+                              {TcpState::Established, 5, 5},
+                              {TcpState::FinWait1, 5, 5},
+                              {TcpState::FinWait2, 5, 6},
+                              {TcpState::TimeWait, 6, -1}});
+        QCOMPARE(edgeNames(widget.layout(), widget.tracedEdges()),
+                 (QStringList{"SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1",
+                              "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>TIME_WAIT"}));
 
         widget.resize(520, 560);
         const QImage traced = renderOf(widget);

@@ -11,7 +11,7 @@
 namespace sockscope::test {
 
 // Real sockets on loopback port 9000 of a private network namespace, moved step
-// by step, with one poll of the real Poller after each step; its batches are what
+// by step, with one poll of the real Poller (tracing off) after each step; its batches are what
 // the item model tests feed their models:
 //   0 a listener on 127.0.0.1:9000 (the initial snapshot)
 //   1 client A (ephemeral port) and client B (fixed port 10001) connect: ESTABLISHED

@@ -118,7 +118,7 @@ private Q_SLOTS:
         }
         QCOMPARE(model.rowCount(), 10);
         QCOMPARE(model.index(0, EventLogModel::TimeColumn).data().toString(),
-                 QStringLiteral("0.000 s"));
+                 QStringLiteral("0.000000 s"));
         QStringList bClient;
         for (int r = 0; r < model.rowCount(); ++r) {
             if (model.index(r, EventLogModel::LocalColumn).data().toString() ==
