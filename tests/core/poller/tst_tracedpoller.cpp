@@ -89,17 +89,20 @@ struct Story
     bool inTimeOrder() const { return std::is_sorted(times.begin(), times.end()); }
 };
 
-// Starts a tracing poller on kPort and waits for its first batch; skips with
-// the reason when this process may not trace.
-#define START_TRACING(poller, story)                                                               \
-    do {                                                                                           \
-        SOCKSCOPE_REQUIRE_NETNS();                                                                 \
-        (story).attach(poller, this);                                                              \
-        (poller).start();                                                                          \
-        QTRY_VERIFY_WITH_TIMEOUT((story).batches > 0, 10000);                                      \
-        if (!(story).stats.tracing)                                                                \
-            QSKIP(qPrintable(QStringLiteral("not tracing: ") + (story).stats.traceNotice));        \
-    } while (false)
+// Declares a listener on kPort and a tracing poller whose events go to
+// `story`, and waits for its first batch; skips with the reason when this
+// process may not trace.
+#define TRACING_ON_PORT(listener, poller, story)                                                   \
+    SOCKSCOPE_REQUIRE_NETNS();                                                                     \
+    UniqueFd listener = listenOn(false, kPort, true);                                              \
+    QVERIFY(listener.valid());                                                                     \
+    Poller poller(onPort());                                                                       \
+    Story story;                                                                                   \
+    (story).attach(poller, this);                                                                  \
+    (poller).start();                                                                              \
+    QTRY_VERIFY_WITH_TIMEOUT((story).batches > 0, 10000);                                          \
+    if (!(story).stats.tracing)                                                                    \
+    QSKIP(qPrintable(QStringLiteral("not tracing: ") + (story).stats.traceNotice))
 
 DumpFilter onPort()
 {
@@ -130,11 +133,7 @@ private Q_SLOTS:
         QFETCH(bool, clientCloses);
         QFETCH(QString, closer);
         QFETCH(QString, other);
-        UniqueFd listener = listenOn(false, kPort, true);
-        QVERIFY(listener.valid());
-        Poller poller(onPort());
-        Story story;
-        START_TRACING(poller, story);
+        TRACING_ON_PORT(listener, poller, story);
 
         auto [client, server, clientPort] = connectPair(listener.get(), kPort);
         QVERIFY(clientPort != 0);
@@ -163,11 +162,7 @@ private Q_SLOTS:
 
     void resetShowsOnBothSides()
     {
-        UniqueFd listener = listenOn(false, kPort, true);
-        QVERIFY(listener.valid());
-        Poller poller(onPort());
-        Story story;
-        START_TRACING(poller, story);
+        TRACING_ON_PORT(listener, poller, story);
         auto [client, server, clientPort] = connectPair(listener.get(), kPort);
         QVERIFY(clientPort != 0);
         const linger abort{1, 0};
@@ -186,11 +181,7 @@ private Q_SLOTS:
     {
         if (std::thread::hardware_concurrency() < 2)
             QSKIP("needs two CPUs for both shutdown() calls to overlap");
-        UniqueFd listener = listenOn(false, kPort, true);
-        QVERIFY(listener.valid());
-        Poller poller(onPort());
-        Story story;
-        START_TRACING(poller, story);
+        TRACING_ON_PORT(listener, poller, story);
         const QString expectedClient =
             QStringLiteral("+SYN_SENT ESTABLISHED FIN_WAIT1 CLOSING TIME_WAIT");
         const QString expectedServer =
@@ -225,11 +216,7 @@ private Q_SLOTS:
     void burstOfConnections()
     {
         constexpr int kConnections = 1000;
-        UniqueFd listener = listenOn(false, kPort, true);
-        QVERIFY(listener.valid());
-        Poller poller(onPort());
-        Story story;
-        START_TRACING(poller, story);
+        TRACING_ON_PORT(listener, poller, story);
         std::vector<std::uint16_t> ports;
         for (int i = 0; i < kConnections; ++i) {
             UniqueFd client = connectTo(kPort);

@@ -271,6 +271,14 @@ TraceOptions traceOptions(std::uint16_t onlyPort,
         (trace).source = std::move(*opened);                                                       \
     } while (false)
 
+// Declares a listener on a port the kernel picks and a trace of that port.
+#define TRACE_ON_NEW_LISTENER(listener, port, trace)                                               \
+    UniqueFd listener = listenOn();                                                                \
+    QVERIFY(listener.valid());                                                                     \
+    const std::uint16_t port = localPort(listener.get());                                          \
+    Trace trace;                                                                                   \
+    OPEN_TRACE(trace, traceOptions(port))
+
 class TestTraceSource : public QObject
 {
     Q_OBJECT
@@ -279,11 +287,7 @@ private Q_SLOTS:
     // loopback softirq runs on the client's CPU must not carry the client's pid.
     void clientClosesFirst()
     {
-        UniqueFd listener = listenOn();
-        QVERIFY(listener.valid());
-        const std::uint16_t port = localPort(listener.get());
-        Trace trace;
-        OPEN_TRACE(trace, traceOptions(port));
+        TRACE_ON_NEW_LISTENER(listener, port, trace);
 
         const pid_t server = ::fork();
         QVERIFY(server >= 0);
@@ -343,11 +347,7 @@ private Q_SLOTS:
     // on tcp_timewait_state_process() reports it.
     void timewaitFinAfterClientCloses()
     {
-        UniqueFd listener = listenOn();
-        QVERIFY(listener.valid());
-        const std::uint16_t port = localPort(listener.get());
-        Trace trace;
-        OPEN_TRACE(trace, traceOptions(port));
+        TRACE_ON_NEW_LISTENER(listener, port, trace);
         auto [client, accepted, clientPort] = connectPair(listener.get(), port);
         QVERIFY(clientPort != 0);
         client.reset();
@@ -430,11 +430,7 @@ private Q_SLOTS:
     // so with finReceived, and nothing follows.
     void finBeforeTimewait()
     {
-        UniqueFd listener = listenOn();
-        QVERIFY(listener.valid());
-        const std::uint16_t port = localPort(listener.get());
-        Trace trace;
-        OPEN_TRACE(trace, traceOptions(port));
+        TRACE_ON_NEW_LISTENER(listener, port, trace);
         auto [client, accepted, clientPort] = connectPair(listener.get(), port);
         QVERIFY(clientPort != 0);
         QCOMPARE(::shutdown(client.get(), SHUT_WR), 0);
@@ -568,11 +564,7 @@ private Q_SLOTS:
 
     void lingerZeroResets()
     {
-        UniqueFd listener = listenOn();
-        QVERIFY(listener.valid());
-        const std::uint16_t port = localPort(listener.get());
-        Trace trace;
-        OPEN_TRACE(trace, traceOptions(port));
+        TRACE_ON_NEW_LISTENER(listener, port, trace);
         auto [client, accepted, clientPort] = connectPair(listener.get(), port);
         QVERIFY(clientPort != 0);
         const linger abort{1, 0};
@@ -607,11 +599,7 @@ private Q_SLOTS:
     {
         if (std::thread::hardware_concurrency() < 2)
             QSKIP("needs two CPUs for both shutdown() calls to overlap");
-        UniqueFd listener = listenOn();
-        QVERIFY(listener.valid());
-        const std::uint16_t port = localPort(listener.get());
-        Trace trace;
-        OPEN_TRACE(trace, traceOptions(port));
+        TRACE_ON_NEW_LISTENER(listener, port, trace);
         const std::vector<Transition> closingPath = {
             {TcpState::Close, TcpState::SynSent},        {TcpState::SynSent, TcpState::Established},
             {TcpState::Established, TcpState::FinWait1}, {TcpState::FinWait1, TcpState::Closing},
