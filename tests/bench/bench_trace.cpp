@@ -508,6 +508,8 @@ public:
     {
     }
     ~ClientHolder() { release(); }
+    ClientHolder(const ClientHolder &) = delete;
+    ClientHolder &operator=(const ClientHolder &) = delete;
     bool waitReady()
     {
         char answer = 0;
@@ -529,23 +531,30 @@ private:
     int m_release;
 };
 
-// The client ends in a child process, as in bench_dump.
-ClientHolder holdClients(std::uint16_t port, int connections)
+// `pairs` loopback connections, both ends, and their own listener, held by a
+// child process until release(): several children stay under a hard
+// RLIMIT_NOFILE that cannot be raised without CAP_SYS_RESOURCE.
+std::unique_ptr<ClientHolder> holdPairs(int pairs)
 {
     int ready[2];
     int release[2];
     if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(release, O_CLOEXEC) != 0)
-        return {-1, -1, -1};
+        return std::make_unique<ClientHolder>(-1, -1, -1);
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::close(ready[0]);
         ::close(release[1]);
+        test::raiseDescriptorLimit(static_cast<std::uint64_t>(2 * pairs) + 64);
+        UniqueFd listener = test::listenOn();
+        ::listen(listener.get(), 4096);
+        const std::uint16_t port = test::localPort(listener.get());
         std::vector<UniqueFd> fds;
-        fds.reserve(static_cast<std::size_t>(connections));
+        fds.reserve(static_cast<std::size_t>(2 * pairs));
         char answer = 'k';
-        for (int i = 0; i < connections && answer == 'k'; ++i) {
+        for (int i = 0; i < pairs && answer == 'k'; ++i) {
             fds.push_back(test::connectTo(port));
-            if (!fds.back().valid())
+            fds.push_back(test::acceptOne(listener.get(), 5000));
+            if (!fds[fds.size() - 2].valid() || !fds.back().valid())
                 answer = 'e';
         }
         (void)!::write(ready[1], &answer, 1);
@@ -555,7 +564,7 @@ ClientHolder holdClients(std::uint16_t port, int connections)
     }
     ::close(ready[1]);
     ::close(release[0]);
-    return {pid, ready[0], release[1]};
+    return std::make_unique<ClientHolder>(pid, ready[0], release[1]);
 }
 
 // utime + stime of a process, in ns.
@@ -657,6 +666,7 @@ struct Idle
     long hwmKiB = -1;
     int bpfFds = -1;
     bool alive = false;
+    int warmMs = 0;
 };
 
 Idle measureIdle(const std::vector<std::string> &arguments, bool tracing, int warmMs,
@@ -685,7 +695,8 @@ Idle measureIdle(const std::vector<std::string> &arguments, bool tracing, int wa
     // Warm up: at least warmMs, then until a one-second slice uses under half a
     // CPU (the first dump, owners and, for the window, its models), at most 40 s.
     sleepMs(warmMs);
-    for (int waited = warmMs; waited < 40'000; waited += 1000) {
+    idle.warmMs = warmMs;
+    for (; idle.warmMs < 40'000; idle.warmMs += 1000) {
         const std::int64_t before = procCpuNs(pid);
         sleepMs(1000);
         const std::int64_t after = procCpuNs(pid);
@@ -757,35 +768,24 @@ int partWindow(int sockets, int windowSeconds)
     if (!enterNamespace())
         return 1;
     const int pairs = sockets / 2;
-    if (!test::raiseDescriptorLimit(static_cast<std::uint64_t>(pairs) + 256)) {
-        std::fprintf(stderr, "cannot raise RLIMIT_NOFILE to %d\n", pairs + 256);
-        return 1;
-    }
+    constexpr int kPairsPerHolder = 9000; // 18,000 descriptors: under a hard limit of 20,000
     const std::int64_t setupStart = nowNs();
-    UniqueFd listener = test::listenOn();
-    ::listen(listener.get(), 4096);
-    const std::uint16_t port = test::localPort(listener.get());
-    ClientHolder clients = holdClients(port, pairs);
-    std::vector<UniqueFd> servers;
-    servers.reserve(static_cast<std::size_t>(pairs));
-    for (int i = 0; i < pairs; ++i) {
-        servers.push_back(test::acceptOne(listener.get(), 5000));
-        if (!servers.back().valid()) {
-            std::fprintf(stderr, "accepting connection %d failed: %s\n", i, std::strerror(errno));
+    std::vector<std::unique_ptr<ClientHolder>> holders;
+    for (int left = pairs; left > 0; left -= kPairsPerHolder)
+        holders.push_back(holdPairs(std::min(left, kPairsPerHolder)));
+    for (auto &holder : holders) {
+        if (!holder->waitReady()) {
+            std::fprintf(stderr, "a holder process could not open its connections\n");
             return 1;
         }
-    }
-    if (!clients.waitReady()) {
-        std::fprintf(stderr, "the client process could not open its connections\n");
-        return 1;
     }
     double ssWall = 0;
     double ssCpu = 0;
     long ssLines = 0;
     measureSs(5, &ssWall, &ssCpu, &ssLines);
-    std::printf("window: %d idle ESTABLISHED loopback pairs (%ld TCP sockets by ss), set up in "
-                "%.1f s; each program idles %d s after a warm-up of at least %d s\n",
-                pairs, ssLines, static_cast<double>(nowNs() - setupStart) / 1e9, windowSeconds, 8);
+    std::printf("window: %d idle ESTABLISHED loopback pairs in %zu holder processes (%ld TCP "
+                "sockets by ss), set up in %.1f s; each program idles %d s after a warm-up of at least %d s\n",
+                pairs, holders.size(), ssLines, static_cast<double>(nowNs() - setupStart) / 1e9, windowSeconds, 8);
     std::printf("  reference: ss -tan: %.1f ms wall, %.1f ms CPU per run (median of 5)\n", ssWall,
                 ssCpu);
 
@@ -804,7 +804,7 @@ int partWindow(int sockets, int windowSeconds)
         {"watch, tracing", {binary, "watch"}, true},
         {"watch, tracing off (no CAP_BPF/SYS_ADMIN)", {binary, "watch"}, false},
     };
-    std::printf("  %-44s %9s %11s %9s %9s %8s %16s\n", "program (idle)", "CPU %", "startup s",
+    std::printf("  %-44s %6s %9s %11s %9s %9s %8s %16s\n", "program (idle)", "warm s", "CPU %", "startup s",
                 "RSS KiB", "HWM KiB", "bpf fds", "CPU % / ss run");
     for (const Case &c : cases) {
         const Idle idle = measureIdle(c.arguments, c.tracing, 8000, windowSeconds * 1000, configDir);
@@ -813,7 +813,7 @@ int partWindow(int sockets, int windowSeconds)
             continue;
         }
         // CPU% of one CPU expressed as "one ss -tan run every X s" for scale.
-        std::printf("  %-44s %9.2f %11.2f %9ld %9ld %8d %13.2f/s\n", c.what, idle.cpuPercent,
+        std::printf("  %-44s %6d %9.2f %11.2f %9ld %9ld %8d %13.2f/s\n", c.what, idle.warmMs / 1000, idle.cpuPercent,
                     idle.startupCpuS, idle.rssKiB, idle.hwmKiB, idle.bpfFds,
                     idle.cpuPercent * 10.0 / std::max(0.01, ssCpu));
     }
@@ -822,7 +822,7 @@ int partWindow(int sockets, int windowSeconds)
     std::string cleanup = "rm -rf '" + configDir + "'";
     if (configDir != "/tmp")
         (void)!std::system(cleanup.c_str());
-    clients.release();
+    holders.clear();
     return 0;
 }
 
@@ -848,6 +848,7 @@ int runPart(const std::vector<std::string> &arguments)
 
 int main(int argc, char **argv)
 {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     if (argc >= 5 && std::strcmp(argv[1], "--part") == 0) {
         const std::string part = argv[2];
         if (part == "storm")
