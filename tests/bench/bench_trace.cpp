@@ -519,6 +519,9 @@ public:
     {
         if (m_pid <= 0)
             return;
+        // Closing the pipe is not enough: holders forked later inherited its
+        // write end, so the holder would never see EOF. It only holds sockets.
+        ::kill(m_pid, SIGKILL);
         ::close(m_release);
         ::close(m_ready);
         ::waitpid(m_pid, nullptr, 0);
@@ -804,7 +807,7 @@ int partWindow(int sockets, int windowSeconds)
         {"watch, tracing", {binary, "watch"}, true},
         {"watch, tracing off (no CAP_BPF/SYS_ADMIN)", {binary, "watch"}, false},
     };
-    std::printf("  %-44s %6s %9s %11s %9s %9s %8s %16s\n", "program (idle)", "warm s", "CPU %", "startup s",
+    std::printf("  %-44s %6s %9s %15s %9s %9s %8s %16s\n", "program (idle)", "warm s", "CPU %", "startup CPU s",
                 "RSS KiB", "HWM KiB", "bpf fds", "CPU % / ss run");
     for (const Case &c : cases) {
         const Idle idle = measureIdle(c.arguments, c.tracing, 8000, windowSeconds * 1000, configDir);
@@ -813,7 +816,7 @@ int partWindow(int sockets, int windowSeconds)
             continue;
         }
         // CPU% of one CPU expressed as "one ss -tan run every X s" for scale.
-        std::printf("  %-44s %6d %9.2f %11.2f %9ld %9ld %8d %13.2f/s\n", c.what, idle.warmMs / 1000, idle.cpuPercent,
+        std::printf("  %-44s %6d %9.2f %15.2f %9ld %9ld %8d %13.2f/s\n", c.what, idle.warmMs / 1000, idle.cpuPercent,
                     idle.startupCpuS, idle.rssKiB, idle.hwmKiB, idle.bpfFds,
                     idle.cpuPercent * 10.0 / std::max(0.01, ssCpu));
     }
