@@ -98,7 +98,9 @@ bool enterNamespace()
 
 std::uint32_t namespaceInode()
 {
-    struct stat info{};
+    struct stat info
+    {
+    };
     return ::stat("/proc/thread-self/ns/net", &info) == 0 ? static_cast<std::uint32_t>(info.st_ino)
                                                           : 0;
 }
@@ -128,8 +130,9 @@ void stormLoop(StormWorker *worker, const std::atomic<bool> *stop)
     const std::int64_t start = nowNs();
     while (!stop->load(std::memory_order_relaxed)) {
         if (worker->pace > 0) {
-            const auto due = start + static_cast<std::int64_t>(
-                                         static_cast<double>(worker->connections) * 1e9 / worker->pace);
+            const auto due =
+                start + static_cast<std::int64_t>(static_cast<double>(worker->connections) * 1e9 /
+                                                  worker->pace);
             if (const std::int64_t wait = due - nowNs(); wait > 0)
                 std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
         }
@@ -339,7 +342,9 @@ int partStorm(double seconds, int workerCount)
     PerfRun perf = startPerf(seconds + 1.5);
     sleepMs(perf.pid > 0 ? 700 : 0); // perf attaches before the storm starts
     const StormResult traced = runStorm(workers, seconds);
-    sleepMs(200); // the last closes' softirq work, and the reorder window
+    // The last connections' closing segments, and a retransmission after a
+    // loopback drop under load (RTO 200 ms+), and the reorder window.
+    sleepMs(1000);
     stopDrain = true;
     drainer.join();
     const long perfCount = finishPerf(perf);
@@ -354,12 +359,12 @@ int partStorm(double seconds, int workerCount)
                          qPrintable(tcpStateName(seen.last))];
     }
     const long expected = traced.connections * 10;
-    std::printf("  transitions seen: %ld state changes (%.0f/s) + %ld timewait FIN_WAIT2->TIME_WAIT "
-                "(probe %s) + %ld resets; expected %ld (10 x %ld connections): seen/expected %.4f\n",
-                counts.stateChanges, counts.stateChanges / traced.seconds, counts.timewaitFin,
-                source->seesTimewaitFin() ? "on" : "off", counts.resets, expected,
-                traced.connections,
-                static_cast<double>(counts.stateChanges) / std::max(1L, expected));
+    std::printf(
+        "  transitions seen: %ld state changes (%.0f/s) + %ld timewait FIN_WAIT2->TIME_WAIT "
+        "(probe %s) + %ld resets; expected %ld (10 x %ld connections): seen/expected %.4f\n",
+        counts.stateChanges, counts.stateChanges / traced.seconds, counts.timewaitFin,
+        source->seesTimewaitFin() ? "on" : "off", counts.resets, expected, traced.connections,
+        static_cast<double>(counts.stateChanges) / std::max(1L, expected));
     std::printf("  events per cookie:");
     for (const auto &[n, cookies] : histogram)
         std::printf(" %d x %ld cookies;", n, cookies);
@@ -379,8 +384,8 @@ int partStorm(double seconds, int workerCount)
     std::printf("  drops: %llu   drain thread: %.3f s CPU, %d drains, %.0f ns CPU per event "
                 "(decode, reorder sort, and this bench's per-cookie hash map); storm CPU per "
                 "transition %.0f ns\n",
-                static_cast<unsigned long long>(counts.drops), counts.cpuNs / 1e9, counts.drainCalls,
-                static_cast<double>(counts.cpuNs) / std::max(1L, counts.events),
+                static_cast<unsigned long long>(counts.drops), counts.cpuNs / 1e9,
+                counts.drainCalls, static_cast<double>(counts.cpuNs) / std::max(1L, counts.events),
                 static_cast<double>(traced.workersCpuNs) / std::max(1L, expected));
     return counts.drops == 0 ? 0 : 3;
 }
@@ -483,12 +488,13 @@ int partPoller(double seconds, int workerCount, int argc, char **argv)
             rate > 0 ? "Poller, paced at " + std::to_string(static_cast<int>(rate)) + " conn/s"
                      : std::string("Poller, flat out");
         printStormRow(what.c_str(), run.storm, reference);
-        std::printf("    tracing %s; %llu trace events read (expected %ld), %ld SocketEvents in %ld "
-                    "batches, drops %llu; %d dumps, longest %.1f ms, last %d sockets\n",
-                    run.tracing ? "on" : qPrintable("OFF: " + run.notice),
-                    static_cast<unsigned long long>(run.traceEvents), run.storm.connections * 10,
-                    run.socketEvents, run.batches, static_cast<unsigned long long>(run.drops),
-                    run.dumps, run.longestDumpUs / 1e3, run.lastSockets);
+        std::printf(
+            "    tracing %s; %llu trace events read (expected %ld), %ld SocketEvents in %ld "
+            "batches, drops %llu; %d dumps, longest %.1f ms, last %d sockets\n",
+            run.tracing ? "on" : qPrintable("OFF: " + run.notice),
+            static_cast<unsigned long long>(run.traceEvents), run.storm.connections * 10,
+            run.socketEvents, run.batches, static_cast<unsigned long long>(run.drops), run.dumps,
+            run.longestDumpUs / 1e3, run.lastSockets);
         std::printf("    CPU outside the storm threads (poller thread, dumps, this receiver): "
                     "%.3f s = %.0f ns per trace event, %.1f%% of one CPU\n",
                     run.cpuNs / 1e9,
@@ -672,8 +678,8 @@ struct Idle
     int warmMs = 0;
 };
 
-Idle measureIdle(const std::vector<std::string> &arguments, bool tracing, int warmMs,
-                 int windowMs, const std::string &configDir)
+Idle measureIdle(const std::vector<std::string> &arguments, bool tracing, int warmMs, int windowMs,
+                 const std::string &configDir)
 {
     Idle idle;
     const pid_t pid = ::fork();
@@ -787,8 +793,10 @@ int partWindow(int sockets, int windowSeconds)
     long ssLines = 0;
     measureSs(5, &ssWall, &ssCpu, &ssLines);
     std::printf("window: %d idle ESTABLISHED loopback pairs in %zu holder processes (%ld TCP "
-                "sockets by ss), set up in %.1f s; each program idles %d s after a warm-up of at least %d s\n",
-                pairs, holders.size(), ssLines, static_cast<double>(nowNs() - setupStart) / 1e9, windowSeconds, 8);
+                "sockets by ss), set up in %.1f s; each program idles %d s after a warm-up of at "
+                "least %d s\n",
+                pairs, holders.size(), ssLines, static_cast<double>(nowNs() - setupStart) / 1e9,
+                windowSeconds, 8);
     std::printf("  reference: ss -tan: %.1f ms wall, %.1f ms CPU per run (median of 5)\n", ssWall,
                 ssCpu);
 
@@ -807,17 +815,18 @@ int partWindow(int sockets, int windowSeconds)
         {"watch, tracing", {binary, "watch"}, true},
         {"watch, tracing off (no CAP_BPF/SYS_ADMIN)", {binary, "watch"}, false},
     };
-    std::printf("  %-44s %6s %9s %15s %9s %9s %8s %16s\n", "program (idle)", "warm s", "CPU %", "startup CPU s",
-                "RSS KiB", "HWM KiB", "bpf fds", "CPU % / ss run");
+    std::printf("  %-44s %6s %9s %15s %9s %9s %8s %16s\n", "program (idle)", "warm s", "CPU %",
+                "startup CPU s", "RSS KiB", "HWM KiB", "bpf fds", "CPU % / ss run");
     for (const Case &c : cases) {
-        const Idle idle = measureIdle(c.arguments, c.tracing, 8000, windowSeconds * 1000, configDir);
+        const Idle idle =
+            measureIdle(c.arguments, c.tracing, 8000, windowSeconds * 1000, configDir);
         if (!idle.alive) {
             std::printf("  %-44s exited early or unreadable\n", c.what);
             continue;
         }
         // CPU% of one CPU expressed as "one ss -tan run every X s" for scale.
-        std::printf("  %-44s %6d %9.2f %15.2f %9ld %9ld %8d %13.2f/s\n", c.what, idle.warmMs / 1000, idle.cpuPercent,
-                    idle.startupCpuS, idle.rssKiB, idle.hwmKiB, idle.bpfFds,
+        std::printf("  %-44s %6d %9.2f %15.2f %9ld %9ld %8d %13.2f/s\n", c.what, idle.warmMs / 1000,
+                    idle.cpuPercent, idle.startupCpuS, idle.rssKiB, idle.hwmKiB, idle.bpfFds,
                     idle.cpuPercent * 10.0 / std::max(0.01, ssCpu));
     }
     std::printf("  (last column: the program's idle CPU as ss -tan runs per second of the same "
