@@ -267,6 +267,7 @@ struct DrainCounts
     {
         std::uint8_t events = 0;
         TcpState last = TcpState::Unknown;
+        std::int64_t lastNs = 0;
     };
     std::unordered_map<std::uint64_t, PerCookie> perCookie;
 };
@@ -288,6 +289,7 @@ void drainLoop(TraceSource *source, DrainCounts *counts, const std::atomic<bool>
         auto &cookie = counts->perCookie[event.cookie];
         ++cookie.events;
         cookie.last = event.to;
+        cookie.lastNs = event.timeNs;
     };
     pollfd waiter{source->fd(), POLLIN, 0};
     while (!stop->load(std::memory_order_relaxed)) {
@@ -341,7 +343,9 @@ int partStorm(double seconds, int workerCount)
     std::thread drainer(drainLoop, source.get(), &counts, &stopDrain);
     PerfRun perf = startPerf(seconds + 1.5);
     sleepMs(perf.pid > 0 ? 700 : 0); // perf attaches before the storm starts
+    const std::int64_t stormStartNs = nowNs();
     const StormResult traced = runStorm(workers, seconds);
+    const std::int64_t stormEndNs = nowNs();
     // The last connections' closing segments, and a retransmission after a
     // loopback drop under load (RTO 200 ms+), and the reorder window.
     sleepMs(1000);
@@ -354,9 +358,17 @@ int partStorm(double seconds, int workerCount)
     std::map<std::string, long> incomplete; // cookies with fewer than 5 events: their last state
     for (const auto &[cookie, seen] : counts.perCookie) {
         ++histogram[seen.events];
-        if (seen.events < 5)
+        if (seen.events < 5) {
             ++incomplete[std::to_string(seen.events) + " events, last " +
                          qPrintable(tcpStateName(seen.last))];
+            // When its last event came, from the storm's start and end: a
+            // cookie cut short by the storm's end would sit at its end.
+            std::printf("    short cookie %llu: last event %.1f ms after the storm's start, "
+                        "%.1f ms before its end\n",
+                        static_cast<unsigned long long>(cookie),
+                        static_cast<double>(seen.lastNs - stormStartNs) / 1e6,
+                        static_cast<double>(stormEndNs - seen.lastNs) / 1e6);
+        }
     }
     const long expected = traced.connections * 10;
     std::printf(
