@@ -679,6 +679,24 @@ bool dropTraceCapabilities()
     return ::syscall(SYS_capset, &header, data) == 0 && ok;
 }
 
+// Whether `arguments --help` mentions --no-trace.
+bool offersNoTrace(const std::vector<std::string> &arguments)
+{
+    std::string command;
+    for (const std::string &argument : arguments)
+        command += "'" + argument + "' ";
+    command += "--help 2>&1";
+    FILE *pipe = ::popen(command.c_str(), "r");
+    if (!pipe)
+        return false;
+    std::string text;
+    char buffer[4096];
+    while (const size_t length = std::fread(buffer, 1, sizeof buffer, pipe))
+        text.append(buffer, length);
+    ::pclose(pipe);
+    return text.find("--no-trace") != std::string::npos;
+}
+
 struct Idle
 {
     double startupCpuS = -1; // CPU used until the measurement starts
@@ -814,32 +832,47 @@ int partWindow(int sockets, int windowSeconds)
 
     char configTemplate[] = "/tmp/bench_trace_config.XXXXXX";
     const std::string configDir = ::mkdtemp(configTemplate) ? configTemplate : "/tmp";
-    const std::string binary = SOCKSCOPE_BINARY;
+    // BENCH_SOCKSCOPE overrides the binary (e.g. another checkout's build).
+    const char *override = std::getenv("BENCH_SOCKSCOPE");
+    const std::string binary = override && *override ? override : SOCKSCOPE_BINARY;
     struct Case
     {
-        const char *what;
+        std::string what;
         std::vector<std::string> arguments;
         bool tracing;
     };
-    const std::vector<Case> cases = {
-        {"window, tracing", {binary}, true},
-        {"window, tracing off (no CAP_BPF/SYS_ADMIN)", {binary}, false},
-        {"watch, tracing", {binary, "watch"}, true},
-        {"watch, tracing off (no CAP_BPF/SYS_ADMIN)", {binary, "watch"}, false},
-    };
+    // Tracing off: --no-trace where the command offers it, else by dropping
+    // the capabilities tracing needs.
+    std::vector<Case> cases;
+    for (const bool watch : {false, true}) {
+        std::vector<std::string> base{binary};
+        if (watch)
+            base.push_back("watch");
+        const char *name = watch ? "watch" : "window";
+        cases.push_back({std::string(name) + ", tracing", base, true});
+        if (offersNoTrace(base)) {
+            std::vector<std::string> off = base;
+            off.push_back("--no-trace");
+            cases.push_back({std::string(name) + ", --no-trace", off, true});
+        } else {
+            cases.push_back(
+                {std::string(name) + ", tracing off (no CAP_BPF/SYS_ADMIN)", base, false});
+        }
+    }
+    std::printf("  binary: %s\n", binary.c_str());
     std::printf("  %-44s %6s %9s %15s %9s %9s %8s %16s\n", "program (idle)", "warm s", "CPU %",
                 "startup CPU s", "RSS KiB", "HWM KiB", "bpf fds", "CPU % / ss run");
     for (const Case &c : cases) {
         const Idle idle =
             measureIdle(c.arguments, c.tracing, 8000, windowSeconds * 1000, configDir);
         if (!idle.alive) {
-            std::printf("  %-44s exited early or unreadable\n", c.what);
+            std::printf("  %-44s exited early or unreadable\n", c.what.c_str());
             continue;
         }
         // CPU% of one CPU expressed as "one ss -tan run every X s" for scale.
-        std::printf("  %-44s %6d %9.2f %15.2f %9ld %9ld %8d %13.2f/s\n", c.what, idle.warmMs / 1000,
-                    idle.cpuPercent, idle.startupCpuS, idle.rssKiB, idle.hwmKiB, idle.bpfFds,
-                    idle.cpuPercent * 10.0 / std::max(0.01, ssCpu));
+        std::printf("  %-44s %6d %9.2f %15.2f %9ld %9ld %8d %13.2f/s\n", c.what.c_str(),
+                    idle.warmMs / 1000, idle.cpuPercent, idle.startupCpuS, idle.rssKiB, idle.hwmKiB,
+                    idle.bpfFds, idle.cpuPercent * 10.0 / std::max(0.01, ssCpu));
     }
     std::printf("  (last column: the program's idle CPU as ss -tan runs per second of the same "
                 "cost)\n");
