@@ -128,7 +128,9 @@ private Q_SLOTS:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QItemSelectionModel selection(&proxy);
         int polls = 0;
-        connect(&poller, &Poller::batchReady, this, [&](const PollBatch &batch) {
+        // Dies before the locals it captures: later queued batches are dropped.
+        QObject receiver;
+        connect(&poller, &Poller::batchReady, &receiver, [&](const PollBatch &batch) {
             model.applyBatch(batch);
             model.tick(batch.timeMs);
             ++polls;
