@@ -57,6 +57,8 @@ public:
         m_notifier = nullptr;
         delete m_traceNotifier;
         m_traceNotifier = nullptr;
+        delete m_traceTimer;
+        m_traceTimer = nullptr;
         delete m_timer;
         m_timer = nullptr;
         delete m_flushTimer;
@@ -175,6 +177,7 @@ private:
         TraceOptions options;
         options.family = m_filter.family;
         options.port = m_filter.port;
+        options.wakeupBytes = kTraceWakeupBytes;
         struct stat info
         {
         };
@@ -193,6 +196,16 @@ private:
         m_stats.tracing = true;
         m_traceNotifier = new QSocketNotifier(m_trace->fd(), QSocketNotifier::Read, this);
         connect(m_traceNotifier, &QSocketNotifier::activated, this, &Worker::readTrace);
+        // The kernel wakes us only for a full batch; this picks up the rest.
+        m_traceTimer = new QTimer(this);
+        connect(m_traceTimer, &QTimer::timeout, this, &Worker::readTrace);
+        m_traceTimer->start(kTraceReadMs);
+        // Every full socket's end is traced; the destroy notices would only
+        // cost a read per socket at storm rates (request sockets' ends come
+        // from the dump instead).
+        delete m_notifier;
+        m_notifier = nullptr;
+        m_destroyWatcher.reset();
     }
 
     void readTrace()
@@ -208,17 +221,16 @@ private:
     {
         if (!m_trace)
             return;
-        ConnectionTracker::Diff diff;
+        // Straight into the pending batch: no copy per event.
         const auto apply = [&](const TraceEvent &event) {
             ++m_stats.traceEvents;
-            m_tracker.applyTrace(event, diff);
+            m_tracker.applyTrace(event, m_pending);
         };
         if (auto drained = m_trace->drain(apply); !drained)
             Q_EMIT m_owner->pollFailed(drained.error().message);
         if (all)
             m_trace->flush(apply);
         m_stats.traceDrops = m_trace->drops();
-        appendDiff(std::move(diff));
         if (const int due = m_trace->msUntilDue(); due >= 0)
             m_dueTimer->start(due);
         // Many small batches would cost the receivers more than one: gather
@@ -246,9 +258,12 @@ private:
         batch.timeMs = monotonicMs();
         batch.initial = initial;
         // Whatever their source, events leave in time order.
-        std::stable_sort(
-            m_pending.events.begin(), m_pending.events.end(),
-            [](const SocketEvent &a, const SocketEvent &b) { return a.timeNs < b.timeNs; });
+        const auto earlier = [](const SocketEvent &a, const SocketEvent &b) {
+            return a.timeNs < b.timeNs;
+        };
+        // Traced events come sorted; only a dump's or a notice's are mixed in.
+        if (!std::is_sorted(m_pending.events.begin(), m_pending.events.end(), earlier))
+            std::stable_sort(m_pending.events.begin(), m_pending.events.end(), earlier);
         batch.events = std::move(m_pending.events);
         // Receivers apply `updated` after the events: each must be the
         // connection as it is now, not as an earlier dump of this batch saw it.
@@ -298,6 +313,8 @@ private:
     }
 
     static constexpr int kTraceBatchMs = 30;
+    static constexpr int kTraceReadMs = 10;
+    static constexpr std::uint32_t kTraceWakeupBytes = 64 * 1024;
     static constexpr int kTraceDumpShare = 40; // a dump costing 25 ms runs every second
     static constexpr int kTraceMinDumpMs = 1000;
     static constexpr int kTraceMaxDumpMs = 10000;
@@ -318,6 +335,7 @@ private:
     QTimer *m_dueTimer = nullptr;
     QSocketNotifier *m_notifier = nullptr;
     QSocketNotifier *m_traceNotifier = nullptr;
+    QTimer *m_traceTimer = nullptr;
     std::unique_ptr<DiagClient> m_client;
     std::unique_ptr<DestroyWatcher> m_destroyWatcher;
     std::unique_ptr<TraceSource> m_trace;

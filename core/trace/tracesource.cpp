@@ -58,6 +58,7 @@ Result<std::unique_ptr<TraceSource>> TraceSource::open(const TraceOptions &optio
             skeleton->rodata->filter_port = *options.port;
         if (options.networkNamespace)
             skeleton->rodata->filter_netns = *options.networkNamespace;
+        skeleton->rodata->wakeup_bytes = options.wakeupBytes;
         for (bpf_program *program :
              {skeleton->progs.timewait_enter, skeleton->progs.timewait_exit}) {
             bpf_program__set_autoload(program, withTimewait);

@@ -37,6 +37,10 @@ struct TraceOptions
     // socket's FIN_WAIT2->TIME_WAIT. On by default; open() drops it by itself
     // when the kernel refuses it. false: never try (what such a kernel gets).
     bool timewaitProbe = true;
+    // 0: fd() becomes readable with every record. Else only once this many
+    // bytes wait, and the reader must also drain on a timer (the Poller does,
+    // every few milliseconds): far fewer wakeups when events come fast.
+    std::uint32_t wakeupBytes = 0;
 };
 
 // TCP state transitions and resets from the kernel's tracepoints
