@@ -12,6 +12,7 @@
 #include "trace/libbpflog.h"
 #include "trace/tracepermissions.h"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <sys/socket.h>
 #endif
@@ -180,6 +181,18 @@ std::uint64_t TraceSource::drops() const
     std::uint64_t total = 0;
     for (std::uint64_t count : perCpu)
         total += count;
+    // The kernel skips a program that fires again on a CPU where it is still
+    // running (a softirq interrupting it): events lost the same way, so they
+    // count the same.
+    bpf_program *program = nullptr;
+    bpf_object__for_each_program(program, m_skeleton->obj)
+    {
+        const int fd = bpf_program__fd(program);
+        bpf_prog_info info{};
+        std::uint32_t length = sizeof info;
+        if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &length) == 0)
+            total += info.recursion_misses;
+    }
     return total;
 }
 

@@ -89,8 +89,9 @@ public:
     // none is held: the timeout for a wait on fd().
     int msUntilDue() const;
 
-    // Events the kernel could not queue because the ring buffer was full, since
-    // open(). Never reset: a reader compares against its last value.
+    // Events lost since open(): the ring buffer was full, or the kernel skipped
+    // the program because it was already running on that CPU (its recursion
+    // count). Never reset: a reader compares against its last value.
     std::uint64_t drops() const;
 
 private:
