@@ -114,10 +114,12 @@ void ConnectionTracker::retire(std::uint64_t id, std::int64_t timeNs, EventSourc
 
 ConnectionTracker::Diff ConnectionTracker::apply(const std::vector<SocketRecord> &snapshot,
                                                  std::int64_t timeMs, const OwnerFunction &owners,
-                                                 std::int64_t dumpStartNs)
+                                                 std::int64_t dumpStartNs,
+                                                 std::optional<std::uint16_t> onlyPort)
 {
     PollPass pass{timeMs * kNsPerMs,
                   m_tracing ? dumpStartNs : -1,
+                  onlyPort,
                   !m_started,
                   owners ? owners
                          : OwnerFunction([](const SocketRecord &) { return OwnerLookup{}; }),
@@ -204,7 +206,8 @@ void ConnectionTracker::collectVanished(PollPass &pass)
     // the list, not the map, decides who is retired. A connection the trace
     // created or moved after the dump began is not missing, just newer.
     for (auto it = m_live.cbegin(); it != m_live.cend(); ++it) {
-        if (pass.seen.contains(it.key()))
+        if (pass.seen.contains(it.key()) ||
+            (pass.onlyPort && !touchesPort(it.value().socket, *pass.onlyPort)))
             continue;
         // Still a predecessor for its timewait socket either way.
         pass.vanishedByKey.insert(connectionKeyOf(it.value().socket), it.key());

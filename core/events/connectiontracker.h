@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <QHash>
 #include <QSet>
 #include <vector>
@@ -39,8 +40,11 @@ public:
     // With tracing on, dumpStartNs (CLOCK_MONOTONIC) is when the dump began: a connection the
     // trace changed since then keeps the trace's word, because the dump may
     // have read it before the change.
+    // onlyPort: the snapshot is a dump filtered on that port (local or
+    // remote), so only connections touching it can have vanished.
     Diff apply(const std::vector<SocketRecord> &snapshot, std::int64_t timeMs,
-               const OwnerFunction &owners = {}, std::int64_t dumpStartNs = -1);
+               const OwnerFunction &owners = {}, std::int64_t dumpStartNs = -1,
+               std::optional<std::uint16_t> onlyPort = std::nullopt);
 
     // Tracing on: transitions come from applyTrace() and a poll only fills in
     // what the trace cannot see (queues, timers, owners, the timewait socket's
@@ -85,6 +89,7 @@ private:
     {
         std::int64_t timeNs;      // when the dump ended
         std::int64_t dumpStartNs; // < 0: not tracing
+        std::optional<std::uint16_t> onlyPort;
         bool initial;
         OwnerFunction owners;
         Diff diff;

@@ -39,6 +39,8 @@ public:
         m_flushTimer = new QTimer(this);
         m_flushTimer->setSingleShot(true);
         connect(m_flushTimer, &QTimer::timeout, this, [this] { emitPending(); });
+        m_focusTimer = new QTimer(this);
+        connect(m_focusTimer, &QTimer::timeout, this, &Worker::pollFocus);
         m_dueTimer = new QTimer(this);
         m_dueTimer->setSingleShot(true);
         connect(m_dueTimer, &QTimer::timeout, this, &Worker::readTrace);
@@ -48,6 +50,7 @@ public:
             connect(m_notifier, &QSocketNotifier::activated, this, &Worker::readDestroyed);
         }
         openTrace();
+        updateFocusTimer();
         poll();
     }
 
@@ -65,6 +68,8 @@ public:
         m_flushTimer = nullptr;
         delete m_dueTimer;
         m_dueTimer = nullptr;
+        delete m_focusTimer;
+        m_focusTimer = nullptr;
         m_trace.reset();
         m_destroyWatcher.reset();
         m_client.reset();
@@ -75,11 +80,13 @@ public:
         m_intervalMs = intervalMs;
         if (m_timer && m_timer->isActive())
             m_timer->start(nextDumpInMs());
+        updateFocusTimer();
     }
 
     void setPaused(bool paused)
     {
         m_paused = paused;
+        updateFocusTimer();
         if (!m_timer)
             return;
         if (paused)
@@ -144,6 +151,38 @@ public:
         scheduleDump();
     }
 
+    void setFocusPort(int port)
+    {
+        m_focusPort = port;
+        updateFocusTimer();
+    }
+
+    // The focused port's own dump: owners from the cache (a full refresh
+    // needs the whole dump), vanished connections only among that port's.
+    void pollFocus()
+    {
+        if (!m_timer || !m_trace || m_focusPort == 0 || !m_client || !m_tracker.started())
+            return;
+        DumpFilter filter = m_filter;
+        if (filter.port && *filter.port != m_focusPort)
+            return;
+        filter.port = static_cast<std::uint16_t>(m_focusPort);
+        drainTrace(true);
+        const std::int64_t dumpStartNs = monotonicNs();
+        auto dump = m_client->dump(filter);
+        if (!dump) {
+            m_client.reset();
+            Q_EMIT m_owner->pollFailed(dump.error().message);
+            return;
+        }
+        const std::int64_t now = monotonicMs();
+        drainTrace(true);
+        appendDiff(m_tracker.apply(
+            *dump, now, [this](const SocketRecord &socket) { return m_owners.lookup(socket); },
+            dumpStartNs, filter.port));
+        emitPending();
+    }
+
     void readDestroyed()
     {
         auto destroyed = m_destroyWatcher->readPending();
@@ -166,6 +205,16 @@ public:
     }
 
 private:
+    void updateFocusTimer()
+    {
+        if (!m_focusTimer)
+            return;
+        if (m_trace && m_focusPort != 0 && !m_paused)
+            m_focusTimer->start(m_intervalMs);
+        else
+            m_focusTimer->stop();
+    }
+
     void openTrace()
     {
         if (!m_traceWanted) {
@@ -336,6 +385,8 @@ private:
     QSocketNotifier *m_notifier = nullptr;
     QSocketNotifier *m_traceNotifier = nullptr;
     QTimer *m_traceTimer = nullptr;
+    QTimer *m_focusTimer = nullptr;
+    int m_focusPort = 0;
     std::unique_ptr<DiagClient> m_client;
     std::unique_ptr<DestroyWatcher> m_destroyWatcher;
     std::unique_ptr<TraceSource> m_trace;
@@ -391,6 +442,12 @@ void Poller::setPaused(bool paused)
 {
     if (m_worker)
         QMetaObject::invokeMethod(m_worker, [this, paused] { m_worker->setPaused(paused); });
+}
+
+void Poller::setFocusPort(int port)
+{
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, [this, port] { m_worker->setFocusPort(port); });
 }
 
 void Poller::pollNow()

@@ -50,6 +50,10 @@ public Q_SLOTS:
     void setIntervalMs(int intervalMs);
     void setPaused(bool paused);
     void pollNow();
+    // While tracing: also dump this port (through the kernel filter) at the
+    // poll interval, so the port a user looks at has fresh queues, timers
+    // and owners between the slow full dumps. 0: none.
+    void setFocusPort(int port);
 
 Q_SIGNALS:
     void batchReady(const sockscope::PollBatch &batch);

@@ -319,6 +319,9 @@ void MainWindow::refreshDiagramCounts()
 void MainWindow::onPortSelected(std::optional<std::uint16_t> port)
 {
     m_proxy->setPortFilter(port);
+    // While tracing, full dumps are seconds apart: the port in view gets its
+    // queues, timers and owners refreshed at the poll interval.
+    m_poller->setFocusPort(port.value_or(0));
     m_diagram->setTitle(port ? tr("port %1").arg(*port) : tr("all ports"));
     refreshDiagramCounts();
 }

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QTest>
 #include <sys/socket.h>
 
@@ -28,6 +29,7 @@ struct Story
     std::map<std::uint16_t, std::uint64_t> clientIdByPort; // client's local port
     std::map<std::uint16_t, std::uint64_t> serverIdByPort; // server side, by the peer's port
     std::vector<std::int64_t> times;                       // every event, as delivered
+    std::map<std::uint64_t, SocketRecord> latest;          // by id, from `updated`
     PollStats stats;
     int batches = 0;
 
@@ -42,6 +44,8 @@ struct Story
             stats = batch.stats;
             for (const SocketEvent &event : batch.events)
                 add(event);
+            for (const ConnectionView &view : batch.updated)
+                latest[view.id] = view.socket;
         });
     }
 
@@ -246,6 +250,28 @@ private Q_SLOTS:
         qInfo("%d connections, %zu events in %d batches, %llu traced", kConnections,
               story.times.size(), story.batches,
               static_cast<unsigned long long>(story.stats.traceEvents));
+    }
+
+    // Full dumps are a second or more apart while tracing; the port in focus
+    // is dumped at the poll interval, so its queues show at once.
+    void focusPortRefreshesQueues()
+    {
+        TRACING_ON_PORT(listener, poller, story);
+        poller.setIntervalMs(50);
+        poller.setFocusPort(kPort);
+        auto [client, server, clientPort] = connectPair(listener.get(), kPort);
+        QVERIFY(clientPort != 0);
+        QTRY_VERIFY_WITH_TIMEOUT(story.serverIdByPort.count(clientPort) == 1, 2000);
+        const std::uint64_t id = story.serverIdByPort[clientPort];
+        const char bytes[100] = {};
+        QCOMPARE(::send(client.get(), bytes, sizeof bytes, 0), ssize_t(sizeof bytes));
+        QElapsedTimer sent;
+        sent.start();
+        QTRY_VERIFY_WITH_TIMEOUT(story.latest.count(id) == 1 && story.latest[id].recvQ == 100,
+                                 3000);
+        QVERIFY2(sent.elapsed() < 700,
+                 qPrintable(QStringLiteral("took %1 ms").arg(sent.elapsed())));
+        QCOMPARE(story.stats.dumpIntervalMs >= 1000, true);
     }
 
     void pollingWhenTracingIsOff()
