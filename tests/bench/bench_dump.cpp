@@ -9,6 +9,7 @@
 #include "loopback.h"
 #include "netlink/diagclient.h"
 #include "netns.h"
+#include "socketholder.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -134,21 +135,6 @@ int runWorker(const char *mode)
     return count < 0 ? 1 : 0;
 }
 
-long highWaterKiB(pid_t pid)
-{
-    FILE *status = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
-    if (!status)
-        return -1;
-    long kib = -1;
-    char line[256];
-    while (std::fgets(line, sizeof line, status)) {
-        if (std::sscanf(line, "VmHWM: %ld kB", &kib) == 1)
-            break;
-    }
-    std::fclose(status);
-    return kib;
-}
-
 // Runs a program with its output to /dev/null: wall time and its peak RSS.
 // wait4()'s ru_maxrss would report at least this process's RSS (a child's high
 // water mark survives exec), so the child is stopped at its exit under ptrace
@@ -176,7 +162,7 @@ Sample runAndMeasure(const std::vector<std::string> &arguments)
     while (::waitpid(pid, &status, 0) == pid && WIFSTOPPED(status)) {
         int deliver = 0;
         if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)))
-            sample.maxRssKiB = highWaterKiB(pid);
+            sample.maxRssKiB = test::procStatusKiB(pid, "VmHWM");
         else if (WSTOPSIG(status) == SIGTRAP) // the stop after exec
             ::ptrace(PTRACE_SETOPTIONS, pid, nullptr, PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL);
         else
@@ -244,64 +230,6 @@ void printTable(const std::vector<Row> &rows)
     }
 }
 
-// The client ends live in a child process, so neither process needs more than N
-// descriptors (a hard limit of 20000 is common and raising it needs CAP_SYS_RESOURCE).
-class ClientHolder
-{
-public:
-    ClientHolder(pid_t pid, int ready, int release) : m_pid(pid), m_ready(ready), m_release(release)
-    {
-    }
-    ~ClientHolder() { release(); }
-    bool waitReady()
-    {
-        char answer = 0;
-        return ::read(m_ready, &answer, 1) == 1 && answer == 'k';
-    }
-    void release()
-    {
-        if (m_pid <= 0)
-            return;
-        ::close(m_release);
-        ::close(m_ready);
-        ::waitpid(m_pid, nullptr, 0);
-        m_pid = -1;
-    }
-
-private:
-    pid_t m_pid;
-    int m_ready;
-    int m_release;
-};
-
-ClientHolder holdClients(std::uint16_t port, int connections)
-{
-    int ready[2];
-    int release[2];
-    if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(release, O_CLOEXEC) != 0)
-        return {-1, -1, -1};
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(ready[0]);
-        ::close(release[1]);
-        std::vector<UniqueFd> fds;
-        fds.reserve(static_cast<std::size_t>(connections));
-        char answer = 'k';
-        for (int i = 0; i < connections && answer == 'k'; ++i) {
-            fds.push_back(test::connectTo(port));
-            if (!fds.back().valid())
-                answer = 'e';
-        }
-        (void)!::write(ready[1], &answer, 1);
-        char ignored;
-        (void)!::read(release[0], &ignored, 1); // until the parent closes its end
-        _exit(0);
-    }
-    ::close(ready[1]);
-    ::close(release[0]);
-    return {pid, ready[0], release[1]};
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -328,7 +256,18 @@ int main(int argc, char **argv)
     setup.start();
     UniqueFd listener = test::listenOn();
     const std::uint16_t port = test::localPort(listener.get());
-    ClientHolder clients = holdClients(port, connections);
+    // The client ends live in a child, so neither process needs more than N
+    // descriptors.
+    std::vector<UniqueFd> clientEnds; // filled in the child only
+    test::SocketHolder clients([&] {
+        clientEnds.reserve(static_cast<std::size_t>(connections));
+        for (int i = 0; i < connections; ++i) {
+            clientEnds.push_back(test::connectTo(port));
+            if (!clientEnds.back().valid())
+                return false;
+        }
+        return true;
+    });
     std::vector<UniqueFd> servers;
     servers.reserve(static_cast<std::size_t>(connections));
     for (int i = 0; i < connections; ++i) {

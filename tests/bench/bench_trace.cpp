@@ -18,6 +18,7 @@
 #include "loopback.h"
 #include "netns.h"
 #include "poller/poller.h"
+#include "socketholder.h"
 #include "trace/tracesource.h"
 
 #include <algorithm>
@@ -519,73 +520,26 @@ int partPoller(double seconds, int workerCount, int argc, char **argv)
 
 // ---------------------------------------------------------------- window
 
-class ClientHolder
-{
-public:
-    ClientHolder(pid_t pid, int ready, int release) : m_pid(pid), m_ready(ready), m_release(release)
-    {
-    }
-    ~ClientHolder() { release(); }
-    ClientHolder(const ClientHolder &) = delete;
-    ClientHolder &operator=(const ClientHolder &) = delete;
-    bool waitReady()
-    {
-        char answer = 0;
-        return ::read(m_ready, &answer, 1) == 1 && answer == 'k';
-    }
-    void release()
-    {
-        if (m_pid <= 0)
-            return;
-        // Closing the pipe is not enough: holders forked later inherited its
-        // write end, so the holder would never see EOF. It only holds sockets.
-        ::kill(m_pid, SIGKILL);
-        ::close(m_release);
-        ::close(m_ready);
-        ::waitpid(m_pid, nullptr, 0);
-        m_pid = -1;
-    }
-
-private:
-    pid_t m_pid;
-    int m_ready;
-    int m_release;
-};
-
 // `pairs` loopback connections, both ends, and their own listener, held by a
-// child process until release(): several children stay under a hard
-// RLIMIT_NOFILE that cannot be raised without CAP_SYS_RESOURCE.
-std::unique_ptr<ClientHolder> holdPairs(int pairs)
+// child process: several children stay under a hard RLIMIT_NOFILE that cannot
+// be raised without CAP_SYS_RESOURCE.
+std::unique_ptr<test::SocketHolder> holdPairs(int pairs)
 {
-    int ready[2];
-    int release[2];
-    if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(release, O_CLOEXEC) != 0)
-        return std::make_unique<ClientHolder>(-1, -1, -1);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(ready[0]);
-        ::close(release[1]);
+    std::vector<UniqueFd> fds; // filled in the child only
+    return std::make_unique<test::SocketHolder>([&] {
         test::raiseDescriptorLimit(static_cast<std::uint64_t>(2 * pairs) + 64);
         UniqueFd listener = test::listenOn();
         ::listen(listener.get(), 4096);
         const std::uint16_t port = test::localPort(listener.get());
-        std::vector<UniqueFd> fds;
         fds.reserve(static_cast<std::size_t>(2 * pairs));
-        char answer = 'k';
-        for (int i = 0; i < pairs && answer == 'k'; ++i) {
+        for (int i = 0; i < pairs; ++i) {
             fds.push_back(test::connectTo(port));
             fds.push_back(test::acceptOne(listener.get(), 5000));
             if (!fds[fds.size() - 2].valid() || !fds.back().valid())
-                answer = 'e';
+                return false;
         }
-        (void)!::write(ready[1], &answer, 1);
-        char ignored;
-        (void)!::read(release[0], &ignored, 1);
-        _exit(0);
-    }
-    ::close(ready[1]);
-    ::close(release[0]);
-    return std::make_unique<ClientHolder>(pid, ready[0], release[1]);
+        return true;
+    });
 }
 
 // utime + stime of a process, in ns.
@@ -609,22 +563,6 @@ std::int64_t procCpuNs(pid_t pid)
                     &stime) != 2)
         return -1;
     return static_cast<std::int64_t>((utime + stime) * (1'000'000'000ULL / ::sysconf(_SC_CLK_TCK)));
-}
-
-long statusKiB(pid_t pid, const char *key)
-{
-    FILE *file = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
-    if (!file)
-        return -1;
-    long kib = -1;
-    char line[256];
-    const size_t keyLength = std::strlen(key);
-    while (std::fgets(line, sizeof line, file)) {
-        if (std::strncmp(line, key, keyLength) == 0 && line[keyLength] == ':')
-            kib = std::atol(line + keyLength + 1);
-    }
-    std::fclose(file);
-    return kib;
 }
 
 // Descriptors that are BPF objects (maps, programs, links): > 0 means the
@@ -751,8 +689,8 @@ Idle measureIdle(const std::vector<std::string> &arguments, bool tracing, int wa
     idle.alive = cpu0 >= 0 && cpu1 >= 0 && ::waitpid(pid, nullptr, WNOHANG) == 0;
     if (idle.alive) {
         idle.cpuPercent = 100.0 * static_cast<double>(cpu1 - cpu0) / static_cast<double>(t1 - t0);
-        idle.rssKiB = statusKiB(pid, "VmRSS");
-        idle.hwmKiB = statusKiB(pid, "VmHWM");
+        idle.rssKiB = test::procStatusKiB(pid, "VmRSS");
+        idle.hwmKiB = test::procStatusKiB(pid, "VmHWM");
         idle.bpfFds = bpfDescriptors(pid);
     }
     ::kill(pid, SIGTERM);
@@ -809,7 +747,7 @@ int partWindow(int sockets, int windowSeconds)
     const int pairs = sockets / 2;
     constexpr int kPairsPerHolder = 9000; // 18,000 descriptors: under a hard limit of 20,000
     const std::int64_t setupStart = nowNs();
-    std::vector<std::unique_ptr<ClientHolder>> holders;
+    std::vector<std::unique_ptr<test::SocketHolder>> holders;
     for (int left = pairs; left > 0; left -= kPairsPerHolder)
         holders.push_back(holdPairs(std::min(left, kPairsPerHolder)));
     for (auto &holder : holders) {
