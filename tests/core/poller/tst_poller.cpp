@@ -49,6 +49,26 @@ struct EventLog
         return nullptr;
     }
 };
+// A started poller on one port, polling only (tst_tracedpoller covers
+// tracing), with its events in `log` (declared last: it goes first).
+struct PolledPort
+{
+    PolledPort(std::uint16_t port, int intervalMs) : poller(onPort(port))
+    {
+        poller.setTracing(false);
+        log.attach(poller);
+        poller.setIntervalMs(intervalMs);
+        poller.start();
+    }
+    static DumpFilter onPort(std::uint16_t port)
+    {
+        DumpFilter filter;
+        filter.port = port;
+        return filter;
+    }
+    Poller poller;
+    EventLog log;
+};
 } // namespace
 
 class TestPoller : public QObject
@@ -60,14 +80,9 @@ private Q_SLOTS:
         UniqueFd listener = listenOn();
         QVERIFY(listener.valid());
         const std::uint16_t port = localPort(listener.get());
-        DumpFilter filter;
-        filter.port = port;
-        Poller poller(filter);
-        poller.setTracing(false); // the polling path; tst_tracedpoller covers tracing
-        EventLog log;
-        log.attach(poller);
-        poller.setIntervalMs(20);
-        poller.start();
+        PolledPort polled(port, 20);
+        Poller &poller = polled.poller;
+        EventLog &log = polled.log;
         QTRY_VERIFY_WITH_TIMEOUT(log.find(EventKind::Appeared, TcpState::Listen, port), 5000);
         const SocketEvent *event = log.find(EventKind::Appeared, TcpState::Listen, port);
         QVERIFY(event->initial);
@@ -83,14 +98,10 @@ private Q_SLOTS:
     void intervalIsClamped()
     {
         UniqueFd listener = listenOn();
-        DumpFilter filter;
-        filter.port = localPort(listener.get());
-        Poller poller(filter);
-        poller.setTracing(false); // the polling path; tst_tracedpoller covers tracing
-        EventLog log;
-        log.attach(poller);
-        poller.setIntervalMs(0); // clamped to 20 ms, not a busy loop or a stopped timer
-        poller.start();
+        // Clamped to 20 ms, not a busy loop or a stopped timer.
+        PolledPort polled(localPort(listener.get()), 0);
+        Poller &poller = polled.poller;
+        EventLog &log = polled.log;
         QTRY_VERIFY_WITH_TIMEOUT(log.batches >= 3, 3000);
         poller.setPaused(true);
         QTest::qWait(100); // let a poll already queued land
@@ -109,14 +120,9 @@ private Q_SLOTS:
         constexpr std::uint16_t clientPort = 10001;
         UniqueFd listener = listenOn(false, 9000, true);
         QVERIFY(listener.valid());
-        DumpFilter filter;
-        filter.port = clientPort;
-        Poller poller(filter);
-        poller.setTracing(false); // the polling path; tst_tracedpoller covers tracing
-        EventLog log;
-        log.attach(poller);
-        poller.setIntervalMs(20);
-        poller.start();
+        PolledPort polled(clientPort, 20);
+        Poller &poller = polled.poller;
+        EventLog &log = polled.log;
         QTRY_VERIFY_WITH_TIMEOUT(log.batches >= 1, 3000);
 
         UniqueFd client = connectTo(9000, false, clientPort, true);
@@ -172,14 +178,9 @@ private Q_SLOTS:
         SOCKSCOPE_REQUIRE_NETNS();
         UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
-        DumpFilter filter;
-        filter.port = port;
-        Poller poller(filter);
-        poller.setTracing(false); // the polling path; tst_tracedpoller covers tracing
-        EventLog log;
-        log.attach(poller);
-        poller.setIntervalMs(60000);
-        poller.start();
+        PolledPort polled(port, 60000);
+        Poller &poller = polled.poller;
+        EventLog &log = polled.log;
         QTRY_VERIFY_WITH_TIMEOUT(log.batches >= 1, 3000);
         {
             UniqueFd client = connectTo(port);
