@@ -291,27 +291,16 @@ void ConnectionTracker::retireVanished(PollPass &pass)
     }
 }
 
-ConnectionTracker::Diff
-ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs)
+void ConnectionTracker::applyDestroyed(const std::vector<SocketRecord> &destroyed,
+                                       std::int64_t timeMs)
 {
-    Diff diff;
     for (const SocketRecord &record : destroyed) {
         const auto known = m_idByCookie.constFind(record.cookie);
-        if (m_tracing) {
-            // The trace ends full sockets itself (a timewait socket inherits
-            // the full socket's cookie, whose notice must not end it): only a
-            // request socket's end is news, final now.
-            if (known != m_idByCookie.constEnd() &&
-                m_live.value(known.value()).socket.state == TcpState::SynRecv &&
-                record.state == TcpState::SynRecv)
-                retire(known.value(), timeMs * kNsPerMs, EventSource::Destroy, diff);
-        } else if (known != m_idByCookie.constEnd()) {
+        if (known != m_idByCookie.constEnd())
             m_destroyedAt.insert(known.value(), timeMs);
-        } else if (!record.remote.isUnspecified()) {
+        else if (!record.remote.isUnspecified())
             m_unseenDestroyed.push_back(Unseen{record, timeMs});
-        }
     }
-    return diff;
 }
 
 const ConnectionView *ConnectionTracker::find(std::uint64_t id) const

@@ -63,7 +63,8 @@ public:
     // - CLOSE -> SYN_SENT carries local port 0; later events fill it in.
     void applyTrace(const TraceEvent &event, Diff &diff);
 
-    // Applies destroy notifications. Polling only, it returns nothing itself:
+    // Applies destroy notifications (when polling: while tracing, every full
+    // socket's end is traced and the poller leaves the groups). Returns nothing itself:
     // a connection we know is not declared gone yet (the kernel also destroys a
     // socket when it hands the connection to a timewait socket): the next
     // apply() decides, dating the end by the notice. One never seen by a poll is
@@ -71,10 +72,7 @@ public:
     // connection simply appears in that state; otherwise it appears and goes,
     // with source Destroy. Notices of sockets that never had a peer (a failed
     // bind, an unused socket) are dropped.
-    // Tracing (the trace drained first, so every full socket's close is known):
-    // a notice ends a timewait or request socket's connection at once, and its
-    // Gone event is returned.
-    Diff applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs);
+    void applyDestroyed(const std::vector<SocketRecord> &destroyed, std::int64_t timeMs);
 
     // A live connection, or one gone recently (bounded history). nullptr if unknown.
     const ConnectionView *find(std::uint64_t id) const;

@@ -197,11 +197,10 @@ public:
             return (m_filter.family && socket.family != *m_filter.family) ||
                    (m_filter.port && !touchesPort(socket, *m_filter.port));
         });
-        if (destroyed->empty() || !m_tracker.started())
-            return;
-        // The trace first: a notice may only end what the trace has not.
-        drainTrace(true);
-        appendDiff(m_tracker.applyDestroyed(*destroyed, monotonicMs()));
+        // The tracker settles them at the next poll, where a timewait
+        // successor may show they were not the end of their connection.
+        if (!destroyed->empty() && m_tracker.started())
+            m_tracker.applyDestroyed(*destroyed, monotonicMs());
     }
 
 private:
