@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace sockscope {
@@ -52,9 +53,13 @@ PortsPane::PortsPane(PortSummaryModel *model, QWidget *parent)
             [this] { Q_EMIT portSelected(selectedPort()); });
     // Only the states that occur get a column: eleven mostly empty columns would
     // not fit a side pane.
+    m_hideEmpty = new QTimer(this);
+    m_hideEmpty->setSingleShot(true);
+    connect(m_hideEmpty, &QTimer::timeout, this, &PortsPane::hideEmptyStates);
+    const auto later = [this] { m_hideEmpty->start(0); };
     for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
-        connect(m_model, signal, this, &PortsPane::hideEmptyStates);
-    connect(m_model, &QAbstractItemModel::dataChanged, this, &PortsPane::hideEmptyStates);
+        connect(m_model, signal, this, later);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, later);
     hideEmptyStates();
 }
 

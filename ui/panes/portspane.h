@@ -8,6 +8,7 @@
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
+class QTimer;
 
 namespace sockscope {
 
@@ -37,6 +38,9 @@ private:
     QSortFilterProxyModel *m_proxy;
     QTableView *m_view;
     QLineEdit *m_filter;
+    // Every changed row signals dataChanged; the columns are checked once per
+    // turn of the event loop, not once per row (that was quadratic in ports).
+    QTimer *m_hideEmpty;
 };
 
 } // namespace sockscope
