@@ -3,16 +3,13 @@
 
 #include "owners/procfs.h"
 #include "util/monotonic.h"
+#include "util/uniquefd.h"
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
-#include <dirent.h>
 #include <fcntl.h>
-#include <memory>
 #include <QFile>
-#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,27 +22,31 @@ namespace {
 // Why a full re-read exists at all: an incremental scan reads only descriptor
 // numbers it has not read before. When a process closes a file, pipe or UDP
 // socket (inodes we never forget, they are not in the TCP dump) and the number
-// is reused by a new TCP socket, or a pid is reused, the cache still holds the
-// old target and the new socket is "not found". Such an inode stays Unknown
-// until one pass ignoring the fd cache confirms it; the pass costs a readlink
-// per descriptor on the machine, hence at most one every two seconds.
+// is reused by a new TCP socket, the cache still holds the old target and the
+// new socket is "not found". Such an inode stays Unknown until one pass
+// ignoring the fd cache confirms it; the pass costs a readlink per descriptor
+// in our namespace, hence at most one every two seconds.
 constexpr std::int64_t kFullPassIntervalMs = 2000;
-struct DirCloser
+
+template <typename Entries> auto findFd(Entries &entries, int fd)
 {
-    void operator()(DIR *dir) const { ::closedir(dir); }
-};
-using DirPtr = std::unique_ptr<DIR, DirCloser>;
+    const auto it = std::lower_bound(entries.begin(), entries.end(), fd,
+                                     [](const auto &entry, int value) { return entry.fd < value; });
+    return it != entries.end() && it->fd == fd ? &*it : nullptr;
+}
 
 } // namespace
 
-OwnerResolver::OwnerResolver(QString procRoot)
-    : m_procRoot(std::move(procRoot)), m_euid(std::uint32_t(::geteuid())),
+OwnerResolver::OwnerResolver(QString procRoot, Holders holders)
+    : m_procRoot(std::move(procRoot)), m_holdersWanted(holders), m_euid(std::uint32_t(::geteuid())),
       m_selfPid(selfPidIn(m_procRoot))
 {
     struct stat net = {};
     const QByteArray path = QFile::encodeName(m_procRoot + QStringLiteral("/self/net/tcp"));
     if (::stat(path.constData(), &net) == 0)
         m_ownNetInode = net.st_ino;
+    const QByteArray ns = QFile::encodeName(m_procRoot + QStringLiteral("/self/ns/net"));
+    m_ownNamespace = netNamespaceOf(AT_FDCWD, ns.constData());
 }
 
 bool OwnerResolver::sawEverything() const
@@ -55,7 +56,7 @@ bool OwnerResolver::sawEverything() const
 
 void OwnerResolver::invalidate()
 {
-    *this = OwnerResolver(m_procRoot);
+    *this = OwnerResolver(m_procRoot, m_holdersWanted);
 }
 
 void OwnerResolver::refresh(const std::vector<SocketRecord> &sockets)
@@ -98,21 +99,22 @@ void OwnerResolver::refresh(const std::vector<SocketRecord> &sockets)
     if (!missing && !fullDue && m_ownerPids.isEmpty())
         return;
 
-    const DirPtr root(::opendir(QFile::encodeName(m_procRoot).constData()));
-    m_rootUnreadable = !root;
-    if (!root) {
+    const UniqueFd root(
+        ::open(QFile::encodeName(m_procRoot).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    m_rootUnreadable = !root.valid();
+    if (!root.valid()) {
         m_lastScan.scanned = missing || fullDue;
         settle(false);
         return;
     }
-    const int rootFd = ::dirfd(root.get());
+    const int rootFd = root.get();
     bool fullPass = false;
     if (missing || fullDue) {
         fullPass = fullDue || !m_walked;
-        walk(root.get(), fullPass ? Pass::Full : Pass::Incremental);
+        walk(rootFd, fullPass ? Pass::Full : Pass::Incremental);
         settle(fullPass);
         if (!fullPass && !m_unconfirmed.isEmpty() && fullPassAllowed()) {
-            walk(root.get(), Pass::Full);
+            walk(rootFd, Pass::Full);
             fullPass = true;
             settle(true);
         }
@@ -139,7 +141,7 @@ void OwnerResolver::refresh(const std::vector<SocketRecord> &sockets)
     if (fullPass)
         m_lastFullPassMs = now;
     updateOwnerPids();
-    // A full pass also re-reads commands: a pid may have exec'd or been reused.
+    // A full pass also re-reads commands: a process may have exec'd.
     readCommands(rootFd, fullPass);
 }
 
@@ -172,126 +174,188 @@ OwnerLookup OwnerResolver::lookup(const SocketRecord &socket) const
     return result;
 }
 
-void OwnerResolver::walk(DIR *root, Pass pass)
+void OwnerResolver::walk(int rootFd, Pass pass)
 {
     m_lastScan.scanned = true;
     m_lastScan.pidsListed = 0;
     m_lastScan.pidsUnreadable = 0;
-    // The same DIR as the caller's: one more open fd would skew our own fd count.
-    ::rewinddir(root);
-    const int rootFd = ::dirfd(root);
-    QSet<int> listed;
-    listed.reserve(m_fdsByPid.size() + 64);
-    while (const dirent *entry = ::readdir(root)) {
-        const int pid = parseNumber(entry->d_name);
-        if (pid <= 0)
-            continue;
-        listed.insert(pid);
+    m_lastScan.pidsOtherNamespace = 0;
+    m_pids.clear();
+    ::lseek(rootFd, 0, SEEK_SET);
+    forEachEntry(rootFd, m_entryBuffer, [this](const char *name, unsigned char) {
+        if (const int pid = parseNumber(name); pid > 0)
+            m_pids.push_back(pid);
+        return true;
+    });
+    const bool stopEarly = m_holdersWanted == Holders::FirstFound;
+    if (stopEarly) {
+        m_unplaced = std::count_if(m_dumped.cbegin(), m_dumped.cend(), [this](std::uint32_t inode) {
+            return !m_holders.contains(inode);
+        });
+        m_walking = true;
+    }
+    bool complete = true;
+    for (const int pid : m_pids) {
+        // Nothing left to place: the pids not read keep their cache and
+        // cannot make anything Orphaned (nothing is unplaced).
+        if (stopEarly && m_unplaced == 0) {
+            complete = false;
+            m_lastScan.stoppedEarly = true;
+            break;
+        }
         ++m_lastScan.pidsListed;
         scanPid(rootFd, pid, pass);
     }
-    const QList<int> known = m_fdsByPid.keys() + m_unreadableUidByPid.keys();
-    for (const int pid : known) {
-        if (!listed.contains(pid))
-            forgetPid(pid); // exited
+    m_walking = false;
+    if (complete) {
+        std::sort(m_pids.begin(), m_pids.end());
+        const QList<int> known = m_fdsByPid.keys() + m_unreadableUidByPid.keys();
+        for (const int pid : known) {
+            if (!std::binary_search(m_pids.cbegin(), m_pids.cend(), pid))
+                forgetPid(pid); // exited
+        }
     }
     m_walked = true;
 }
 
+bool OwnerResolver::inOtherNamespace(int rootFd, int pid)
+{
+    if (!m_ownNamespace.known())
+        return false;
+    char path[32];
+    std::snprintf(path, sizeof path, "%d/ns/net", pid);
+    // Unknown (EACCES, a tree without ns links): read it like any process.
+    const NamespaceId id = netNamespaceOf(rootFd, path);
+    return id.known() && !(id == m_ownNamespace);
+}
+
 void OwnerResolver::scanPid(int rootFd, int pid, Pass pass)
 {
+    if (inOtherNamespace(rootFd, pid)) {
+        ++m_lastScan.pidsOtherNamespace;
+        forgetPid(pid); // it may have moved there (setns): what it held here is stale
+        return;
+    }
     char path[32];
     std::snprintf(path, sizeof path, "%d/fd", pid);
     // Counted before reading so a change during the read shows up next time.
     const std::int64_t fdCount = fdCountOf(rootFd, path);
-    const int dirFd = ::openat(rootFd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirFd < 0) {
+    const UniqueFd dir(::openat(rootFd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir.valid()) {
         if (errno == ENOENT || errno == ESRCH)
             forgetPid(pid); // exited since the listing
         else
             markUnreadable(rootFd, pid); // EACCES, EPERM, ENOTDIR, EMFILE: we cannot tell
         return;
     }
-    DirPtr fds(::fdopendir(dirFd));
-    if (!fds) {
-        ::close(dirFd);
-        markUnreadable(rootFd, pid);
-        return;
+    // A reused pid is another process: none of the old one's fds or command apply.
+    const std::uint64_t startTime = startTimeOf(rootFd, pid);
+    const auto known = m_fdsByPid.constFind(pid);
+    if (known != m_fdsByPid.constEnd() && known->startTime != startTime) {
+        ++m_lastScan.pidsRestarted;
+        forgetPid(pid);
     }
     ProcessFds &process = m_fdsByPid[pid];
+    process.startTime = startTime;
+    if (!readFdDirectory(rootFd, dir.get(), pid, fdCount, process, pass)) {
+        if (errno == ENOENT || errno == ESRCH)
+            forgetPid(pid);
+        else
+            markUnreadable(rootFd, pid);
+        return;
+    }
+    process.fdCount = fdCount;
+    replaceFds(pid, process);
+    m_unreadableUidByPid.remove(pid);
+}
+
+bool OwnerResolver::readFdDirectory(int rootFd, int dirFd, int pid, std::int64_t fdCount,
+                                    const ProcessFds &process, Pass pass)
+{
     // A changed count may hide a closed listener whose number was reused at once
     // (S1 in our own process: the next open() takes it). Listeners are few, and a
     // closed connection needs no such check: the dump then reports inode 0.
     const bool recount = pass == Pass::Incremental && fdCount != process.fdCount;
     const std::vector<int> recheck = recount ? listenerFds(process) : std::vector<int>();
-    process.fdCount = fdCount;
-    std::vector<int> listed;
-    listed.reserve(std::size_t(process.inodeByFd.size()) + 8);
+    m_readFds.clear();
+    bool denied = false;
     char target[64];
-    while (const dirent *entry = ::readdir(fds.get())) {
-        const int fd = parseNumber(entry->d_name);
-        // Our own walking descriptors: cached, they would hide the socket that
-        // takes their number next (the lowest free one).
-        if (fd < 0 || (pid == m_selfPid && (fd == rootFd || fd == dirFd)))
-            continue;
-        if (pass == Pass::Incremental && process.inodeByFd.contains(fd) &&
-            std::find(recheck.begin(), recheck.end(), fd) == recheck.end()) {
-            listed.push_back(fd);
-            continue;
+    const bool listed =
+        forEachEntry(dirFd, m_entryBuffer, [&](const char *name, unsigned char type) {
+            if (type != DT_LNK && type != DT_UNKNOWN)
+                return true; // ".", ".."
+            const int fd = parseNumber(name);
+            // Our own walking descriptors: cached, they would hide the socket that
+            // takes their number next (the lowest free one).
+            if (fd < 0 || (pid == m_selfPid && (fd == rootFd || fd == dirFd)))
+                return true;
+            if (pass == Pass::Incremental) {
+                const FdEntry *cached = findFd(process.fds, fd);
+                if (cached && !cached->stale &&
+                    std::find(recheck.begin(), recheck.end(), fd) == recheck.end()) {
+                    m_readFds.push_back(*cached);
+                    return true;
+                }
+            }
+            ++m_lastScan.fdsRead;
+            const ssize_t length = ::readlinkat(dirFd, name, target, sizeof target);
+            if (length < 0 && (errno == EACCES || errno == EPERM)) {
+                // The directory's mode allowed listing, but links need ptrace access.
+                denied = true;
+                return false;
+            }
+            if (length >= 0) // otherwise closed since it was listed
+                m_readFds.push_back({fd, socketInode(target, std::size_t(length)), false});
+            return true;
+        });
+    return listed && !denied;
+}
+
+void OwnerResolver::replaceFds(int pid, ProcessFds &process)
+{
+    // /proc lists fds in ascending order; other trees may not.
+    if (!std::is_sorted(m_readFds.begin(), m_readFds.end(),
+                        [](const FdEntry &a, const FdEntry &b) { return a.fd < b.fd; }))
+        std::sort(m_readFds.begin(), m_readFds.end(),
+                  [](const FdEntry &a, const FdEntry &b) { return a.fd < b.fd; });
+    auto old = process.fds.cbegin();
+    auto read = m_readFds.cbegin();
+    while (old != process.fds.cend() || read != m_readFds.cend()) {
+        const bool closed =
+            read == m_readFds.cend() || (old != process.fds.cend() && old->fd < read->fd);
+        const bool opened = !closed && (old == process.fds.cend() || read->fd < old->fd);
+        if (closed || (!opened && (old->stale || old->inode != read->inode))) {
+            if (old->inode != 0)
+                dropHolder(old->inode, pid, old->fd);
         }
-        ++m_lastScan.fdsRead;
-        const ssize_t length = ::readlinkat(dirFd, entry->d_name, target, sizeof target);
-        if (length < 0 && (errno == EACCES || errno == EPERM)) {
-            // The directory's mode allowed listing, but links need ptrace access.
-            markUnreadable(rootFd, pid);
-            return;
+        if (opened || (!closed && (old->stale || old->inode != read->inode))) {
+            if (read->inode != 0)
+                addHolder(read->inode, pid, read->fd);
         }
-        if (length < 0)
-            continue; // closed since readdir
-        listed.push_back(fd);
-        setFd(pid, process, fd, socketInode(target, std::size_t(length)));
+        if (!opened)
+            ++old;
+        if (!closed)
+            ++read;
     }
-    m_unreadableUidByPid.remove(pid);
-    // Every listed fd is now in the cache, so equal sizes mean nothing was closed.
-    if (qsizetype(listed.size()) == process.inodeByFd.size())
-        return;
-    std::sort(listed.begin(), listed.end());
-    for (auto it = process.inodeByFd.begin(); it != process.inodeByFd.end();) {
-        if (std::binary_search(listed.begin(), listed.end(), it.key())) {
-            ++it;
-            continue;
-        }
-        if (it.value() != 0)
-            dropHolder(it.value(), pid, it.key());
-        it = process.inodeByFd.erase(it);
-    }
+    std::swap(process.fds, m_readFds); // the old vector's capacity serves the next read
 }
 
 std::vector<int> OwnerResolver::listenerFds(const ProcessFds &process) const
 {
     std::vector<int> fds;
-    for (auto it = process.inodeByFd.cbegin(); it != process.inodeByFd.cend(); ++it) {
-        if (it.value() != 0 && m_dumpedListeners.contains(it.value()))
-            fds.push_back(it.key());
+    for (const FdEntry &entry : process.fds) {
+        if (entry.inode != 0 && m_dumpedListeners.contains(entry.inode))
+            fds.push_back(entry.fd);
     }
     return fds;
 }
 
-void OwnerResolver::setFd(int pid, ProcessFds &process, int fd, std::uint32_t inode)
+void OwnerResolver::addHolder(std::uint32_t inode, int pid, int fd)
 {
-    const auto it = process.inodeByFd.find(fd);
-    if (it != process.inodeByFd.end()) {
-        if (it.value() == inode)
-            return;
-        if (it.value() != 0)
-            dropHolder(it.value(), pid, fd);
-        it.value() = inode;
-    } else {
-        process.inodeByFd.insert(fd, inode);
-    }
-    if (inode == 0)
-        return;
-    m_holders[inode].append({pid, fd});
+    QList<Holder> &holders = m_holders[inode];
+    if (holders.isEmpty() && m_walking && m_dumped.contains(inode))
+        --m_unplaced;
+    holders.append({pid, fd});
     m_notFound.remove(inode);
     m_unconfirmed.remove(inode);
 }
@@ -302,8 +366,11 @@ void OwnerResolver::dropHolder(std::uint32_t inode, int pid, int fd)
     if (it == m_holders.end())
         return;
     it->removeIf([&](const Holder &holder) { return holder.pid == pid && holder.fd == fd; });
-    if (it->isEmpty())
-        m_holders.erase(it); // settle() classifies it if it is still dumped
+    if (!it->isEmpty())
+        return;
+    m_holders.erase(it); // settle() classifies it if it is still dumped
+    if (m_walking && m_dumped.contains(inode))
+        ++m_unplaced;
 }
 
 void OwnerResolver::forgetInode(std::uint32_t inode)
@@ -312,8 +379,10 @@ void OwnerResolver::forgetInode(std::uint32_t inode)
     // which is how a descriptor number reused for a new socket is noticed.
     for (const Holder &holder : m_holders.value(inode)) {
         const auto process = m_fdsByPid.find(holder.pid);
-        if (process != m_fdsByPid.end())
-            process->inodeByFd.remove(holder.fd);
+        if (process == m_fdsByPid.end())
+            continue;
+        if (FdEntry *entry = findFd(process->fds, holder.fd))
+            entry->stale = true;
     }
     m_holders.remove(inode);
     m_notFound.remove(inode);
@@ -325,9 +394,9 @@ void OwnerResolver::dropFds(int pid)
     const auto process = m_fdsByPid.constFind(pid);
     if (process == m_fdsByPid.constEnd())
         return;
-    for (auto it = process->inodeByFd.cbegin(); it != process->inodeByFd.cend(); ++it) {
-        if (it.value() != 0)
-            dropHolder(it.value(), pid, it.key());
+    for (const FdEntry &entry : process->fds) {
+        if (entry.inode != 0)
+            dropHolder(entry.inode, pid, entry.fd);
     }
     m_fdsByPid.erase(process);
 }

@@ -3,9 +3,9 @@
 
 #include "model/socketrecord.h"
 #include "owners/ownerinfo.h"
+#include "owners/procfs.h"
 
 #include <cstdint>
-#include <dirent.h>
 #include <QHash>
 #include <QList>
 #include <QSet>
@@ -17,10 +17,13 @@ namespace sockscope {
 
 struct OwnerScanStats
 {
-    int pidsListed = 0;     // processes seen in the last scan (or rescanned owners)
-    int fdsRead = 0;        // readlink() calls of the last refresh()
-    int pidsUnreadable = 0; // fd directories we were denied
-    bool scanned = false;   // false when the cache answered everything
+    int pidsListed = 0;         // processes seen in the last scan (or rescanned owners)
+    int fdsRead = 0;            // readlink() calls of the last refresh()
+    int pidsUnreadable = 0;     // fd directories we were denied
+    int pidsOtherNamespace = 0; // skipped: their net namespace is not ours
+    int pidsRestarted = 0;      // cached pid with a new start time: a new process
+    bool scanned = false;       // false when the cache answered everything
+    bool stoppedEarly = false;  // the walk ended once every dumped inode had a holder
 };
 
 // Maps socket inodes to the processes holding them by reading /proc/PID/fd.
@@ -31,10 +34,21 @@ struct OwnerScanStats
 // Between scans, each owning process's descriptor count (st_size of
 // /proc/PID/fd, Linux 6.2+) is compared with the count at its last read, so an
 // exited owner or a closed listener fd (S1) is noticed by rescanning that pid.
+//
+// Processes in another network namespace than ours (PID/ns/net) are not read:
+// the sockets we are given are dumped from ours. One whose namespace we may not
+// tell is read like any other. A pid's cache lives as long as its start time.
 class OwnerResolver
 {
 public:
-    explicit OwnerResolver(QString procRoot = QStringLiteral("/proc"));
+    enum class Holders
+    {
+        All,       // every process holding each socket, like ss -p (a pre-forked server's workers)
+        FirstFound // the walk stops once every dumped socket has one holder
+    };
+
+    explicit OwnerResolver(QString procRoot = QStringLiteral("/proc"),
+                           Holders holders = Holders::All);
 
     // Brings the cache up to date for these sockets (the current dump). Drops
     // cache entries for inodes no longer dumped. Never fails: a process or
@@ -64,10 +78,17 @@ private:
         int pid = 0;
         int fd = -1;
     };
+    struct FdEntry
+    {
+        int fd = -1;
+        std::uint32_t inode = 0; // 0: not a socket
+        bool stale = false;      // its socket left the dump: read the number again
+    };
     struct ProcessFds
     {
-        QHash<int, std::uint32_t> inodeByFd; // 0: not a socket
-        std::int64_t fdCount = -1;           // st_size of the fd directory when read
+        std::vector<FdEntry> fds;  // sorted by fd
+        std::int64_t fdCount = -1; // st_size of the fd directory when read
+        std::uint64_t startTime = 0;
     };
     enum class Pass
     {
@@ -78,17 +99,22 @@ private:
     void forgetInode(std::uint32_t inode);
     void forgetPid(int pid);
     std::vector<int> listenerFds(const ProcessFds &process) const;
-    void setFd(int pid, ProcessFds &process, int fd, std::uint32_t inode);
+    void replaceFds(int pid, ProcessFds &process);
+    void addHolder(std::uint32_t inode, int pid, int fd);
     void dropHolder(std::uint32_t inode, int pid, int fd);
     void dropFds(int pid);
     void markUnreadable(int rootFd, int pid);
-    void walk(DIR *root, Pass pass);
+    bool inOtherNamespace(int rootFd, int pid);
+    bool readFdDirectory(int rootFd, int dirFd, int pid, std::int64_t fdCount,
+                         const ProcessFds &process, Pass pass);
+    void walk(int rootFd, Pass pass);
     void scanPid(int rootFd, int pid, Pass pass);
     void settle(bool fullPassDone);
     void updateOwnerPids();
     void readCommands(int rootFd, bool reread);
 
     QString m_procRoot;
+    Holders m_holdersWanted = Holders::All;
     std::uint32_t m_euid = 0;
     int m_selfPid = 0;                             // 0 when procRoot has no "self" link
     QHash<std::uint32_t, QList<Holder>> m_holders; // every socket inode seen in a cached fd
@@ -102,7 +128,13 @@ private:
     QSet<int> m_ownerPids;             // pids holding a dumped inode
     bool m_walked = false;
     bool m_rootUnreadable = false;
-    ino_t m_ownNetInode = 0;         // /proc/self/net/tcp: identifies our network namespace
+    ino_t m_ownNetInode = 0;            // /proc/self/net/tcp: identifies our network namespace
+    procfs::NamespaceId m_ownNamespace; // /proc/self/ns/net
+    qsizetype m_unplaced = 0;           // dumped inodes without a holder, kept during a walk
+    bool m_walking = false;
+    std::vector<char> m_entryBuffer; // getdents64, reused
+    std::vector<int> m_pids;         // the walk's listing, reused
+    std::vector<FdEntry> m_readFds;  // one directory's fds as read, swapped into the cache
     bool m_ownPidUnreadable = false; // an unreadable fd directory belongs to our euid
     std::int64_t m_lastFullPassMs = 0;
     OwnerScanStats m_lastScan;

@@ -9,11 +9,21 @@
 #include <QFile>
 #include <string_view>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace sockscope::procfs {
 
 constexpr qsizetype kCommandLimit = 64 * 1024;
+
+long readDirectoryChunk(int dirFd, std::vector<char> &buffer)
+{
+    for (;;) {
+        const long length = ::syscall(SYS_getdents64, dirFd, buffer.data(), buffer.size());
+        if (length >= 0 || errno != EINTR)
+            return length;
+    }
+}
 
 int parseNumber(const char *name)
 {
@@ -88,6 +98,44 @@ std::int64_t fdCountOf(int rootFd, const char *fdPath)
 {
     struct stat info = {};
     return ::fstatat(rootFd, fdPath, &info, 0) == 0 ? std::int64_t(info.st_size) : -1;
+}
+
+std::uint64_t startTimeOf(int rootFd, int pid)
+{
+    char path[32];
+    std::snprintf(path, sizeof path, "%d/stat", pid);
+    const int fd = ::openat(rootFd, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char text[1024];
+    ssize_t length = 0;
+    do {
+        length = ::read(fd, text, sizeof text);
+    } while (length < 0 && errno == EINTR);
+    ::close(fd);
+    if (length <= 0)
+        return 0;
+    // The command in parentheses may hold spaces and ')': fields count from the last ')'.
+    const std::string_view line(text, std::size_t(length));
+    const std::size_t close = line.rfind(')');
+    if (close == std::string_view::npos)
+        return 0;
+    std::size_t position = close + 1;
+    for (int field = 3; field < 22 && position != std::string_view::npos; ++field)
+        position = line.find(' ', position + 1);
+    if (position == std::string_view::npos)
+        return 0;
+    std::uint64_t ticks = 0;
+    std::from_chars(line.data() + position + 1, line.data() + line.size(), ticks);
+    return ticks;
+}
+
+NamespaceId netNamespaceOf(int rootFd, const char *nsPath)
+{
+    struct stat info = {};
+    if (::fstatat(rootFd, nsPath, &info, 0) != 0)
+        return {};
+    return {info.st_dev, info.st_ino};
 }
 
 } // namespace sockscope::procfs
