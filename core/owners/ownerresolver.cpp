@@ -187,6 +187,7 @@ void OwnerResolver::walk(int rootFd, Pass pass)
             m_pids.push_back(pid);
         return true;
     });
+    std::sort(m_pids.begin(), m_pids.end()); // as /proc lists them; fake trees may not
     const bool stopEarly = m_holdersWanted == Holders::FirstFound;
     if (stopEarly) {
         m_unplaced = std::count_if(m_dumped.cbegin(), m_dumped.cend(), [this](std::uint32_t inode) {
@@ -208,7 +209,6 @@ void OwnerResolver::walk(int rootFd, Pass pass)
     }
     m_walking = false;
     if (complete) {
-        std::sort(m_pids.begin(), m_pids.end());
         const QList<int> known = m_fdsByPid.keys() + m_unreadableUidByPid.keys();
         for (const int pid : known) {
             if (!std::binary_search(m_pids.cbegin(), m_pids.cend(), pid))

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -19,6 +20,7 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -147,6 +149,30 @@ public:
                writeFile(pidPath(pid) + QStringLiteral("/fd"), QByteArray()) &&
                writeFile(pidPath(pid) + QStringLiteral("/cmdline"), QByteArray("secret\0", 7));
     }
+    // A stat line whose field 22 (start time) is `startTime`.
+    bool setStartTime(int pid, std::uint64_t startTime)
+    {
+        QByteArray line = QByteArray::number(pid) + " (fake) S";
+        for (int field = 4; field < 22; ++field)
+            line += " 0";
+        return writeFile(pidPath(pid) + QStringLiteral("/stat"),
+                         line + ' ' + QByteArray::number(quint64(startTime)) + " 0 0\n");
+    }
+    // ns/net as a file: the same file (a hard link) as self's is our namespace.
+    bool setNamespace(const QString &owner, bool ours)
+    {
+        const QString self = m_dir.path() + QStringLiteral("/self/ns/net");
+        if (!QFileInfo::exists(self) &&
+            !(QDir().mkpath(m_dir.path() + QStringLiteral("/self/ns")) && writeFile(self, "ours")))
+            return false;
+        const QString path = m_dir.path() + QLatin1Char('/') + owner + QStringLiteral("/ns");
+        if (!QDir().mkpath(path))
+            return false;
+        if (!ours)
+            return writeFile(path + QStringLiteral("/net"), "other");
+        return ::link(QFile::encodeName(self).constData(),
+                      QFile::encodeName(path + QStringLiteral("/net")).constData()) == 0;
+    }
     QString pidPath(int pid) const
     {
         return m_dir.path() + QLatin1Char('/') + QString::number(pid);
@@ -204,6 +230,68 @@ public:
 private:
     pid_t m_pid = -1;
     UniqueFd m_release;
+};
+
+// A forked child that enters a network namespace of its own, opens a TCP
+// socket there and holds it until killed; inode() is that socket's inode.
+class ChildInOtherNamespace
+{
+public:
+    ChildInOtherNamespace()
+    {
+        int ends[2];
+        if (::pipe2(ends, O_CLOEXEC) != 0)
+            return;
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            ::close(ends[0]);
+            std::uint32_t inode = 0;
+            int error = 0;
+            if (::unshare(CLONE_NEWNET) != 0) {
+                error = errno;
+            } else {
+                const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                struct stat status = {};
+                if (fd >= 0 && ::fstat(fd, &status) == 0)
+                    inode = std::uint32_t(status.st_ino);
+                else
+                    error = errno;
+            }
+            const int report[2] = {int(inode), error};
+            if (::write(ends[1], report, sizeof report) != sizeof report)
+                ::_exit(1);
+            for (;;)
+                ::pause();
+        }
+        ::close(ends[1]);
+        m_report.reset(ends[0]);
+    }
+    ~ChildInOtherNamespace()
+    {
+        if (m_pid > 0) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+        }
+    }
+    // Waits (bounded) for the child's report; false with `error` set when it failed.
+    bool waitReady(int *error)
+    {
+        *error = EIO;
+        pollfd ready = {m_report.get(), POLLIN, 0};
+        int report[2] = {0, EIO};
+        if (m_pid <= 0 || ::poll(&ready, 1, kTimeoutMs) != 1 ||
+            ::read(m_report.get(), report, sizeof report) != sizeof report)
+            return false;
+        m_inode = std::uint32_t(report[0]);
+        *error = report[1];
+        return m_inode != 0;
+    }
+    std::uint32_t inode() const { return m_inode; }
+
+private:
+    pid_t m_pid = -1;
+    UniqueFd m_report;
+    std::uint32_t m_inode = 0;
 };
 
 void ignoreSignal(int) {}
@@ -290,6 +378,10 @@ private Q_SLOTS:
     void fakeProcLookup_data();
     void fakeProcLookup();
     void descriptorHygiene();
+    void otherNamespaceNotRead();
+    void otherNamespaceFakeProc();
+    void reusedPidReadAgain();
+    void earlyStopOnceAllPlaced();
 };
 
 void TestOwners::initTestCase()
@@ -700,6 +792,136 @@ void TestOwners::descriptorHygiene()
     QCOMPARE(missingRoot.lookup(one[0]).ownership, Ownership::Unknown);
     QCOMPARE(real.lookup(one[0]).ownership, Ownership::Owned);
     QCOMPARE(fakeResolver.lookup(fake[0]).ownership, Ownership::Owned);
+}
+
+void TestOwners::otherNamespaceNotRead()
+{
+    struct stat ours = {};
+    if (::stat("/proc/self/ns/net", &ours) != 0)
+        QSKIP("no /proc/self/ns/net here");
+    ChildInOtherNamespace child;
+    int error = 0;
+    if (!child.waitReady(&error))
+        QSKIP(qPrintable(QStringLiteral("a child could not enter a network namespace: %1")
+                             .arg(QString::fromLocal8Bit(strerror(error)))));
+    const UniqueFd listener = test::listenOn();
+    QVERIFY(listener.valid());
+    // The child's socket is not in our namespace's dump; given as if it were,
+    // it must stay unplaced, because the child's fds are never read.
+    const std::vector<SocketRecord> records{recordFor(listener.get()),
+                                            recordWithInode(child.inode())};
+    OwnerResolver resolver;
+    resolver.refresh(records);
+    QVERIFY(resolver.lastScan().scanned);
+    QVERIFY(resolver.lastScan().pidsOtherNamespace >= 1);
+    QVERIFY(resolver.lastScan().pidsOtherNamespace <= resolver.lastScan().pidsListed);
+    QCOMPARE(resolver.lookup(records[0]).ownership, Ownership::Owned); // our namespace is read
+    QVERIFY(resolver.lookup(records[1]).ownership != Ownership::Owned);
+}
+
+void TestOwners::otherNamespaceFakeProc()
+{
+    FakeProc proc;
+    QVERIFY(proc.isValid());
+    QVERIFY(proc.addProcess(10, "here\0", "here\n") && proc.addSocket(10, 3, 1010));
+    QVERIFY(proc.addProcess(20, "there\0", "there\n") && proc.addSocket(20, 3, 2020));
+    QVERIFY(proc.addProcess(30, "untold\0", "untold\n") && proc.addSocket(30, 3, 3030));
+    QVERIFY(proc.setNamespace(QStringLiteral("10"), true));
+    QVERIFY(proc.setNamespace(QStringLiteral("20"), false));
+    // pid 30 has no ns link: a namespace we cannot tell is read, not skipped.
+    const std::vector<SocketRecord> records{recordWithInode(1010), recordWithInode(2020),
+                                            recordWithInode(3030)};
+    OwnerResolver resolver(proc.root());
+    resolver.refresh(records);
+    QCOMPARE(resolver.lastScan().pidsListed, 3);
+    QCOMPARE(resolver.lastScan().pidsOtherNamespace, 1);
+    QCOMPARE(resolver.lastScan().fdsRead, 2);
+    QCOMPARE(ownersText(resolver.lookup(records[0])), QStringLiteral("10/3/here"));
+    QCOMPARE(ownersText(resolver.lookup(records[2])), QStringLiteral("30/3/untold"));
+    // Nobody in our namespace holds it, and every process there was read.
+    QVERIFY(resolver.sawEverything());
+    QCOMPARE(resolver.lookup(records[1]).ownership, Ownership::Orphaned);
+}
+
+void TestOwners::reusedPidReadAgain()
+{
+    FakeProc proc;
+    QVERIFY(proc.isValid());
+    QVERIFY(proc.addProcess(5, "old\0", "old\n") && proc.setStartTime(5, 1000));
+    QVERIFY(proc.addSocket(5, 3, 4001));
+    QVERIFY(proc.addFd(5, 4, "pipe:[77]"));
+    OwnerResolver resolver(proc.root());
+    const SocketRecord first = recordWithInode(4001, ourUid(), TcpState::Established);
+    resolver.refresh({first});
+    QCOMPARE(ownersText(resolver.lookup(first)), QStringLiteral("5/3/old"));
+    QCOMPARE(resolver.lastScan().fdsRead, 2);
+
+    // Pid 5 exits and a new process gets the number, with a socket at fd 4
+    // (a pipe in the cache) and fd 3 pointing at the same inode (inherited).
+    QVERIFY(QFile::remove(proc.pidPath(5) + QStringLiteral("/fd/4")));
+    QVERIFY(proc.addSocket(5, 4, 4002));
+    QVERIFY(writeFile(proc.pidPath(5) + QStringLiteral("/cmdline"), QByteArray("new\0", 4)));
+    QVERIFY(proc.setStartTime(5, 2000));
+    const SocketRecord second = recordWithInode(4002, ourUid(), TcpState::Established);
+    resolver.refresh({first, second});
+    QCOMPARE(resolver.lastScan().pidsRestarted, 1);
+    QCOMPARE(resolver.lastScan().fdsRead, 2); // both numbers read again, not just new ones
+    QCOMPARE(ownersText(resolver.lookup(second)), QStringLiteral("5/4/new"));
+    QCOMPARE(ownersText(resolver.lookup(first)), QStringLiteral("5/3/new"));
+
+    // Same start time: the cache stands, only new numbers are read.
+    QVERIFY(proc.addSocket(5, 5, 4003));
+    const SocketRecord third = recordWithInode(4003, ourUid(), TcpState::Established);
+    resolver.refresh({first, second, third});
+    QCOMPARE(resolver.lastScan().pidsRestarted, 0);
+    QCOMPARE(resolver.lastScan().fdsRead, 1);
+    QCOMPARE(ownersText(resolver.lookup(third)), QStringLiteral("5/5/new"));
+}
+
+void TestOwners::earlyStopOnceAllPlaced()
+{
+    constexpr int kPids = 50;
+    constexpr int kFds = 10;
+    FakeProc proc;
+    QVERIFY(proc.isValid());
+    std::vector<SocketRecord> firstFive;
+    for (int pid = 1; pid <= kPids; ++pid) {
+        QVERIFY(proc.addProcess(pid, "server\0", "server\n"));
+        for (int fd = 0; fd < kFds; ++fd) {
+            const std::uint32_t inode = std::uint32_t(100000 + pid * 100 + fd);
+            QVERIFY(proc.addSocket(pid, fd, inode));
+            if (pid <= 5)
+                firstFive.push_back(recordWithInode(inode, ourUid(), TcpState::Established));
+        }
+    }
+    OwnerResolver everyHolder(proc.root());
+    everyHolder.refresh(firstFive);
+    QCOMPARE(everyHolder.lastScan().fdsRead, kPids * kFds);
+    QVERIFY(!everyHolder.lastScan().stoppedEarly);
+
+    OwnerResolver firstFound(proc.root(), OwnerResolver::Holders::FirstFound);
+    firstFound.refresh(firstFive);
+    QVERIFY(firstFound.lastScan().stoppedEarly);
+    QCOMPARE(firstFound.lastScan().pidsListed, 5);
+    QCOMPARE(firstFound.lastScan().fdsRead, 5 * kFds);
+    for (const SocketRecord &record : firstFive)
+        QCOMPARE(firstFound.lookup(record).ownership, Ownership::Owned);
+
+    // An inode nobody holds: the walk has to finish, and only then is it Orphaned.
+    std::vector<SocketRecord> withStray = firstFive;
+    withStray.push_back(recordWithInode(999999, ourUid(), TcpState::Established));
+    OwnerResolver strayed(proc.root(), OwnerResolver::Holders::FirstFound);
+    strayed.refresh(withStray);
+    QVERIFY(!strayed.lastScan().stoppedEarly);
+    QCOMPARE(strayed.lastScan().pidsListed, kPids);
+    QCOMPARE(strayed.lookup(withStray.back()).ownership, Ownership::Orphaned);
+
+    // With real sockets: our listener is placed without reading every process.
+    const UniqueFd listener = test::listenOn();
+    QVERIFY(listener.valid());
+    OwnerResolver real(QStringLiteral("/proc"), OwnerResolver::Holders::FirstFound);
+    real.refresh({recordFor(listener.get())});
+    QCOMPARE(real.lookup(recordFor(listener.get())).owners.value(0).pid, int(::getpid()));
 }
 
 SOCKSCOPE_TEST_MAIN_NETNS(TestOwners, QCoreApplication)
