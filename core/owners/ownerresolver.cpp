@@ -240,6 +240,19 @@ void OwnerResolver::scanPid(int rootFd, int pid, Pass pass)
     std::snprintf(path, sizeof path, "%d/fd", pid);
     // Counted before reading so a change during the read shows up next time.
     const std::int64_t fdCount = fdCountOf(rootFd, path);
+    // A reused pid is another process: none of the old one's fds or command apply.
+    const std::uint64_t startTime = startTimeOf(rootFd, pid);
+    const auto known = m_fdsByPid.constFind(pid);
+    if (known != m_fdsByPid.constEnd() && known->startTime != startTime) {
+        ++m_lastScan.pidsRestarted;
+        forgetPid(pid);
+    } else if (pass == Pass::Incremental && known != m_fdsByPid.constEnd() && !known->hasStale &&
+               known->fdCount > 0 && fdCount == known->fdCount) {
+        // Listing costs a lookup per descriptor. With the same count, a new
+        // number implies a closed one: the reuse a full pass is there for.
+        ++m_lastScan.pidsUnchanged;
+        return;
+    }
     const UniqueFd dir(::openat(rootFd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir.valid()) {
         if (errno == ENOENT || errno == ESRCH)
@@ -247,13 +260,6 @@ void OwnerResolver::scanPid(int rootFd, int pid, Pass pass)
         else
             markUnreadable(rootFd, pid); // EACCES, EPERM, ENOTDIR, EMFILE: we cannot tell
         return;
-    }
-    // A reused pid is another process: none of the old one's fds or command apply.
-    const std::uint64_t startTime = startTimeOf(rootFd, pid);
-    const auto known = m_fdsByPid.constFind(pid);
-    if (known != m_fdsByPid.constEnd() && known->startTime != startTime) {
-        ++m_lastScan.pidsRestarted;
-        forgetPid(pid);
     }
     ProcessFds &process = m_fdsByPid[pid];
     process.startTime = startTime;
@@ -338,6 +344,7 @@ void OwnerResolver::replaceFds(int pid, ProcessFds &process)
             ++read;
     }
     std::swap(process.fds, m_readFds); // the old vector's capacity serves the next read
+    process.hasStale = false;
 }
 
 std::vector<int> OwnerResolver::listenerFds(const ProcessFds &process) const
@@ -381,8 +388,10 @@ void OwnerResolver::forgetInode(std::uint32_t inode)
         const auto process = m_fdsByPid.find(holder.pid);
         if (process == m_fdsByPid.end())
             continue;
-        if (FdEntry *entry = findFd(process->fds, holder.fd))
+        if (FdEntry *entry = findFd(process->fds, holder.fd)) {
             entry->stale = true;
+            process->hasStale = true;
+        }
     }
     m_holders.remove(inode);
     m_notFound.remove(inode);

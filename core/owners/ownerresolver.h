@@ -22,6 +22,7 @@ struct OwnerScanStats
     int pidsUnreadable = 0;     // fd directories we were denied
     int pidsOtherNamespace = 0; // skipped: their net namespace is not ours
     int pidsRestarted = 0;      // cached pid with a new start time: a new process
+    int pidsUnchanged = 0;      // not listed: same fd count and start time, nothing stale
     bool scanned = false;       // false when the cache answered everything
     bool stoppedEarly = false;  // the walk ended once every dumped inode had a holder
 };
@@ -89,6 +90,7 @@ private:
         std::vector<FdEntry> fds;  // sorted by fd
         std::int64_t fdCount = -1; // st_size of the fd directory when read
         std::uint64_t startTime = 0;
+        bool hasStale = false;
     };
     enum class Pass
     {

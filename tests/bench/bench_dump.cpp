@@ -9,6 +9,7 @@
 #include "loopback.h"
 #include "netlink/diagclient.h"
 #include "netns.h"
+#include "rawdiag.h"
 #include "socketholder.h"
 
 #include <algorithm>
@@ -51,57 +52,6 @@ struct Row
     long sockets = -1;
 };
 
-// The floor for any netlink dump: receive and count messages, decode nothing.
-long rawDumpCount()
-{
-    const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-    if (fd < 0)
-        return -1;
-    std::vector<char> buffer(64 * 1024);
-    long count = 0;
-    for (const std::uint8_t family : {AF_INET, AF_INET6}) {
-        struct
-        {
-            nlmsghdr header;
-            inet_diag_req_v2 request;
-        } message{};
-        message.header.nlmsg_len = sizeof message;
-        message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-        message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        message.header.nlmsg_seq = family;
-        message.request.sdiag_family = family;
-        message.request.sdiag_protocol = IPPROTO_TCP;
-        message.request.idiag_states = ~0u;
-        sockaddr_nl kernel{};
-        kernel.nl_family = AF_NETLINK;
-        if (::sendto(fd, &message, sizeof message, 0, reinterpret_cast<sockaddr *>(&kernel),
-                     sizeof kernel) < 0) {
-            ::close(fd);
-            return -1;
-        }
-        bool done = false;
-        while (!done) {
-            ssize_t length = ::recv(fd, buffer.data(), buffer.size(), 0);
-            if (length < 0 && errno == EINTR)
-                continue;
-            if (length <= 0) {
-                ::close(fd);
-                return -1;
-            }
-            int remaining = static_cast<int>(length);
-            for (auto *header = reinterpret_cast<nlmsghdr *>(buffer.data());
-                 NLMSG_OK(header, remaining); header = NLMSG_NEXT(header, remaining)) {
-                if (header->nlmsg_type == NLMSG_DONE || header->nlmsg_type == NLMSG_ERROR)
-                    done = true;
-                else if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY)
-                    ++count;
-            }
-        }
-    }
-    ::close(fd);
-    return count;
-}
-
 long clientDumpCount(DiagClient &client, bool withTcpInfo)
 {
     DumpFilter filter;
@@ -128,7 +78,7 @@ int runWorker(const char *mode)
 {
     long count = -1;
     if (std::strcmp(mode, "raw") == 0)
-        count = rawDumpCount();
+        count = test::rawDumpCount();
     else if (auto client = openClient())
         count = clientDumpCount(*client, false);
     std::printf("%ld\n", count);
@@ -296,7 +246,7 @@ int main(int argc, char **argv)
                                     [&] { return clientDumpCount(*client, false); }));
     rows.push_back(measureInProcess("DiagClient::dump +tcp_info (in proc)", runs,
                                     [&] { return clientDumpCount(*client, true); }));
-    rows.push_back(measureInProcess("raw netlink count (in process)", runs, rawDumpCount));
+    rows.push_back(measureInProcess("raw netlink count (in process)", runs, test::rawDumpCount));
     rows.push_back(
         measureProcess("bench_dump --worker dump (process)", runs, {self, "--worker", "dump"}));
     rows.push_back(

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+namespace sockscope::test {
+
+// The floor for any netlink dump of TCP sockets (IPv4 and IPv6): receive and
+// count messages, decode nothing. -1 on failure.
+long rawDumpCount();
+
+} // namespace sockscope::test
