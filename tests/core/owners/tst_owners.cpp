@@ -4,13 +4,16 @@
 #include "loopback.h"
 #include "netns.h"
 #include "owners/ownerresolver.h"
+#include "socketholder.h"
 
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <dirent.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <functional>
+#include <memory>
+#include <new>
 #include <pthread.h>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -21,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -173,6 +177,23 @@ public:
         return ::link(QFile::encodeName(self).constData(),
                       QFile::encodeName(path + QStringLiteral("/net")).constData()) == 0;
     }
+    // Processes 1..pids ("server"), each with sockets at fds 0..fds-1 (serverInode()).
+    bool addServers(int pids, int fds)
+    {
+        for (int pid = 1; pid <= pids; ++pid) {
+            if (!addProcess(pid, QByteArray("server\0", 7), "server\n"))
+                return false;
+            for (int fd = 0; fd < fds; ++fd) {
+                if (!addSocket(pid, fd, serverInode(pid, fd)))
+                    return false;
+            }
+        }
+        return true;
+    }
+    static std::uint32_t serverInode(int pid, int fd)
+    {
+        return std::uint32_t(100000 + pid * 100 + fd);
+    }
     QString pidPath(int pid) const
     {
         return m_dir.path() + QLatin1Char('/') + QString::number(pid);
@@ -230,68 +251,6 @@ public:
 private:
     pid_t m_pid = -1;
     UniqueFd m_release;
-};
-
-// A forked child that enters a network namespace of its own, opens a TCP
-// socket there and holds it until killed; inode() is that socket's inode.
-class ChildInOtherNamespace
-{
-public:
-    ChildInOtherNamespace()
-    {
-        int ends[2];
-        if (::pipe2(ends, O_CLOEXEC) != 0)
-            return;
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            ::close(ends[0]);
-            std::uint32_t inode = 0;
-            int error = 0;
-            if (::unshare(CLONE_NEWNET) != 0) {
-                error = errno;
-            } else {
-                const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-                struct stat status = {};
-                if (fd >= 0 && ::fstat(fd, &status) == 0)
-                    inode = std::uint32_t(status.st_ino);
-                else
-                    error = errno;
-            }
-            const int report[2] = {int(inode), error};
-            if (::write(ends[1], report, sizeof report) != sizeof report)
-                ::_exit(1);
-            for (;;)
-                ::pause();
-        }
-        ::close(ends[1]);
-        m_report.reset(ends[0]);
-    }
-    ~ChildInOtherNamespace()
-    {
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, nullptr, 0);
-        }
-    }
-    // Waits (bounded) for the child's report; false with `error` set when it failed.
-    bool waitReady(int *error)
-    {
-        *error = EIO;
-        pollfd ready = {m_report.get(), POLLIN, 0};
-        int report[2] = {0, EIO};
-        if (m_pid <= 0 || ::poll(&ready, 1, kTimeoutMs) != 1 ||
-            ::read(m_report.get(), report, sizeof report) != sizeof report)
-            return false;
-        m_inode = std::uint32_t(report[0]);
-        *error = report[1];
-        return m_inode != 0;
-    }
-    std::uint32_t inode() const { return m_inode; }
-
-private:
-    pid_t m_pid = -1;
-    UniqueFd m_report;
-    std::uint32_t m_inode = 0;
 };
 
 void ignoreSignal(int) {}
@@ -471,14 +430,12 @@ void TestOwners::incrementalFakeProc()
     constexpr int kFds = 20;
     FakeProc proc;
     QVERIFY(proc.isValid());
+    QVERIFY(proc.addServers(kPids, kFds));
     std::vector<SocketRecord> records;
     for (int pid = 1; pid <= kPids; ++pid) {
-        QVERIFY(proc.addProcess(pid, "server\0", "server\n"));
-        for (int fd = 0; fd < kFds; ++fd) {
-            const std::uint32_t inode = std::uint32_t(100000 + pid * 100 + fd);
-            QVERIFY(proc.addSocket(pid, fd, inode));
-            records.push_back(recordWithInode(inode, ourUid(), TcpState::Established));
-        }
+        for (int fd = 0; fd < kFds; ++fd)
+            records.push_back(
+                recordWithInode(FakeProc::serverInode(pid, fd), ourUid(), TcpState::Established));
     }
     OwnerResolver resolver(proc.root());
     resolver.refresh(records);
@@ -801,17 +758,42 @@ void TestOwners::otherNamespaceNotRead()
     struct stat ours = {};
     if (::stat("/proc/self/ns/net", &ours) != 0)
         QSKIP("no /proc/self/ns/net here");
-    ChildInOtherNamespace child;
-    int error = 0;
-    if (!child.waitReady(&error))
+    // A child enters a network namespace of its own, opens a TCP socket there and
+    // tells us its inode (and why not) through memory shared across the fork.
+    struct Report
+    {
+        std::uint32_t inode;
+        int error;
+    };
+    void *shared =
+        ::mmap(nullptr, sizeof(Report), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    QVERIFY(shared != MAP_FAILED);
+    const std::unique_ptr<void, std::function<void(void *)>> unmap(
+        shared, [](void *memory) { ::munmap(memory, sizeof(Report)); });
+    auto *report = new (shared) Report{0, 0};
+    test::SocketHolder child([report] {
+        if (::unshare(CLONE_NEWNET) != 0) {
+            report->error = errno;
+            return false;
+        }
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct stat status = {};
+        if (fd < 0 || ::fstat(fd, &status) != 0) {
+            report->error = errno;
+            return false;
+        }
+        report->inode = std::uint32_t(status.st_ino);
+        return true;
+    });
+    if (!child.waitReady())
         QSKIP(qPrintable(QStringLiteral("a child could not enter a network namespace: %1")
-                             .arg(QString::fromLocal8Bit(strerror(error)))));
+                             .arg(QString::fromLocal8Bit(strerror(report->error)))));
     const UniqueFd listener = test::listenOn();
     QVERIFY(listener.valid());
     // The child's socket is not in our namespace's dump; given as if it were,
     // it must stay unplaced, because the child's fds are never read.
     const std::vector<SocketRecord> records{recordFor(listener.get()),
-                                            recordWithInode(child.inode())};
+                                            recordWithInode(report->inode)};
     OwnerResolver resolver;
     resolver.refresh(records);
     QVERIFY(resolver.lastScan().scanned);
@@ -886,15 +868,12 @@ void TestOwners::earlyStopOnceAllPlaced()
     constexpr int kFds = 10;
     FakeProc proc;
     QVERIFY(proc.isValid());
+    QVERIFY(proc.addServers(kPids, kFds));
     std::vector<SocketRecord> firstFive;
-    for (int pid = 1; pid <= kPids; ++pid) {
-        QVERIFY(proc.addProcess(pid, "server\0", "server\n"));
-        for (int fd = 0; fd < kFds; ++fd) {
-            const std::uint32_t inode = std::uint32_t(100000 + pid * 100 + fd);
-            QVERIFY(proc.addSocket(pid, fd, inode));
-            if (pid <= 5)
-                firstFive.push_back(recordWithInode(inode, ourUid(), TcpState::Established));
-        }
+    for (int pid = 1; pid <= 5; ++pid) {
+        for (int fd = 0; fd < kFds; ++fd)
+            firstFive.push_back(
+                recordWithInode(FakeProc::serverInode(pid, fd), ourUid(), TcpState::Established));
     }
     OwnerResolver everyHolder(proc.root());
     everyHolder.refresh(firstFive);
