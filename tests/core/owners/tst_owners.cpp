@@ -190,6 +190,17 @@ public:
         }
         return true;
     }
+    // What a dump says about the sockets of servers 1..pids.
+    static std::vector<SocketRecord> serverRecords(int pids, int fds)
+    {
+        std::vector<SocketRecord> records;
+        for (int pid = 1; pid <= pids; ++pid) {
+            for (int fd = 0; fd < fds; ++fd)
+                records.push_back(
+                    recordWithInode(serverInode(pid, fd), ourUid(), TcpState::Established));
+        }
+        return records;
+    }
     static std::uint32_t serverInode(int pid, int fd)
     {
         return std::uint32_t(100000 + pid * 100 + fd);
@@ -431,12 +442,7 @@ void TestOwners::incrementalFakeProc()
     FakeProc proc;
     QVERIFY(proc.isValid());
     QVERIFY(proc.addServers(kPids, kFds));
-    std::vector<SocketRecord> records;
-    for (int pid = 1; pid <= kPids; ++pid) {
-        for (int fd = 0; fd < kFds; ++fd)
-            records.push_back(
-                recordWithInode(FakeProc::serverInode(pid, fd), ourUid(), TcpState::Established));
-    }
+    std::vector<SocketRecord> records = FakeProc::serverRecords(kPids, kFds);
     OwnerResolver resolver(proc.root());
     resolver.refresh(records);
     QCOMPARE(resolver.lastScan().pidsListed, kPids);
@@ -869,12 +875,7 @@ void TestOwners::earlyStopOnceAllPlaced()
     FakeProc proc;
     QVERIFY(proc.isValid());
     QVERIFY(proc.addServers(kPids, kFds));
-    std::vector<SocketRecord> firstFive;
-    for (int pid = 1; pid <= 5; ++pid) {
-        for (int fd = 0; fd < kFds; ++fd)
-            firstFive.push_back(
-                recordWithInode(FakeProc::serverInode(pid, fd), ourUid(), TcpState::Established));
-    }
+    const std::vector<SocketRecord> firstFive = FakeProc::serverRecords(5, kFds);
     OwnerResolver everyHolder(proc.root());
     everyHolder.refresh(firstFive);
     QCOMPARE(everyHolder.lastScan().fdsRead, kPids * kFds);
