@@ -7,10 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <QFile>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace sockscope {
@@ -47,6 +50,9 @@ OwnerResolver::OwnerResolver(QString procRoot, Holders holders)
         m_ownNetInode = net.st_ino;
     const QByteArray ns = QFile::encodeName(m_procRoot + QStringLiteral("/self/ns/net"));
     m_ownNamespace = netNamespaceOf(AT_FDCWD, ns.constData());
+    struct statfs filesystem = {};
+    m_procCountsFds = ::statfs(QFile::encodeName(m_procRoot).constData(), &filesystem) == 0 &&
+                      filesystem.f_type == PROC_SUPER_MAGIC;
 }
 
 bool OwnerResolver::sawEverything() const
@@ -263,7 +269,14 @@ void OwnerResolver::scanPid(int rootFd, int pid, Pass pass)
     }
     ProcessFds &process = m_fdsByPid[pid];
     process.startTime = startTime;
-    if (!readFdDirectory(rootFd, dir.get(), pid, fdCount, process, pass)) {
+    // Every number is read anyway: by number first, skipping the listing.
+    const bool probe = m_procCountsFds && pid != m_selfPid && fdCount > 0 &&
+                       (pass == Pass::Full || process.fds.empty());
+    bool denied = false;
+    const bool readable = probe && probeFds(dir.get(), fdCount, &denied)
+                              ? !denied
+                              : readFdDirectory(rootFd, dir.get(), pid, fdCount, process, pass);
+    if (!readable) {
         if (errno == ENOENT || errno == ESRCH)
             forgetPid(pid);
         else
@@ -273,6 +286,33 @@ void OwnerResolver::scanPid(int rootFd, int pid, Pass pass)
     process.fdCount = fdCount;
     replaceFds(pid, process);
     m_unreadableUidByPid.remove(pid);
+}
+
+bool OwnerResolver::probeFds(int dirFd, std::int64_t fdCount, bool *denied)
+{
+    // The kernel hands out the lowest free number, so tables are mostly dense,
+    // and listing a directory costs a lookup per entry, as much as the readlink.
+    // Holes cost a failed lookup each: past a few, listing is cheaper.
+    m_readFds.clear();
+    std::int64_t misses = 0;
+    char name[16];
+    char target[64];
+    for (int fd = 0; std::int64_t(m_readFds.size()) < fdCount; ++fd) {
+        *std::to_chars(name, name + sizeof name - 1, fd).ptr = '\0';
+        ++m_lastScan.fdsRead;
+        const ssize_t length = ::readlinkat(dirFd, name, target, sizeof target);
+        if (length >= 0) {
+            m_readFds.push_back({fd, socketInode(target, std::size_t(length)), false});
+            continue;
+        }
+        if (errno == EACCES || errno == EPERM) {
+            *denied = true;
+            return true;
+        }
+        if (errno != ENOENT || ++misses > 64 + std::int64_t(m_readFds.size()) / 4)
+            return false;
+    }
+    return true;
 }
 
 bool OwnerResolver::readFdDirectory(int rootFd, int dirFd, int pid, std::int64_t fdCount,

@@ -107,6 +107,7 @@ private:
     void dropFds(int pid);
     void markUnreadable(int rootFd, int pid);
     bool inOtherNamespace(int rootFd, int pid);
+    bool probeFds(int dirFd, std::int64_t fdCount, bool *denied);
     bool readFdDirectory(int rootFd, int dirFd, int pid, std::int64_t fdCount,
                          const ProcessFds &process, Pass pass);
     void walk(int rootFd, Pass pass);
@@ -134,6 +135,7 @@ private:
     procfs::NamespaceId m_ownNamespace; // /proc/self/ns/net
     qsizetype m_unplaced = 0;           // dumped inodes without a holder, kept during a walk
     bool m_walking = false;
+    bool m_procCountsFds = false;    // procRoot is procfs: fd directory sizes are counts
     std::vector<char> m_entryBuffer; // getdents64, reused
     std::vector<int> m_pids;         // the walk's listing, reused
     std::vector<FdEntry> m_readFds;  // one directory's fds as read, swapped into the cache

@@ -352,6 +352,7 @@ private Q_SLOTS:
     void otherNamespaceFakeProc();
     void reusedPidReadAgain();
     void earlyStopOnceAllPlaced();
+    void sparseTableOfAnotherProcess();
 };
 
 void TestOwners::initTestCase()
@@ -904,6 +905,30 @@ void TestOwners::earlyStopOnceAllPlaced()
     OwnerResolver real(QStringLiteral("/proc"), OwnerResolver::Holders::FirstFound);
     real.refresh({recordFor(listener.get())});
     QCOMPARE(real.lookup(recordFor(listener.get())).owners.value(0).pid, int(::getpid()));
+}
+
+void TestOwners::sparseTableOfAnotherProcess()
+{
+    // Another process's fds are read by number while the table is dense; a copy
+    // far above the rest (a hole of hundreds) must still be found, by listing.
+    constexpr int kHigh = 900;
+    const UniqueFd listener = test::listenOn();
+    QVERIFY(listener.valid());
+    if (::fcntl(listener.get(), F_DUPFD_CLOEXEC, kHigh) != kHigh)
+        QSKIP("descriptor 900 is taken or above our limit");
+    const UniqueFd high(kHigh);
+    ForkedChild child; // inherits both numbers
+    QVERIFY(child.pid() > 0);
+    const SocketRecord record = recordFor(listener.get());
+    OwnerResolver resolver;
+    resolver.refresh({record});
+    const QString owners = ownersText(resolver.lookup(record));
+    for (const int fd : {listener.get(), kHigh}) {
+        for (const int pid : {int(::getpid()), int(child.pid())})
+            QVERIFY2(owners.contains(QStringLiteral("%1/%2/").arg(pid).arg(fd)),
+                     qPrintable(owners));
+    }
+    QCOMPARE(resolver.lookup(record).owners.size(), 4);
 }
 
 SOCKSCOPE_TEST_MAIN_NETNS(TestOwners, QCoreApplication)
