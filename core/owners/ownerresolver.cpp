@@ -68,34 +68,21 @@ void OwnerResolver::invalidate()
 void OwnerResolver::refresh(const std::vector<SocketRecord> &sockets)
 {
     m_lastScan = {};
-    QSet<std::uint32_t> dumped;
-    dumped.reserve(qsizetype(sockets.size()));
-    m_dumpedListeners.clear();
+    // A poll of an unchanged machine: the kernel dumps the same sockets in the
+    // same order, and a comparison of two arrays replaces two set differences.
+    m_dumpKey.clear();
+    m_dumpKey.reserve(sockets.size());
     for (const SocketRecord &socket : sockets) {
-        if (socket.inode == 0)
-            continue;
-        dumped.insert(socket.inode);
-        if (socket.state == TcpState::Listen)
-            m_dumpedListeners.insert(socket.inode);
+        if (socket.inode != 0)
+            m_dumpKey.push_back(std::uint64_t(socket.inode) << 1 |
+                                (socket.state == TcpState::Listen ? 1 : 0));
     }
-
     bool changed = false;
-    for (const std::uint32_t inode : std::as_const(m_dumped)) {
-        if (!dumped.contains(inode)) {
-            forgetInode(inode);
-            changed = true;
-        }
-    }
     bool missing = false;
-    for (const std::uint32_t inode : std::as_const(dumped)) {
-        if (!m_dumped.contains(inode)) {
-            changed = true;
-            missing = missing || !m_holders.contains(inode);
-        }
+    if (m_dumpKey != m_lastDumpKey) {
+        std::swap(m_dumpKey, m_lastDumpKey);
+        updateDumped(sockets, &changed, &missing);
     }
-    m_dumped = std::move(dumped);
-    if (changed)
-        updateOwnerPids();
 
     const std::int64_t now = monotonicMs();
     const auto fullPassAllowed = [&] {
@@ -149,6 +136,37 @@ void OwnerResolver::refresh(const std::vector<SocketRecord> &sockets)
     updateOwnerPids();
     // A full pass also re-reads commands: a process may have exec'd.
     readCommands(rootFd, fullPass);
+}
+
+void OwnerResolver::updateDumped(const std::vector<SocketRecord> &sockets, bool *changed,
+                                 bool *missing)
+{
+    QSet<std::uint32_t> dumped;
+    dumped.reserve(qsizetype(sockets.size()));
+    m_dumpedListeners.clear();
+    for (const SocketRecord &socket : sockets) {
+        if (socket.inode == 0)
+            continue;
+        dumped.insert(socket.inode);
+        if (socket.state == TcpState::Listen)
+            m_dumpedListeners.insert(socket.inode);
+    }
+
+    for (const std::uint32_t inode : std::as_const(m_dumped)) {
+        if (!dumped.contains(inode)) {
+            forgetInode(inode);
+            *changed = true;
+        }
+    }
+    for (const std::uint32_t inode : std::as_const(dumped)) {
+        if (!m_dumped.contains(inode)) {
+            *changed = true;
+            *missing = *missing || !m_holders.contains(inode);
+        }
+    }
+    m_dumped = std::move(dumped);
+    if (*changed)
+        updateOwnerPids();
 }
 
 OwnerLookup OwnerResolver::lookup(const SocketRecord &socket) const

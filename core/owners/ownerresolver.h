@@ -98,6 +98,7 @@ private:
         Full
     };
 
+    void updateDumped(const std::vector<SocketRecord> &sockets, bool *changed, bool *missing);
     void forgetInode(std::uint32_t inode);
     void forgetPid(int pid);
     std::vector<int> listenerFds(const ProcessFds &process) const;
@@ -135,11 +136,13 @@ private:
     procfs::NamespaceId m_ownNamespace; // /proc/self/ns/net
     qsizetype m_unplaced = 0;           // dumped inodes without a holder, kept during a walk
     bool m_walking = false;
-    bool m_procCountsFds = false;    // procRoot is procfs: fd directory sizes are counts
-    std::vector<char> m_entryBuffer; // getdents64, reused
-    std::vector<int> m_pids;         // the walk's listing, reused
-    std::vector<FdEntry> m_readFds;  // one directory's fds as read, swapped into the cache
-    bool m_ownPidUnreadable = false; // an unreadable fd directory belongs to our euid
+    bool m_procCountsFds = false;             // procRoot is procfs: fd directory sizes are counts
+    std::vector<std::uint64_t> m_dumpKey;     // inode << 1 | listening, in dump order
+    std::vector<std::uint64_t> m_lastDumpKey; // the same of the last refresh
+    std::vector<char> m_entryBuffer;          // getdents64, reused
+    std::vector<int> m_pids;                  // the walk's listing, reused
+    std::vector<FdEntry> m_readFds;           // one directory's fds as read, swapped into the cache
+    bool m_ownPidUnreadable = false;          // an unreadable fd directory belongs to our euid
     std::int64_t m_lastFullPassMs = 0;
     OwnerScanStats m_lastScan;
 };
