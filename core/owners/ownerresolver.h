@@ -38,7 +38,9 @@ struct OwnerScanStats
 //
 // Processes in another network namespace than ours (PID/ns/net) are not read:
 // the sockets we are given are dumped from ours. One whose namespace we may not
-// tell is read like any other. A pid's cache lives as long as its start time.
+// tell is read like any other. A pid's cache lives as long as its start time,
+// and an incremental walk does not list a process whose count is unchanged
+// (a new number then implies a reused one: the full pass's case).
 class OwnerResolver
 {
 public:
@@ -132,10 +134,12 @@ private:
     QSet<int> m_ownerPids;             // pids holding a dumped inode
     bool m_walked = false;
     bool m_rootUnreadable = false;
-    ino_t m_ownNetInode = 0;            // /proc/self/net/tcp: identifies our network namespace
-    procfs::NamespaceId m_ownNamespace; // /proc/self/ns/net
-    qsizetype m_unplaced = 0;           // dumped inodes without a holder, kept during a walk
-    bool m_walking = false;
+    // Two identities of our namespace: ns/net needs ptrace access to another
+    // process, net/tcp does not (the fallback for processes that hide their fds).
+    ino_t m_ownNetInode = 0;                  // /proc/self/net/tcp: a proc inode per namespace
+    procfs::NamespaceId m_ownNamespace;       // /proc/self/ns/net: the namespace's nsfs inode
+    qsizetype m_unplaced = 0;                 // dumped inodes without a holder, kept during a walk
+    bool m_walking = false;                   // a FirstFound walk: m_unplaced is kept
     bool m_procCountsFds = false;             // procRoot is procfs: fd directory sizes are counts
     std::vector<std::uint64_t> m_dumpKey;     // inode << 1 | listening, in dump order
     std::vector<std::uint64_t> m_lastDumpKey; // the same of the last refresh
