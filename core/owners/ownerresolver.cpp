@@ -179,11 +179,20 @@ OwnerLookup OwnerResolver::lookup(const SocketRecord &socket) const
     const auto holders = m_holders.constFind(socket.inode);
     if (holders != m_holders.constEnd()) {
         result.ownership = Ownership::Owned;
-        for (const Holder &holder : *holders)
-            result.owners.append({holder.pid, holder.fd, m_commandByPid.value(holder.pid)});
-        std::sort(result.owners.begin(), result.owners.end(), [](const auto &a, const auto &b) {
-            return a.pid != b.pid ? a.pid < b.pid : a.fd < b.fd;
-        });
+        // Built once per change and shared: a poll's lookups allocate nothing,
+        // and a caller comparing with its last answer compares one pointer.
+        auto cached = m_ownersByInode.constFind(socket.inode);
+        if (cached == m_ownersByInode.constEnd()) {
+            QList<OwnerProcess> owners;
+            owners.reserve(holders->size());
+            for (const Holder &holder : *holders)
+                owners.append({holder.pid, holder.fd, m_commandByPid.value(holder.pid)});
+            std::sort(owners.begin(), owners.end(), [](const auto &a, const auto &b) {
+                return a.pid != b.pid ? a.pid < b.pid : a.fd < b.fd;
+            });
+            cached = m_ownersByInode.insert(socket.inode, owners);
+        }
+        result.owners = *cached;
         return result;
     }
     if (!m_notFound.contains(socket.inode))
@@ -417,6 +426,7 @@ std::vector<int> OwnerResolver::listenerFds(const ProcessFds &process) const
 
 void OwnerResolver::addHolder(std::uint32_t inode, int pid, int fd)
 {
+    m_ownersByInode.remove(inode);
     QList<Holder> &holders = m_holders[inode];
     if (holders.isEmpty() && m_walking && m_dumped.contains(inode))
         --m_unplaced;
@@ -431,6 +441,7 @@ void OwnerResolver::dropHolder(std::uint32_t inode, int pid, int fd)
     if (it == m_holders.end())
         return;
     it->removeIf([&](const Holder &holder) { return holder.pid == pid && holder.fd == fd; });
+    m_ownersByInode.remove(inode);
     if (!it->isEmpty())
         return;
     m_holders.erase(it); // settle() classifies it if it is still dumped
@@ -452,6 +463,7 @@ void OwnerResolver::forgetInode(std::uint32_t inode)
         }
     }
     m_holders.remove(inode);
+    m_ownersByInode.remove(inode);
     m_notFound.remove(inode);
     m_unconfirmed.remove(inode);
 }
@@ -531,11 +543,22 @@ void OwnerResolver::updateOwnerPids()
 
 void OwnerResolver::readCommands(int rootFd, bool reread)
 {
-    if (reread)
+    if (reread) {
         m_commandByPid.clear();
+        m_ownersByInode.clear();
+    }
     for (const int pid : std::as_const(m_ownerPids)) {
-        if (!m_commandByPid.contains(pid))
-            m_commandByPid.insert(pid, commandOf(rootFd, pid));
+        if (m_commandByPid.contains(pid))
+            continue;
+        m_commandByPid.insert(pid, commandOf(rootFd, pid));
+        // Answers given while its command was not read yet.
+        const auto process = m_fdsByPid.constFind(pid);
+        if (process == m_fdsByPid.constEnd())
+            continue;
+        for (const FdEntry &entry : process->fds) {
+            if (entry.inode != 0)
+                m_ownersByInode.remove(entry.inode);
+        }
     }
 }
 

@@ -64,6 +64,9 @@ public:
     // every fd directory was readable or the socket's uid is ours and only
     // other users' processes were unreadable; Unknown otherwise (including a
     // socket refresh() has not been given, or not yet confirmed by a full read).
+    // The owners list is built once per change of holders or commands and
+    // shared (implicitly) by every answer until then; building it is why even
+    // lookup() must not run concurrently with anything else here.
     OwnerLookup lookup(const SocketRecord &socket) const;
 
     const OwnerScanStats &lastScan() const { return m_lastScan; }
@@ -126,6 +129,7 @@ private:
     QHash<std::uint32_t, QList<Holder>> m_holders; // every socket inode seen in a cached fd
     QHash<int, ProcessFds> m_fdsByPid;
     QHash<int, QString> m_commandByPid;
+    mutable QHash<std::uint32_t, QList<OwnerProcess>> m_ownersByInode; // lookup()'s, sorted
     QHash<int, std::uint32_t> m_unreadableUidByPid; // owner uid of fd dirs we may not read
     QSet<std::uint32_t> m_dumped;                   // non-zero inodes of the last refresh
     QSet<std::uint32_t> m_dumpedListeners;          // LISTEN among them
