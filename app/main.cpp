@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Argument parsing and hand-over only: every mode lives in cli/.
 #include "cli/dumpcommand.h"
-#include "cli/guicommand.h"
 #include "cli/labcommand.h"
 #include "cli/scenariocommand.h"
 #include "cli/watchcommand.h"
 #include "lab/lab.h"
+#include "windowmodule.h"
 
 #include <cstring>
 #include <QCoreApplication>
@@ -37,5 +37,5 @@ int main(int argc, char **argv)
     // Hidden: the lab's server processes are this same executable.
     if (argc > 1 && std::strcmp(argv[1], "__lab-server") == 0)
         return sockscope::runLabServerProcess(argc, argv);
-    return sockscope::cli::runGui(argc, argv);
+    return sockscope::runWindowModule(argc, argv);
 }

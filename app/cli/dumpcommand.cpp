@@ -5,62 +5,157 @@
 #include "cli/output.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
+#include "netlink/diagclient.h"
 #include "owners/owneddump.h"
+#include "owners/ownerresolver.h"
 
 #include <cstdio>
+#include <cstring>
 #include <unistd.h>
 
 namespace sockscope::cli {
+
+namespace {
+
+struct DumpOptions
+{
+    DumpFilter filter;
+    bool json = false;
+    bool owners = true;
+    bool sorted = false;
+};
+
+// Writes the table or the JSON array one record at a time.
+class DumpWriter
+{
+public:
+    explicit DumpWriter(const DumpOptions &options) : m_json(options.json)
+    {
+        if (!m_json)
+            appendSocketTableHeader(m_output.buffer(), options.owners);
+    }
+    void write(const SocketRecord &socket, const OwnerLookup *owner)
+    {
+        QByteArray &out = m_output.buffer();
+        if (m_json) {
+            // One compact object per line inside the array: valid JSON that grep
+            // and diff can still read.
+            out += m_count == 0 ? "[\n" : ",\n";
+            appendSocketJson(out, socket, owner);
+        } else {
+            appendSocketRow(out, socket, owner);
+        }
+        ++m_count;
+        m_output.written();
+    }
+    int finish()
+    {
+        if (m_json)
+            m_output.buffer() += m_count == 0 ? "[]\n" : "\n]\n";
+        if (m_output.finish())
+            return 0;
+        std::fprintf(stderr, "sockscope: cannot write the dump to standard output: %s\n",
+                     std::strerror(m_output.error()));
+        return 1;
+    }
+
+private:
+    StreamedOutput m_output;
+    bool m_json;
+    long m_count = 0;
+};
+
+void explainMissingOwners()
+{
+    std::fprintf(stderr, "%s",
+                 ::geteuid() == 0
+                     ? "sockscope: some processes hide their descriptors even from root "
+                       "(a sandbox or container's init); sockets they may hold show as "
+                       "'unknown'\n"
+                     : "sockscope: other users' processes are not readable; sockets they "
+                       "may hold show as 'unknown' (run as root to see every owner)\n");
+}
+
+// Owners need every inode first (the /proc walk stops once all are placed), and
+// sorting needs every record: both collect the dump, then write it.
+int writeCollected(DiagClient &client, const DumpOptions &options)
+{
+    auto dump = client.dump(options.filter);
+    if (!dump) {
+        std::fprintf(stderr, "sockscope: %s\n", qPrintable(dump.error().message));
+        return 1;
+    }
+    if (options.sorted)
+        sortForReading(*dump);
+    OwnerResolver owners;
+    if (options.owners)
+        owners.refresh(*dump);
+    DumpWriter writer(options);
+    for (const SocketRecord &socket : *dump) {
+        if (options.owners) {
+            const OwnerLookup owner = owners.lookup(socket);
+            writer.write(socket, &owner);
+        } else {
+            writer.write(socket, nullptr);
+        }
+    }
+    if (options.owners && !owners.sawEverything())
+        explainMissingOwners();
+    return writer.finish();
+}
+
+// Each datagram of the reply is written while the kernel prepares the next.
+int writeStreamed(DiagClient &client, const DumpOptions &options)
+{
+    DumpWriter writer(options);
+    const Status streamed = client.stream(options.filter, [&](std::span<const SocketRecord> part) {
+        for (const SocketRecord &socket : part)
+            writer.write(socket, nullptr);
+    });
+    const int written = writer.finish();
+    if (!streamed) {
+        std::fprintf(stderr, "sockscope: %s\n", qPrintable(streamed.error().message));
+        return 1;
+    }
+    return written;
+}
+
+} // namespace
 
 int runDump(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Print every TCP socket with its timer and owner, like ss -tanp."));
+        QStringLiteral("Print every TCP socket with its timer and owner, like ss -tanp, in the "
+                       "order the kernel lists them."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON array.")});
     parser.addOption({QStringLiteral("info"),
                       QStringLiteral("Ask the kernel for tcp_info (rtt, cwnd, bytes).")});
+    parser.addOption({QStringLiteral("no-owners"),
+                      QStringLiteral("Do not look for the processes holding each socket (no "
+                                     "/proc walk): the fastest dump, like ss -tan.")});
+    parser.addOption({QStringLiteral("sort"),
+                      QStringLiteral("Listeners first, then by local port and state, so that a "
+                                     "port's story reads top-down.")});
     addFilterOptions(parser);
     FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("dump"));
     if (parsed.exitNow)
         return *parsed.exitNow;
-    DumpFilter &filter = parsed.filter;
-    filter.withTcpInfo = parser.isSet(QStringLiteral("info"));
+    DumpOptions options;
+    options.filter = parsed.filter;
+    options.filter.withTcpInfo = parser.isSet(QStringLiteral("info"));
+    options.json = parser.isSet(QStringLiteral("json"));
+    options.owners = !parser.isSet(QStringLiteral("no-owners"));
+    options.sorted = parser.isSet(QStringLiteral("sort"));
 
-    bool ownersComplete = true;
-    auto dumped = dumpOwnedSockets(filter, &ownersComplete);
-    if (!dumped) {
-        std::fprintf(stderr, "sockscope: %s\n", qPrintable(dumped.error().message));
+    auto client = DiagClient::open();
+    if (!client) {
+        std::fprintf(stderr, "sockscope: %s\n", qPrintable(client.error().message));
         return 1;
     }
-    std::vector<OwnedSocket> &sockets = *dumped;
-    sortForReading(sockets);
-
-    if (parser.isSet(QStringLiteral("json"))) {
-        // One compact object per line inside the array: valid JSON that grep and
-        // diff can still read, without building the whole document in memory.
-        QByteArray text;
-        text.reserve(static_cast<qsizetype>(sockets.size()) * 360 + 4);
-        text += '[';
-        for (std::size_t i = 0; i < sockets.size(); ++i) {
-            text += i == 0 ? "\n" : ",\n";
-            appendSocketJson(text, sockets[i].socket, sockets[i].owner);
-        }
-        text += "\n]\n";
-        std::fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
-        return 0;
-    }
-    printLines(socketTable(sockets));
-    if (!ownersComplete) {
-        std::fprintf(stderr, "%s",
-                     ::geteuid() == 0
-                         ? "sockscope: some processes hide their descriptors even from root "
-                           "(a sandbox or container's init); sockets they may hold show as "
-                           "'unknown'\n"
-                         : "sockscope: other users' processes are not readable; sockets they "
-                           "may hold show as 'unknown' (run as root to see every owner)\n");
-    }
-    return 0;
+    if (options.owners || options.sorted)
+        return writeCollected(**client, options);
+    return writeStreamed(**client, options);
 }
 
 } // namespace sockscope::cli

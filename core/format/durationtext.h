@@ -3,6 +3,7 @@
 
 #include "model/socketrecord.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <QString>
 
@@ -26,6 +27,11 @@ QString countdownPhrase(std::int64_t remainingMs);
 // dump's expiresMs; the window passes what is left of it now.
 QString timerText(const SocketRecord &socket);
 QString timerText(const SocketRecord &socket, std::int64_t remainingMs);
+
+// The dump's timer text written to `out` (kTimerTextMax bytes at least), returning
+// its length: the same characters as timerText(socket), without a QString.
+inline constexpr std::size_t kTimerTextMax = 64;
+std::size_t writeTimerText(char *out, const SocketRecord &socket);
 
 // Time since an origin, to the millisecond: "12.345 s" (event log, watch).
 QString offsetText(std::int64_t ms);

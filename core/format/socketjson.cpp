@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "format/socketjson.h"
 
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <string_view>
 
 namespace sockscope {
 
@@ -67,10 +70,17 @@ void appendKey(QByteArray &out, const char *key)
     out += "\":";
 }
 
+void appendDigits(QByteArray &out, qulonglong value)
+{
+    char digits[24];
+    const char *end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end - digits);
+}
+
 void appendNumber(QByteArray &out, const char *key, qulonglong value)
 {
     appendKey(out, key);
-    out += QByteArray::number(value);
+    appendDigits(out, value);
     out += ',';
 }
 } // namespace
@@ -100,9 +110,16 @@ qulonglong bytesReceived(const SocketRecord &s, const OwnerLookup &)
 }
 
 constexpr auto text = [](const char *name,
-                         QString (*get)(const SocketRecord &, const OwnerLookup &)) {
-    return Key{name, Key::Type::Text, false, get, nullptr};
+                         std::size_t (*get)(char *, const SocketRecord &, const OwnerLookup &)) {
+    return Key{name, Key::Type::Text, false, get, nullptr, std::string_view(name) == "owner"};
 };
+
+std::size_t copy(char *out, const char *text)
+{
+    const std::size_t length = std::strlen(text);
+    std::memcpy(out, text, length);
+    return length;
+}
 constexpr auto number = [](const char *name,
                            qulonglong (*get)(const SocketRecord &, const OwnerLookup &),
                            bool tcpInfo = false) {
@@ -111,22 +128,26 @@ constexpr auto number = [](const char *name,
 
 // The order is the order of `dump --json`.
 const Key kKeys[] = {
-    text("family", [](const SocketRecord &s, const OwnerLookup &) { return familyName(s.family); }),
-    text("state", [](const SocketRecord &s, const OwnerLookup &) { return tcpStateName(s.state); }),
-    text("local_address",
-         [](const SocketRecord &s, const OwnerLookup &) { return s.local.addressText(s.family); }),
+    text("family", [](char *out, const SocketRecord &s,
+                      const OwnerLookup &) { return copy(out, familyCName(s.family)); }),
+    text("state", [](char *out, const SocketRecord &s,
+                     const OwnerLookup &) { return copy(out, tcpStateCName(s.state)); }),
+    text("local_address", [](char *out, const SocketRecord &s,
+                             const OwnerLookup &) { return s.local.writeAddress(s.family, out); }),
     number("local_port",
            [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.local.port; }),
     text("remote_address",
-         [](const SocketRecord &s, const OwnerLookup &) { return s.remote.addressText(s.family); }),
+         [](char *out, const SocketRecord &s, const OwnerLookup &) {
+             return s.remote.writeAddress(s.family, out);
+         }),
     number("remote_port",
            [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.remote.port; }),
     number("recv_q",
            [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.recvQ; }),
     number("send_q",
            [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.sendQ; }),
-    text("timer",
-         [](const SocketRecord &s, const OwnerLookup &) { return timerKindName(s.timer); }),
+    text("timer", [](char *out, const SocketRecord &s,
+                     const OwnerLookup &) { return copy(out, timerKindCName(s.timer)); }),
     number("expires_ms",
            [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.expiresMs; }),
     number("retrans",
@@ -136,22 +157,22 @@ const Key kKeys[] = {
            [](const SocketRecord &s, const OwnerLookup &) -> qulonglong { return s.inode; }),
     // A decimal string: 64-bit cookies do not survive JSON's doubles.
     text("cookie",
-         [](const SocketRecord &s, const OwnerLookup &) {
-             return QString::number(static_cast<qulonglong>(s.cookie));
+         [](char *out, const SocketRecord &s, const OwnerLookup &) {
+             return static_cast<std::size_t>(std::to_chars(out, out + 24, s.cookie).ptr - out);
          }),
     number("rtt_us", rttUs, true),
     number("rttvar_us", rttVarUs, true),
     number("cwnd", sendCwnd, true),
     number("bytes_acked", bytesAcked, true),
     number("bytes_received", bytesReceived, true),
-    text("owner",
-         [](const SocketRecord &, const OwnerLookup &o) { return ownershipName(o.ownership); }),
-    Key{"owners", Key::Type::Owners, false, nullptr, nullptr},
+    text("owner", [](char *out, const SocketRecord &,
+                     const OwnerLookup &o) { return copy(out, ownershipCName(o.ownership)); }),
+    Key{"owners", Key::Type::Owners, false, nullptr, nullptr, true},
 };
 
-bool present(const Key &key, const SocketRecord &socket)
+bool present(const Key &key, const SocketRecord &socket, const OwnerLookup *owner)
 {
-    return !key.tcpInfo || socket.info.has_value();
+    return (!key.tcpInfo || socket.info.has_value()) && (!key.owner || owner);
 }
 
 QJsonValue numberValue(qulonglong value)
@@ -167,23 +188,29 @@ std::span<const SocketJsonKey> socketJsonKeys()
     return kKeys;
 }
 
-void appendSocketJson(QByteArray &out, const SocketRecord &socket, const OwnerLookup &owner)
+void appendSocketJson(QByteArray &out, const SocketRecord &socket, const OwnerLookup *ownerOrNull)
 {
+    static const OwnerLookup kNone;
+    const OwnerLookup &owner = ownerOrNull ? *ownerOrNull : kNone;
     out += '{';
     bool first = true;
     for (const Key &key : kKeys) {
-        if (!present(key, socket))
+        if (!present(key, socket, ownerOrNull))
             continue;
         if (!first)
             out += ',';
         first = false;
         appendKey(out, key.name);
         switch (key.type) {
-        case Key::Type::Text:
-            appendString(out, key.text(socket, owner));
+        case Key::Type::Text: {
+            char text[SocketJsonKey::kTextMax];
+            out += '"';
+            out.append(text, static_cast<qsizetype>(key.text(text, socket, owner)));
+            out += '"';
             break;
+        }
         case Key::Type::Number:
-            out += QByteArray::number(key.number(socket, owner));
+            appendDigits(out, key.number(socket, owner));
             break;
         case Key::Type::Owners:
             out += '[';
@@ -207,13 +234,16 @@ QJsonObject socketToJson(const SocketRecord &socket, const OwnerLookup &owner)
 {
     QJsonObject object;
     for (const Key &key : kKeys) {
-        if (!present(key, socket))
+        if (!present(key, socket, &owner))
             continue;
         const QString name = QLatin1String(key.name);
         switch (key.type) {
-        case Key::Type::Text:
-            object.insert(name, key.text(socket, owner));
+        case Key::Type::Text: {
+            char text[SocketJsonKey::kTextMax];
+            object.insert(name, QString::fromLatin1(
+                                    text, static_cast<qsizetype>(key.text(text, socket, owner))));
             break;
+        }
         case Key::Type::Number:
             object.insert(name, numberValue(key.number(socket, owner)));
             break;

@@ -5,49 +5,81 @@
 #include "format/ownertext.h"
 
 #include <algorithm>
-#include <array>
+#include <charconv>
+#include <cstring>
 
 namespace sockscope {
 
+namespace {
+// State, Recv-Q, Send-Q, Local, Peer, Timer: room for IPv4 endpoints and
+// most timers ("keepalive 7.0 s/2").
+constexpr int kWidths[] = {11, 6, 6, 21, 21, 16};
+
+void appendCell(QByteArray &out, const char *text, std::size_t length, int column)
+{
+    const auto padding = static_cast<qsizetype>(kWidths[column]) - static_cast<qsizetype>(length);
+    const bool rightAligned = column == 1 || column == 2;
+    if (rightAligned && padding > 0)
+        out.append(padding, ' ');
+    out.append(text, static_cast<qsizetype>(length));
+    if (!rightAligned && padding > 0)
+        out.append(padding, ' ');
+    out.append("  ", 2);
+}
+
+void appendCell(QByteArray &out, const char *text, int column)
+{
+    appendCell(out, text, std::strlen(text), column);
+}
+
+void appendNumberCell(QByteArray &out, std::uint32_t value, int column)
+{
+    char digits[16];
+    const char *end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    appendCell(out, digits, static_cast<std::size_t>(end - digits), column);
+}
+
+void endLine(QByteArray &out)
+{
+    while (out.endsWith(' '))
+        out.chop(1);
+    out.append('\n');
+}
+} // namespace
+
+void appendSocketTableHeader(QByteArray &out, bool withOwner)
+{
+    int column = 0;
+    for (const char *title :
+         {"State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", "Timer"})
+        appendCell(out, title, column++);
+    if (withOwner)
+        out.append("Owner");
+    endLine(out);
+}
+
+void appendSocketRow(QByteArray &out, const SocketRecord &socket, const OwnerLookup *owner)
+{
+    char text[std::max(Endpoint::kTextMax, kTimerTextMax)];
+    appendCell(out, tcpStateCName(socket.state), 0);
+    appendNumberCell(out, socket.recvQ, 1);
+    appendNumberCell(out, socket.sendQ, 2);
+    appendCell(out, text, socket.local.writeText(socket.family, text), 3);
+    appendCell(out, text, socket.remote.writeText(socket.family, text), 4);
+    appendCell(out, text, writeTimerText(text, socket), 5);
+    if (owner)
+        out.append(ownerText(*owner).toUtf8());
+    endLine(out);
+}
+
 QStringList socketTable(const std::vector<OwnedSocket> &sockets)
 {
-    const QStringList header = {QStringLiteral("State"),
-                                QStringLiteral("Recv-Q"),
-                                QStringLiteral("Send-Q"),
-                                QStringLiteral("Local Address:Port"),
-                                QStringLiteral("Peer Address:Port"),
-                                QStringLiteral("Timer"),
-                                QStringLiteral("Owner")};
-    std::vector<QStringList> rows;
-    rows.reserve(sockets.size() + 1);
-    rows.push_back(header);
-    for (const OwnedSocket &entry : sockets) {
-        const SocketRecord &s = entry.socket;
-        rows.push_back({tcpStateName(s.state), QString::number(s.recvQ), QString::number(s.sendQ),
-                        s.local.text(s.family), s.remote.text(s.family), timerText(s),
-                        ownerText(entry.owner)});
-    }
-    std::array<qsizetype, 7> widths{};
-    for (const QStringList &row : rows) {
-        for (qsizetype i = 0; i < row.size() - 1; ++i)
-            widths[i] = std::max(widths[i], row[i].size());
-    }
-    QStringList lines;
-    lines.reserve(static_cast<qsizetype>(rows.size()));
-    for (const QStringList &row : rows) {
-        QString line;
-        for (qsizetype i = 0; i < row.size(); ++i) {
-            const bool numeric = i == 1 || i == 2;
-            const bool last = i == row.size() - 1;
-            line += last ? row[i]
-                         : (numeric ? row[i].rightJustified(widths[i])
-                                    : row[i].leftJustified(widths[i]));
-            if (!last)
-                line += QLatin1String("  ");
-        }
-        lines << line;
-    }
-    return lines;
+    QByteArray text;
+    appendSocketTableHeader(text, true);
+    for (const OwnedSocket &entry : sockets)
+        appendSocketRow(text, entry.socket, &entry.owner);
+    text.chop(1);
+    return QString::fromUtf8(text).split(QLatin1Char('\n'));
 }
 
 QString eventLine(const SocketEvent &event, std::int64_t originMs)

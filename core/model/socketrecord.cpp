@@ -3,24 +3,57 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <charconv>
+#include <cstring>
 #include <QHashFunctions>
 
 namespace sockscope {
 
+std::size_t Endpoint::writeAddress(Family family, char *out) const
+{
+    if (family == Family::IPv4) {
+        // inet_ntop goes through sprintf for IPv4: a tenth of a large dump's time.
+        char *p = out;
+        for (int i = 0; i < 4; ++i) {
+            if (i > 0)
+                *p++ = '.';
+            p = std::to_chars(p, p + 3, address[static_cast<std::size_t>(i)]).ptr;
+        }
+        return static_cast<std::size_t>(p - out);
+    }
+    char buffer[INET6_ADDRSTRLEN] = {};
+    if (!inet_ntop(AF_INET6, address.data(), buffer, sizeof buffer)) {
+        out[0] = '?';
+        return 1;
+    }
+    const std::size_t length = std::strlen(buffer);
+    std::memcpy(out, buffer, length);
+    return length;
+}
+
+std::size_t Endpoint::writeText(Family family, char *out) const
+{
+    char *p = out;
+    if (family == Family::IPv6)
+        *p++ = '[';
+    p += writeAddress(family, p);
+    if (family == Family::IPv6)
+        *p++ = ']';
+    *p++ = ':';
+    p = std::to_chars(p, out + kTextMax, port).ptr;
+    return static_cast<std::size_t>(p - out);
+}
+
 QString Endpoint::addressText(Family family) const
 {
-    char buffer[INET6_ADDRSTRLEN] = {};
-    const int af = family == Family::IPv4 ? AF_INET : AF_INET6;
-    if (!inet_ntop(af, address.data(), buffer, sizeof buffer))
-        return QStringLiteral("?");
-    return QString::fromLatin1(buffer);
+    char buffer[kTextMax];
+    return QString::fromLatin1(buffer, static_cast<qsizetype>(writeAddress(family, buffer)));
 }
 
 QString Endpoint::text(Family family) const
 {
-    if (family == Family::IPv6)
-        return QStringLiteral("[%1]:%2").arg(addressText(family)).arg(port);
-    return QStringLiteral("%1:%2").arg(addressText(family)).arg(port);
+    char buffer[kTextMax];
+    return QString::fromLatin1(buffer, static_cast<qsizetype>(writeText(family, buffer)));
 }
 
 bool Endpoint::isUnspecified() const
@@ -44,9 +77,14 @@ std::size_t qHash(const ConnectionKey &key, std::size_t seed) noexcept
     return seed;
 }
 
+const char *familyCName(Family family)
+{
+    return family == Family::IPv4 ? "ipv4" : "ipv6";
+}
+
 QString familyName(Family family)
 {
-    return family == Family::IPv4 ? QStringLiteral("ipv4") : QStringLiteral("ipv6");
+    return QString::fromLatin1(familyCName(family));
 }
 
 } // namespace sockscope

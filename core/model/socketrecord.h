@@ -4,6 +4,7 @@
 #include "model/tcpstate.h"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <QMetaType>
@@ -30,6 +31,11 @@ struct Endpoint
     QString addressText(Family family) const;
     // "127.0.0.1:9000", "[::1]:9000"
     QString text(Family family) const;
+    // The same characters written to `out` (kTextMax bytes at least, no NUL
+    // added), returning how many: for writers that avoid QString (dump).
+    static constexpr std::size_t kTextMax = 56; // "[" + 45 + "]:" + 5 digits, rounded up
+    std::size_t writeAddress(Family family, char *out) const;
+    std::size_t writeText(Family family, char *out) const;
     bool isUnspecified() const;
     friend bool operator==(const Endpoint &, const Endpoint &) = default;
 };
@@ -85,6 +91,7 @@ inline bool touchesPort(const SocketRecord &socket, std::uint16_t port)
 std::size_t qHash(const ConnectionKey &key, std::size_t seed = 0) noexcept;
 
 QString familyName(Family family); // "ipv4" / "ipv6"
+const char *familyCName(Family family);
 
 } // namespace sockscope
 

@@ -12,10 +12,15 @@ constexpr std::array<const char *, kTcpStateCount> kStateNames = {
 };
 } // namespace
 
-QString tcpStateName(TcpState state)
+const char *tcpStateCName(TcpState state)
 {
     const auto index = static_cast<std::size_t>(state);
-    return QString::fromLatin1(index < kStateNames.size() ? kStateNames[index] : "UNKNOWN");
+    return index < kStateNames.size() ? kStateNames[index] : "UNKNOWN";
+}
+
+QString tcpStateName(TcpState state)
+{
+    return QString::fromLatin1(tcpStateCName(state));
 }
 
 std::optional<TcpState> tcpStateFromName(const QString &name)
@@ -38,21 +43,26 @@ TcpState tcpStateFromKernel(std::uint8_t value)
     return TcpState::Unknown;
 }
 
-QString timerKindName(TimerKind kind)
+const char *timerKindCName(TimerKind kind)
 {
     switch (kind) {
     case TimerKind::Off:
-        return QStringLiteral("off");
+        return "off";
     case TimerKind::Retransmit:
-        return QStringLiteral("retransmit");
+        return "retransmit";
     case TimerKind::Keepalive:
-        return QStringLiteral("keepalive");
+        return "keepalive";
     case TimerKind::TimeWait:
-        return QStringLiteral("timewait");
+        return "timewait";
     case TimerKind::Probe:
-        return QStringLiteral("probe");
+        return "probe";
     }
-    return QStringLiteral("off");
+    return "off";
+}
+
+QString timerKindName(TimerKind kind)
+{
+    return QString::fromLatin1(timerKindCName(kind));
 }
 
 } // namespace sockscope

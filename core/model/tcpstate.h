@@ -28,6 +28,8 @@ inline constexpr int kTcpStateCount = 12;
 
 // Kernel names as `ss`/netstat print them with underscores: "FIN_WAIT2".
 QString tcpStateName(TcpState state);
+// The same name as a static C string, for writers that avoid QString (dump).
+const char *tcpStateCName(TcpState state);
 // Accepts the kernel names, case-insensitively, with '-' or '_'. nullopt for anything else.
 std::optional<TcpState> tcpStateFromName(const QString &name);
 // Kernel value (0..12) to TcpState; 12 (NEW_SYN_RECV) maps to SynRecv, others to Unknown.
@@ -43,5 +45,6 @@ enum class TimerKind : std::uint8_t
 };
 // "off", "retransmit", "keepalive", "timewait", "probe"
 QString timerKindName(TimerKind kind);
+const char *timerKindCName(TimerKind kind);
 
 } // namespace sockscope

@@ -183,15 +183,28 @@ Result<std::vector<SocketRecord>> DiagClient::dump(const DumpFilter &filter)
     for (const Family family : {Family::IPv4, Family::IPv6}) {
         if (filter.family && *filter.family != family)
             continue;
-        if (auto status = dumpFamily(family, filter, records); !status)
+        if (auto status = dumpFamily(family, filter, records, nullptr); !status)
             return status.error();
     }
     m_lastDumpSize = records.size();
     return records;
 }
 
+Status DiagClient::stream(const DumpFilter &filter, const RecordSink &sink)
+{
+    std::vector<SocketRecord> part;
+    part.reserve(512);
+    for (const Family family : {Family::IPv4, Family::IPv6}) {
+        if (filter.family && *filter.family != family)
+            continue;
+        if (auto status = dumpFamily(family, filter, part, &sink); !status)
+            return status.error();
+    }
+    return Ok{};
+}
+
 Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
-                                  std::vector<SocketRecord> &out)
+                                  std::vector<SocketRecord> &out, const RecordSink *sink)
 {
     const QString what =
         QStringLiteral("dumping %1 TCP sockets (SOCK_DIAG_BY_FAMILY%2)")
@@ -213,7 +226,7 @@ Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
 
         if (auto sent = send(request.message, request.message->nlmsg_len); !sent)
             return withContext(what, sent.error());
-        auto received = receiveDump(request.message->nlmsg_seq, out);
+        auto received = receiveDump(request.message->nlmsg_seq, out, sink);
         if (!received && received.error().errnum == ENOENT)
             return Error{ENOENT, QStringLiteral("%1: the kernel has no TCP diag handler; load the "
                                                 "tcp_diag module")
@@ -222,6 +235,12 @@ Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
             return withContext(what, received.error());
         if (*received == Attempt::Finished)
             return Ok{};
+        if (sink)
+            return Error{EINTR,
+                         QStringLiteral("%1: the kernel interrupted the dump (NLM_F_DUMP_INTR "
+                                        "or ENOBUFS) after part of it was written; what "
+                                        "came before may be incomplete, run it again")
+                             .arg(what)};
     }
     out.erase(out.begin() + static_cast<std::ptrdiff_t>(firstRecord), out.end());
     return Error{EINTR, QStringLiteral("%1: %2 attempts in a row were interrupted by the kernel "
@@ -231,8 +250,8 @@ Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
                             .arg(kMaxDumpAttempts)};
 }
 
-Result<DiagClient::Attempt> DiagClient::receiveDump(unsigned sequence,
-                                                    std::vector<SocketRecord> &out)
+Result<DiagClient::Attempt>
+DiagClient::receiveDump(unsigned sequence, std::vector<SocketRecord> &out, const RecordSink *sink)
 {
     // Until the reply is read to its end, whatever is left of it is queued on the socket.
     m_needsReopen = true;
@@ -249,6 +268,10 @@ Result<DiagClient::Attempt> DiagClient::receiveDump(unsigned sequence,
             std::span(m_buffer.data(), static_cast<std::size_t>(length)), sequence, m_portId, out);
         if (!progress)
             return progress.error();
+        if (sink) {
+            (*sink)(std::span<const SocketRecord>(out));
+            out.clear();
+        }
         switch (*progress) {
         case DumpProgress::More:
             continue;
@@ -281,7 +304,7 @@ Status DiagClient::destroy(const SocketRecord &socket)
     if (auto sent = send(request.message, request.message->nlmsg_len); !sent)
         return withContext(what, sent.error());
     std::vector<SocketRecord> unexpected;
-    auto received = receiveDump(request.message->nlmsg_seq, unexpected);
+    auto received = receiveDump(request.message->nlmsg_seq, unexpected, nullptr);
     if (!received) {
         const Error &error = received.error();
         switch (error.errnum) {

@@ -6,7 +6,9 @@
 #include "util/result.h"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 struct mnl_socket;
@@ -34,6 +36,14 @@ public:
     // (the kernel's NEW_SYN_RECV, bit 12, which is itself ignored).
     Result<std::vector<SocketRecord>> dump(const DumpFilter &filter);
 
+    // The same dump handed over one received datagram at a time (about 200
+    // sockets; the span lives until the call returns), so that a caller can
+    // write each part out while the kernel prepares the next, in memory that
+    // does not grow with the socket count. Records handed over cannot be taken
+    // back, so an interrupted dump is not retried: it fails with EINTR.
+    using RecordSink = std::function<void(std::span<const SocketRecord>)>;
+    Status stream(const DumpFilter &filter, const RecordSink &sink);
+
     // Asks the kernel to abort this socket (SOCK_DESTROY, like `ss -K`). Needs
     // CAP_NET_ADMIN; fails with EPERM otherwise, EOPNOTSUPP without
     // CONFIG_INET_DIAG_DESTROY, ENOENT when the socket is gone, ESTALE when the
@@ -42,14 +52,16 @@ public:
 
 private:
     explicit DiagClient(mnl_socket *socket);
-    Result<Ok> dumpFamily(Family family, const DumpFilter &filter, std::vector<SocketRecord> &out);
+    Result<Ok> dumpFamily(Family family, const DumpFilter &filter, std::vector<SocketRecord> &out,
+                          const RecordSink *sink);
     // What one attempt of a dump ended with: finished, or to be started again.
     enum class Attempt
     {
         Finished,
         Restart
     };
-    Result<Attempt> receiveDump(unsigned sequence, std::vector<SocketRecord> &out);
+    Result<Attempt> receiveDump(unsigned sequence, std::vector<SocketRecord> &out,
+                                const RecordSink *sink);
     Status send(const void *message, std::size_t length);
     Status reopenIfNeeded();
     unsigned nextSequence();

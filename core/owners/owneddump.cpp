@@ -28,15 +28,24 @@ Result<std::vector<OwnedSocket>> dumpOwnedSockets(const DumpFilter &filter, bool
     return sockets;
 }
 
+namespace {
+bool readsBefore(const SocketRecord &x, const SocketRecord &y)
+{
+    return std::tuple(x.state != TcpState::Listen, x.local.port, x.state, x.remote.port, x.cookie) <
+           std::tuple(y.state != TcpState::Listen, y.local.port, y.state, y.remote.port, y.cookie);
+}
+} // namespace
+
 void sortForReading(std::vector<OwnedSocket> &sockets)
 {
     std::sort(sockets.begin(), sockets.end(), [](const OwnedSocket &a, const OwnedSocket &b) {
-        const SocketRecord &x = a.socket;
-        const SocketRecord &y = b.socket;
-        return std::tuple(x.state != TcpState::Listen, x.local.port, x.state, x.remote.port,
-                          x.cookie) < std::tuple(y.state != TcpState::Listen, y.local.port, y.state,
-                                                 y.remote.port, y.cookie);
+        return readsBefore(a.socket, b.socket);
     });
+}
+
+void sortForReading(std::vector<SocketRecord> &sockets)
+{
+    std::sort(sockets.begin(), sockets.end(), readsBefore);
 }
 
 } // namespace sockscope

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "owners/ownedsocket.h"
 #include "netlink/dumpfilter.h"
+#include "owners/ownedsocket.h"
 #include "util/result.h"
 
 #include <vector>
@@ -17,5 +17,6 @@ Result<std::vector<OwnedSocket>> dumpOwnedSockets(const DumpFilter &filter,
 
 // Listeners first, then by local port and state: a port's story reads top-down.
 void sortForReading(std::vector<OwnedSocket> &sockets);
+void sortForReading(std::vector<SocketRecord> &sockets);
 
 } // namespace sockscope

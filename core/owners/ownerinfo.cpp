@@ -3,17 +3,22 @@
 
 namespace sockscope {
 
-QString ownershipName(Ownership ownership)
+const char *ownershipCName(Ownership ownership)
 {
     switch (ownership) {
     case Ownership::Owned:
-        return QStringLiteral("owned");
+        return "owned";
     case Ownership::Orphaned:
-        return QStringLiteral("orphaned");
+        return "orphaned";
     case Ownership::Unknown:
         break;
     }
-    return QStringLiteral("unknown");
+    return "unknown";
+}
+
+QString ownershipName(Ownership ownership)
+{
+    return QString::fromLatin1(ownershipCName(ownership));
 }
 
 } // namespace sockscope

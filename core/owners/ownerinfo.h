@@ -25,6 +25,7 @@ enum class Ownership
     Unknown
 };
 QString ownershipName(Ownership ownership); // "owned", "orphaned", "unknown"
+const char *ownershipCName(Ownership ownership);
 
 struct OwnerLookup
 {

@@ -27,6 +27,7 @@ add_custom_command(OUTPUT ${SOCKSCOPE_APPIMAGE_FILE}
         -DAPPDIR=${_appdir}
         -DSOURCE_DIR=${PROJECT_SOURCE_DIR}
         -DEXECUTABLE=$<TARGET_FILE:sockscope>
+        -DWINDOW_MODULE=$<TARGET_FILE:sockscope_window>
         -DAPPRUN=$<TARGET_FILE:sockscope_apprun>
         -DQT_PLUGINS_DIR=${_qt_plugins_dir}
         -DPATCHELF=${SOCKSCOPE_TOOL_patchelf}
@@ -44,7 +45,7 @@ add_custom_command(OUTPUT ${SOCKSCOPE_APPIMAGE_FILE}
     COMMAND $<TARGET_FILE:appimage_assemble> $<TARGET_FILE:appimage_runtime> ${_squashfs}
         ${SOCKSCOPE_APPIMAGE_FILE}
     COMMAND ${CMAKE_COMMAND} -E remove ${_squashfs}
-    DEPENDS sockscope sockscope_apprun appimage_runtime appimage_assemble ${_inputs}
+    DEPENDS sockscope sockscope_window sockscope_apprun appimage_runtime appimage_assemble ${_inputs}
         ${CMAKE_CURRENT_LIST_DIR}/BuildAppDir.cmake ${CMAKE_CURRENT_LIST_DIR}/BundlePolicy.cmake
         ${CMAKE_CURRENT_LIST_DIR}/DesktopFileList.cmake
         ${CMAKE_CURRENT_SOURCE_DIR}/appdir/qt.conf ${CMAKE_CURRENT_SOURCE_DIR}/appdir/fonts.conf

@@ -2,7 +2,7 @@
 # cmake -P script: lays out the AppDir from the built executable, the Qt
 # plugins and every library they need, as found by walking the real
 # dependency graph (file(GET_RUNTIME_DEPENDENCIES)), less what BundlePolicy
-# leaves to the host. Inputs: APPDIR SOURCE_DIR EXECUTABLE APPRUN
+# leaves to the host. Inputs: APPDIR SOURCE_DIR EXECUTABLE WINDOW_MODULE APPRUN
 # QT_PLUGINS_DIR PATCHELF STRIP FONT_SANS FONT_MONO.
 cmake_minimum_required(VERSION 3.25)
 include(${CMAKE_CURRENT_LIST_DIR}/BundlePolicy.cmake)
@@ -24,8 +24,12 @@ endfunction()
 
 file(REMOVE_RECURSE ${APPDIR})
 install_file(${EXECUTABLE} ${APPDIR}/usr/bin/sockscope)
+# Where app/windowmodule.cpp looks for the window: lib/sockscope beside bin/.
+set(window_module ${APPDIR}/usr/lib/sockscope/sockscope-window.so)
+install_file(${WINDOW_MODULE} ${window_module})
 if(STRIP)
     run(${STRIP} --strip-unneeded ${APPDIR}/usr/bin/sockscope)
+    run(${STRIP} --strip-unneeded ${window_module})
 endif()
 install_file(${APPRUN} ${APPDIR}/AppRun)
 install_file(${PACKAGING_DIR}/appdir/qt.conf ${APPDIR}/usr/bin/qt.conf)
@@ -69,7 +73,7 @@ endforeach()
 # (so nothing reached only through them is pulled in either).
 file(GET_RUNTIME_DEPENDENCIES
     EXECUTABLES ${APPDIR}/usr/bin/sockscope
-    MODULES ${plugins}
+    MODULES ${window_module} ${plugins}
     RESOLVED_DEPENDENCIES_VAR resolved
     UNRESOLVED_DEPENDENCIES_VAR unresolved
     PRE_EXCLUDE_REGEXES ${SOCKSCOPE_HOST_LIBRARIES})
@@ -94,6 +98,7 @@ endforeach()
 
 # RUNPATH relative to each file, so the AppDir works wherever it is mounted.
 run(${PATCHELF} --set-rpath "$ORIGIN/../lib" ${APPDIR}/usr/bin/sockscope)
+run(${PATCHELF} --set-rpath "$ORIGIN/.." ${window_module})
 foreach(lib IN LISTS bundled)
     if(lib MATCHES "/host-preferred/")
         run(${PATCHELF} --set-rpath "$ORIGIN:$ORIGIN/../.." ${lib})

@@ -5,6 +5,7 @@
 #include "processrun.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -102,9 +103,18 @@ private Q_SLOTS:
     }
 
     // Socket for socket, the same population as `ss -tan` (in our namespace,
-    // where nothing else opens sockets between the two runs).
+    // where nothing else opens sockets between the two runs): with owners (the
+    // dump is collected first) and without (written as the kernel sends it).
+    void dumpAgreesWithSs_data()
+    {
+        QTest::addColumn<QStringList>("extra");
+        QTest::newRow("owners") << QStringList{};
+        QTest::newRow("streamed, --no-owners") << QStringList{QStringLiteral("--no-owners")};
+        QTest::newRow("sorted") << QStringList{QStringLiteral("--sort")};
+    }
     void dumpAgreesWithSs()
     {
+        QFETCH(QStringList, extra);
         SOCKSCOPE_REQUIRE_NETNS();
         const QString ss = QStandardPaths::findExecutable(QStringLiteral("ss"));
         if (ss.isEmpty())
@@ -121,8 +131,9 @@ private Q_SLOTS:
         }
         keep[0].reset(); // a FIN_WAIT2/CLOSE_WAIT pair too
         QSet<QString> ours;
-        for (const QJsonValue &value : dumpJson({})) {
+        for (const QJsonValue &value : dumpJson(extra)) {
             const QJsonObject o = value.toObject();
+            QCOMPARE(o.contains(QStringLiteral("owners")), !extra.contains(u"--no-owners"_qs));
             ours << QStringLiteral("%1 %2:%3 %4:%5")
                         .arg(o.value(QStringLiteral("state")).toString(),
                              o.value(QStringLiteral("local_address")).toString())
@@ -165,6 +176,59 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("only in dump: %1; only in ss: %2")
                                 .arg(onlyOurs.join(QStringLiteral(", ")),
                                      onlyTheirs.join(QStringLiteral(", ")))));
+    }
+
+    // The table as a user reads it: a header, then one line per socket, in the
+    // same count as ss, with the owner column only when owners were read.
+    void dumpTableLines()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        UniqueFd listener = listenOn();
+        const std::uint16_t port = localPort(listener.get());
+        std::vector<UniqueFd> keep;
+        for (int c = 0; c < 20; ++c) {
+            keep.push_back(connectTo(port));
+            keep.push_back(acceptOne(listener.get()));
+        }
+        const QStringList onPort = {QStringLiteral("--port"), QString::number(port)};
+        const Run streamed = runSockscope(
+            QStringList{QStringLiteral("dump"), QStringLiteral("--no-owners")} + onPort);
+        const Run owned = runSockscope(QStringList{QStringLiteral("dump")} + onPort);
+        QCOMPARE(streamed.status, 0);
+        QCOMPARE(owned.status, 0);
+        const QList<QByteArray> lines = streamed.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 1 + 41);
+        QVERIFY(lines.first().startsWith("State "));
+        QVERIFY(!lines.first().contains("Owner"));
+        const QList<QByteArray> ownedLines = owned.out.trimmed().split('\n');
+        QCOMPARE(ownedLines.size(), 1 + 41);
+        QVERIFY(ownedLines.first().endsWith("Owner"));
+        const QByteArray self = "pid " + QByteArray::number(::getpid());
+        QCOMPARE(ownedLines.count(ownedLines.first()), 1);
+        int ours = 0;
+        for (const QByteArray &line : ownedLines)
+            ours += line.contains(self);
+        QCOMPARE(ours, 41);
+    }
+
+    // `dump` and `watch` start without Qt Gui, Widgets or X11: they are
+    // command-line tools, and loading those costs a short run most of its time.
+    void commandLineModesLoadNoGuiLibraries()
+    {
+        QProcess watch;
+        watch.start(QStringLiteral(SOCKSCOPE_BINARY),
+                    {QStringLiteral("watch"), QStringLiteral("--no-trace")});
+        QVERIFY(watch.waitForStarted(5000));
+        QFile maps(QStringLiteral("/proc/%1/maps").arg(watch.processId()));
+        QByteArray mapped;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (maps.open(QIODevice::ReadOnly) ? (mapped = maps.readAll(), maps.close()) : void(),
+             mapped.contains("libQt6Core")),
+            10000);
+        for (const char *library : {"libQt6Gui", "libQt6Widgets", "libX11", "libxcb"})
+            QVERIFY2(!mapped.contains(library), library);
+        watch.kill();
+        watch.waitForFinished(5000);
     }
 
     void badArgumentsExitTwoWithOneLine_data()

@@ -11,6 +11,7 @@
 #include "netlink/diagclient.h"
 #include "netns.h"
 #include "owners/ownerresolver.h"
+#include "processmeasure.h"
 #include "rawdiag.h"
 #include "socketholder.h"
 
@@ -23,15 +24,12 @@
 #include <functional>
 #include <memory>
 #include <QElapsedTimer>
-#include <spawn.h>
 #include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <unordered_map>
 #include <vector>
-
-extern char **environ;
 
 using namespace sockscope;
 
@@ -73,21 +71,7 @@ Row measure(const std::string &what, int runs, const std::function<void()> &run,
 // The whole process, start-up included, its output to /dev/null.
 void runProcess(const std::vector<std::string> &arguments)
 {
-    std::vector<char *> argv;
-    for (const std::string &argument : arguments)
-        argv.push_back(const_cast<char *>(argument.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    pid_t pid = -1;
-    if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            std::fprintf(stderr, "%s failed (status %#x)\n", argv[0], status);
-    }
-    posix_spawn_file_actions_destroy(&actions);
+    test::runAndMeasure(arguments);
 }
 
 // The reference: what `ss -p` does before printing. Every process in /proc,

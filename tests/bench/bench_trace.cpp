@@ -18,7 +18,8 @@
 #include "loopback.h"
 #include "netns.h"
 #include "poller/poller.h"
-#include "socketholder.h"
+#include "population.h"
+#include "processmeasure.h"
 #include "trace/tracesource.h"
 
 #include <algorithm>
@@ -53,15 +54,10 @@
 #include <vector>
 
 using namespace sockscope;
+using test::nowNs;
+using test::sleepMs;
 
 namespace {
-
-std::int64_t nowNs()
-{
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
-}
 
 std::int64_t threadCpuNs()
 {
@@ -75,11 +71,6 @@ std::int64_t processCpuNs()
     timespec ts{};
     ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
-}
-
-void sleepMs(int ms)
-{
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 bool enterNamespace()
@@ -520,103 +511,6 @@ int partPoller(double seconds, int workerCount, int argc, char **argv)
 
 // ---------------------------------------------------------------- window
 
-// `pairs` loopback connections, both ends, and their own listener, held by a
-// child process: several children stay under a hard RLIMIT_NOFILE that cannot
-// be raised without CAP_SYS_RESOURCE.
-std::unique_ptr<test::SocketHolder> holdPairs(int pairs)
-{
-    std::vector<UniqueFd> fds; // filled in the child only
-    return std::make_unique<test::SocketHolder>([&] {
-        test::raiseDescriptorLimit(static_cast<std::uint64_t>(2 * pairs) + 64);
-        UniqueFd listener = test::listenOn();
-        ::listen(listener.get(), 4096);
-        const std::uint16_t port = test::localPort(listener.get());
-        fds.reserve(static_cast<std::size_t>(2 * pairs));
-        for (int i = 0; i < pairs; ++i) {
-            fds.push_back(test::connectTo(port));
-            fds.push_back(test::acceptOne(listener.get(), 5000));
-            if (!fds[fds.size() - 2].valid() || !fds.back().valid())
-                return false;
-        }
-        return true;
-    });
-}
-
-// utime + stime of a process, in ns.
-std::int64_t procCpuNs(pid_t pid)
-{
-    FILE *file = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-    if (!file)
-        return -1;
-    char buffer[4096];
-    const size_t length = std::fread(buffer, 1, sizeof buffer - 1, file);
-    std::fclose(file);
-    buffer[length] = 0;
-    const char *rest = std::strrchr(buffer, ')');
-    if (!rest)
-        return -1;
-    unsigned long long utime = 0;
-    unsigned long long stime = 0;
-    // After "pid (comm)": state ppid pgrp session tty tpgid flags minflt cminflt
-    // majflt cmajflt utime stime (fields 3..15).
-    if (std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
-                    &stime) != 2)
-        return -1;
-    return static_cast<std::int64_t>((utime + stime) * (1'000'000'000ULL / ::sysconf(_SC_CLK_TCK)));
-}
-
-// Descriptors that are BPF objects (maps, programs, links): > 0 means the
-// process traces.
-int bpfDescriptors(pid_t pid)
-{
-    const std::string directory = "/proc/" + std::to_string(pid) + "/fd";
-    DIR *dir = ::opendir(directory.c_str());
-    if (!dir)
-        return -1;
-    int count = 0;
-    while (dirent *entry = ::readdir(dir)) {
-        char target[256];
-        const ssize_t length = ::readlinkat(::dirfd(dir), entry->d_name, target, sizeof target - 1);
-        if (length > 0) {
-            target[length] = 0;
-            count += std::strstr(target, "bpf") != nullptr;
-        }
-    }
-    ::closedir(dir);
-    return count;
-}
-
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
-// Tracing off without a command-line option: the exec'd program loses the
-// capabilities tracing needs (CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON), so
-// TraceSource::open() fails with EPERM and the Poller polls, as for a user
-// without them. Everything else (sock_diag, destroy notices: CAP_NET_ADMIN,
-// /proc of root's processes) is unchanged.
-bool dropTraceCapabilities()
-{
-    bool ok = true;
-    for (const int cap : {CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON})
-        ok = ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0 && ok;
-    ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2]{};
-    if (::syscall(SYS_capget, &header, data) != 0)
-        return false;
-    for (const int cap : {CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON}) {
-        const std::uint32_t bit = 1u << (cap % 32);
-        data[cap / 32].effective &= ~bit;
-        data[cap / 32].permitted &= ~bit;
-        data[cap / 32].inheritable &= ~bit;
-    }
-    return ::syscall(SYS_capset, &header, data) == 0 && ok;
-}
-
 // Whether `arguments --help` mentions --no-trace.
 bool offersNoTrace(const std::vector<std::string> &arguments)
 {
@@ -633,74 +527,6 @@ bool offersNoTrace(const std::vector<std::string> &arguments)
         text.append(buffer, length);
     ::pclose(pipe);
     return text.find("--no-trace") != std::string::npos;
-}
-
-struct Idle
-{
-    double startupCpuS = -1; // CPU used until the measurement starts
-    double cpuPercent = -1;  // of one CPU, over the window
-    long rssKiB = -1;
-    long hwmKiB = -1;
-    int bpfFds = -1;
-    bool alive = false;
-    int warmMs = 0;
-};
-
-Idle measureIdle(const std::vector<std::string> &arguments, bool tracing, int warmMs, int windowMs,
-                 const std::string &configDir)
-{
-    Idle idle;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
-        ::setenv("XDG_CONFIG_HOME", configDir.c_str(), 1);
-        if (!tracing) {
-            ::setenv("SOCKSCOPE_NO_TRACE", "1", 1); // for when the app honours it
-            if (!dropTraceCapabilities())
-                _exit(126);
-        }
-        const int null = ::open("/dev/null", O_WRONLY);
-        ::dup2(null, STDOUT_FILENO);
-        ::dup2(null, STDERR_FILENO);
-        std::vector<char *> argv;
-        for (const std::string &argument : arguments)
-            argv.push_back(const_cast<char *>(argument.c_str()));
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
-        _exit(127);
-    }
-    // Warm up: at least warmMs, then until a one-second slice uses under half a
-    // CPU (the first dump, owners and, for the window, its models), at most 40 s.
-    sleepMs(warmMs);
-    idle.warmMs = warmMs;
-    for (; idle.warmMs < 40'000; idle.warmMs += 1000) {
-        const std::int64_t before = procCpuNs(pid);
-        sleepMs(1000);
-        const std::int64_t after = procCpuNs(pid);
-        if (before < 0 || after < 0 || after - before < 500'000'000)
-            break;
-    }
-    const std::int64_t cpu0 = procCpuNs(pid);
-    const std::int64_t t0 = nowNs();
-    idle.startupCpuS = cpu0 / 1e9;
-    sleepMs(windowMs);
-    const std::int64_t cpu1 = procCpuNs(pid);
-    const std::int64_t t1 = nowNs();
-    idle.alive = cpu0 >= 0 && cpu1 >= 0 && ::waitpid(pid, nullptr, WNOHANG) == 0;
-    if (idle.alive) {
-        idle.cpuPercent = 100.0 * static_cast<double>(cpu1 - cpu0) / static_cast<double>(t1 - t0);
-        idle.rssKiB = test::procStatusKiB(pid, "VmRSS");
-        idle.hwmKiB = test::procStatusKiB(pid, "VmHWM");
-        idle.bpfFds = bpfDescriptors(pid);
-    }
-    ::kill(pid, SIGTERM);
-    for (int i = 0; i < 40 && ::waitpid(pid, nullptr, WNOHANG) == 0; ++i)
-        sleepMs(50);
-    if (::waitpid(pid, nullptr, WNOHANG) == 0) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-    }
-    return idle;
 }
 
 // `ss -tan` on the same sockets: wall ms and CPU ms (children's rusage).
@@ -745,26 +571,22 @@ int partWindow(int sockets, int windowSeconds)
     if (!enterNamespace())
         return 1;
     const int pairs = sockets / 2;
-    constexpr int kPairsPerHolder = 9000; // 18,000 descriptors: under a hard limit of 20,000
     const std::int64_t setupStart = nowNs();
-    std::vector<std::unique_ptr<test::SocketHolder>> holders;
-    for (int left = pairs; left > 0; left -= kPairsPerHolder)
-        holders.push_back(holdPairs(std::min(left, kPairsPerHolder)));
-    for (auto &holder : holders) {
-        if (!holder->waitReady()) {
-            std::fprintf(stderr, "a holder process could not open its connections\n");
-            return 1;
-        }
+    test::PopulationMix mix;
+    mix.establishedPairs = pairs;
+    test::Population population(mix);
+    if (std::string why; !population.waitReady(&why)) {
+        std::fprintf(stderr, "%s\n", why.c_str());
+        return 1;
     }
     double ssWall = 0;
     double ssCpu = 0;
     long ssLines = 0;
     measureSs(5, &ssWall, &ssCpu, &ssLines);
-    std::printf("window: %d idle ESTABLISHED loopback pairs in %zu holder processes (%ld TCP "
+    std::printf("window: %d idle ESTABLISHED loopback pairs (%ld TCP "
                 "sockets by ss), set up in %.1f s; each program idles %d s after a warm-up of at "
                 "least %d s\n",
-                pairs, holders.size(), ssLines, static_cast<double>(nowNs() - setupStart) / 1e9,
-                windowSeconds, 8);
+                pairs, ssLines, static_cast<double>(nowNs() - setupStart) / 1e9, windowSeconds, 8);
     std::printf("  reference: ss -tan: %.1f ms wall, %.1f ms CPU per run (median of 5)\n", ssWall,
                 ssCpu);
 
@@ -801,8 +623,8 @@ int partWindow(int sockets, int windowSeconds)
     std::printf("  %-44s %6s %9s %15s %9s %9s %8s %16s\n", "program (idle)", "warm s", "CPU %",
                 "startup CPU s", "RSS KiB", "HWM KiB", "bpf fds", "CPU % / ss run");
     for (const Case &c : cases) {
-        const Idle idle =
-            measureIdle(c.arguments, c.tracing, 8000, windowSeconds * 1000, configDir);
+        const test::IdleSample idle =
+            test::measureIdle(c.arguments, c.tracing, 8000, windowSeconds * 1000, configDir);
         if (!idle.alive) {
             std::printf("  %-44s exited early or unreadable\n", c.what.c_str());
             continue;
@@ -817,7 +639,7 @@ int partWindow(int sockets, int windowSeconds)
     std::string cleanup = "rm -rf '" + configDir + "'";
     if (configDir != "/tmp")
         (void)!std::system(cleanup.c_str());
-    holders.clear();
+    population.release();
     return 0;
 }
 

@@ -21,7 +21,7 @@ const QList<QStringList> kLayers = {
     {"core/scenarios"},
     {"ui/itemmodels"},
     {"ui/theme", "ui/diagram", "ui/panes", "ui/labpanels", "ui/guide", "ui/session", "ui/windows"},
-    {"app", "app/cli"},
+    {"app", "app/cli", "app/window"},
 };
 
 int layerOf(const QString &folder)

@@ -18,7 +18,7 @@ long rawDumpCount()
     const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
     if (fd < 0)
         return -1;
-    std::vector<char> buffer(64 * 1024);
+    static std::vector<char> buffer(64 * 1024); // allocated once: the floor allocates nothing
     long count = 0;
     for (const std::uint8_t family : {AF_INET, AF_INET6}) {
         struct

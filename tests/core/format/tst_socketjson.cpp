@@ -37,7 +37,7 @@ private Q_SLOTS:
         socket.info = TcpInfoSummary{1500, 200, 10, 1ull << 40, 7, 0, 0};
         const OwnerLookup owner{Ownership::Owned, {{4242, 7, command}}};
         QByteArray text;
-        appendSocketJson(text, socket, owner);
+        appendSocketJson(text, socket, &owner);
         QJsonParseError error;
         const QJsonObject object = QJsonDocument::fromJson(text, &error).object();
         QVERIFY2(error.error == QJsonParseError::NoError, text.constData());
@@ -69,7 +69,10 @@ private Q_SLOTS:
         if (withInfo)
             socket.info = TcpInfoSummary{};
         QByteArray text;
-        appendSocketJson(text, socket, OwnerLookup{Ownership::Orphaned, {}});
+        {
+            const OwnerLookup orphaned{Ownership::Orphaned, {}};
+            appendSocketJson(text, socket, &orphaned);
+        }
         qsizetype last = -1;
         int written = 0;
         for (const SocketJsonKey &key : socketJsonKeys()) {

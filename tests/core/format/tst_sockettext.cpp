@@ -183,15 +183,40 @@ private Q_SLOTS:
         timeWait.timer = TimerKind::TimeWait;
         timeWait.expiresMs = 42150;
         const QStringList lines = socketTable({{listener, kNginx}, {timeWait, kOrphaned}});
+        // Fixed columns (the dump is written as the kernel sends it): a value
+        // wider than its column pushes the rest of its line right.
         const QStringList expected = {
-            QStringLiteral("State      Recv-Q  Send-Q  Local Address:Port  Peer Address:Port  Timer"
-                           "            Owner"),
-            QStringLiteral("LISTEN          0     128  127.0.0.1:9000      0.0.0.0:0         "
-                           "                  pid 4242 /usr/sbin/nginx -g daemon (fd 7)"),
-            QStringLiteral("TIME_WAIT       0       0  127.0.0.1:10001     127.0.0.1:9000     "
-                           "timewait 42.1 s  orphaned"),
+            QStringLiteral(
+                "State        Recv-Q  Send-Q  Local Address:Port     Peer Address:Port      "
+                "Timer             Owner"),
+            QStringLiteral(
+                "LISTEN            0     128  127.0.0.1:9000         0.0.0.0:0              "
+                "                  pid 4242 /usr/sbin/nginx -g daemon (fd 7)"),
+            QStringLiteral(
+                "TIME_WAIT         0       0  127.0.0.1:10001        127.0.0.1:9000         "
+                "timewait 42.1 s   orphaned"),
         };
         QCOMPARE(lines, expected);
+    }
+
+    // `dump --no-owners`: no Owner column, nothing trailing; a long IPv6
+    // endpoint pushes the next column right rather than being cut.
+    void dumpRowsWithoutOwners()
+    {
+        SocketRecord established;
+        established.family = Family::IPv6;
+        established.state = TcpState::Established;
+        established.local.address = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
+        established.local.port = 50000;
+        established.remote.address[15] = 1;
+        established.remote.port = 9000;
+        QByteArray text;
+        appendSocketTableHeader(text, false);
+        appendSocketRow(text, established, nullptr);
+        QCOMPARE(text, QByteArray("State        Recv-Q  Send-Q  Local Address:Port     Peer "
+                                  "Address:Port      Timer\n"
+                                  "ESTABLISHED       0       0  [::ffff:127.0.0.1]:50000  "
+                                  "[::1]:9000\n"));
     }
 
     void watchLines_data()

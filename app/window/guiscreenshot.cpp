@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cli/guiscreenshot.h"
+#include "window/guiscreenshot.h"
 
 #include "guide/scenariopanel.h"
 #include "itemmodels/sockettablemodel.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cli/guioptions.h"
+#include "window/guioptions.h"
 
 #include "cli/commandline.h"
 #include "scenarios/scenariocatalog.h"

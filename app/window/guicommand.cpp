@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cli/guicommand.h"
+#include "window/guicommand.h"
 
 #include "cli/commandline.h"
-#include "cli/guioptions.h"
-#include "cli/guiscreenshot.h"
 #include "poller/poller.h"
 #include "theme/darkpalette.h"
+#include "window/guioptions.h"
+#include "window/guiscreenshot.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
