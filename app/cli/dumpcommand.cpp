@@ -76,7 +76,8 @@ void explainMissingOwners()
                        "may hold show as 'unknown' (run as root to see every owner)\n");
 }
 
-// Owners need every inode first (the /proc walk stops once all are placed), and
+// Owners are matched against the whole dump (one /proc walk for every inode,
+// which alone tells an orphaned socket from one whose holder is hidden), and
 // sorting needs every record: both collect the dump, then write it.
 int writeCollected(DiagClient &client, const DumpOptions &options)
 {
