@@ -5,10 +5,12 @@
 #include "netlink/destroywatcher.h"
 #include "netlink/diagclient.h"
 #include "owners/ownerresolver.h"
+#include "poller/pollcadence.h"
 #include "trace/tracesource.h"
 #include "util/monotonic.h"
 
 #include <algorithm>
+#include <ctime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSet>
@@ -19,14 +21,24 @@
 
 namespace sockscope {
 
+namespace {
+std::int64_t threadCpuUs()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<std::int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
+}
+} // namespace
+
 // Lives on the poller thread; owns every kernel- and procfs-facing object.
 class Poller::Worker : public QObject
 {
     Q_OBJECT
 public:
-    Worker(Poller *owner, DumpFilter filter, int intervalMs, bool traceWanted)
+    Worker(Poller *owner, DumpFilter filter, int intervalMs, bool traceWanted, double maxShare)
         : m_owner(owner), m_filter(filter), m_intervalMs(intervalMs), m_traceWanted(traceWanted)
     {
+        m_cadence.setMaxShare(maxShare);
     }
 
     void begin()
@@ -106,6 +118,7 @@ public:
             readDestroyed();
         QElapsedTimer total;
         total.start();
+        const std::int64_t cpuStartUs = threadCpuUs();
         if (!m_client) {
             auto client = DiagClient::open();
             if (!client) {
@@ -147,7 +160,8 @@ public:
         stats.ephemeralPortStart = m_ephemeralPortStart;
         stats.totalUs = total.nsecsElapsed() / 1000;
         m_lastDumpUs = stats.totalUs;
-        emitPending(initial);
+        // The batch is built here too: part of what one poll costs.
+        emitPending(initial, cpuStartUs);
         scheduleDump();
     }
 
@@ -297,7 +311,9 @@ private:
                                  std::make_move_iterator(diff.updated.end()));
     }
 
-    void emitPending(bool initial = false)
+    // pollCpuStartUs >= 0: a full dump's batch; its CPU, from then until
+    // the batch leaves, sets the polling cadence.
+    void emitPending(bool initial = false, std::int64_t pollCpuStartUs = -1)
     {
         m_flushTimer->stop();
         if (m_pending.empty() && m_polls > 0 && !initial && m_lastEmittedPoll == m_polls)
@@ -323,7 +339,12 @@ private:
             batch.updated.push_back(m_tracker.live().value(stale.id));
         }
         m_pending = {};
+        if (pollCpuStartUs >= 0) {
+            m_stats.pollCpuUs = threadCpuUs() - pollCpuStartUs;
+            m_cadence.addPollCost(m_stats.pollCpuUs);
+        }
         m_stats.dumpIntervalMs = nextDumpInMs();
+        m_stats.backedOff = !m_trace && m_cadence.backedOff(m_intervalMs, kMaximumIntervalMs);
         batch.stats = m_stats;
         m_lastEmittedPoll = m_polls;
         Q_EMIT m_owner->batchReady(batch);
@@ -332,10 +353,12 @@ private:
     // Tracing: the dump only refreshes what the trace does not carry, so it
     // runs at most a few percent of the time (kTraceDumpShare), never more
     // often than the interval, never less than every kTraceMaxDumpMs.
+    // Polling only: the user's interval, stretched by what a poll costs
+    // (PollCadence).
     int nextDumpInMs() const
     {
         if (!m_trace)
-            return m_intervalMs;
+            return m_cadence.intervalMs(m_intervalMs, kMaximumIntervalMs);
         const auto costMs = static_cast<int>(m_lastDumpUs / 1000);
         return std::clamp(costMs * kTraceDumpShare, std::max(m_intervalMs, kTraceMinDumpMs),
                           std::max(m_intervalMs, kTraceMaxDumpMs));
@@ -377,6 +400,7 @@ private:
     int m_lastEmittedPoll = -1;
     std::int64_t m_lastDumpUs = 0;
     PollStats m_stats;
+    PollCadence m_cadence;
     ConnectionTracker::Diff m_pending;
     QTimer *m_timer = nullptr;
     QTimer *m_flushTimer = nullptr;
@@ -409,7 +433,7 @@ void Poller::start()
         return;
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("sockscope-poller"));
-    m_worker = new Worker(this, m_filter, m_intervalMs, m_traceWanted);
+    m_worker = new Worker(this, m_filter, m_intervalMs, m_traceWanted, m_maxPollingShare);
     m_worker->moveToThread(m_thread);
     m_thread->start();
     QMetaObject::invokeMethod(m_worker, &Worker::begin, Qt::QueuedConnection);
