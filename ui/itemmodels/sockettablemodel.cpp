@@ -318,9 +318,21 @@ void SocketTableModel::markGone(std::uint64_t id, std::int64_t timeMs, Pending &
 
 void SocketTableModel::signalChanged(std::vector<int> &rows)
 {
-    // One signal per run of adjacent rows, not one per row.
+    // One signal per run of adjacent rows, not one per row. A sorting proxy
+    // re-sorts for each signal (O(rows) and a layout change each): past a few
+    // dozen runs, one signal over the whole span (one sort) costs less.
+    constexpr std::size_t kMaxRuns = 32;
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    if (rows.empty())
+        return;
+    std::size_t runs = 1;
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        runs += rows[i] != rows[i - 1] + 1;
+    if (runs > kMaxRuns) {
+        Q_EMIT dataChanged(index(rows.front(), 0), index(rows.back(), ColumnCount - 1));
+        return;
+    }
     for (std::size_t first = 0; first < rows.size();) {
         std::size_t last = first;
         while (last + 1 < rows.size() && rows[last + 1] == rows[last] + 1)
