@@ -205,6 +205,10 @@ void ConnectionTracker::collectVanished(PollPass &pass)
     // Several vanished connections can share a key (SO_REUSEPORT listeners), so
     // the list, not the map, decides who is retired. A connection the trace
     // created or moved after the dump began is not missing, just newer.
+    // Every live connection seen (the usual idle poll): nothing vanished,
+    // and no walk over all of them.
+    if (pass.seen.size() == m_live.size())
+        return;
     for (auto it = m_live.cbegin(); it != m_live.cend(); ++it) {
         if (pass.seen.contains(it.key()) ||
             (pass.onlyPort && !touchesPort(it.value().socket, *pass.onlyPort)))

@@ -7,6 +7,7 @@
 #include "owners/ownerresolver.h"
 #include "poller/pollcadence.h"
 #include "trace/tracesource.h"
+#include "util/freedmemory.h"
 #include "util/monotonic.h"
 
 #include <algorithm>
@@ -341,13 +342,21 @@ private:
         m_pending = {};
         if (pollCpuStartUs >= 0) {
             m_stats.pollCpuUs = threadCpuUs() - pollCpuStartUs;
-            m_cadence.addPollCost(m_stats.pollCpuUs);
+            // The first poll reads every process's descriptors and creates
+            // every connection: a one-off, not what polling costs.
+            if (!initial)
+                m_cadence.addPollCost(m_stats.pollCpuUs);
         }
         m_stats.dumpIntervalMs = nextDumpInMs();
         m_stats.backedOff = !m_trace && m_cadence.backedOff(m_intervalMs, kMaximumIntervalMs);
         batch.stats = m_stats;
         m_lastEmittedPoll = m_polls;
+        const bool big = batch.events.size() + batch.updated.size() >= kBigBatchItems;
         Q_EMIT m_owner->batchReady(batch);
+        if (big) {
+            batch = {};
+            returnFreedMemory();
+        }
     }
 
     // Tracing: the dump only refreshes what the trace does not carry, so it

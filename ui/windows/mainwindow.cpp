@@ -12,6 +12,7 @@
 #include "panes/portspane.h"
 #include "poller/poller.h"
 #include "theme/statuscolors.h"
+#include "util/freedmemory.h"
 #include "util/monotonic.h"
 
 #include <algorithm>
@@ -298,6 +299,9 @@ void MainWindow::onBatch(const PollBatch &batch)
                       tr(" · %1 shown").arg(m_proxy->rowCount()));
     updateTraceStatus(batch.stats);
     Q_EMIT batchApplied(batch);
+    // Once the queued batch itself is freed.
+    if (batch.events.size() + batch.updated.size() >= kBigBatchItems)
+        QTimer::singleShot(0, this, [] { returnFreedMemory(); });
 }
 
 void MainWindow::refreshDiagramCounts()

@@ -131,7 +131,9 @@ private Q_SLOTS:
         QObject::connect(&poller, &Poller::batchReady, &receiver,
                          [&last](const PollBatch &batch) { last = batch.stats; });
         poller.start();
-        QTRY_VERIFY_WITH_TIMEOUT(last.pollNumber >= 1, 5000);
+        // The first poll (every owner read, every connection new) is a
+        // one-off: the second poll's cost sets the cadence.
+        QTRY_VERIFY_WITH_TIMEOUT(last.pollNumber >= 2, 5000);
         QVERIFY(last.backedOff);
         QVERIFY(last.pollCpuUs > 20);
         QVERIFY2(
@@ -140,14 +142,14 @@ private Q_SLOTS:
             qPrintable(
                 QStringLiteral("%1 ms for %2 us").arg(last.dumpIntervalMs).arg(last.pollCpuUs)));
 
-        // The default share: a poll of one socket is far under 10 % of 250 ms.
+        // The default share: a poll of one port is far under 10 % of 250 ms.
         Poller relaxed(PolledPort::onPort(localPort(listener.get())));
         relaxed.setTracing(false);
         PollStats relaxedLast;
         QObject::connect(&relaxed, &Poller::batchReady, &receiver,
                          [&relaxedLast](const PollBatch &batch) { relaxedLast = batch.stats; });
         relaxed.start();
-        QTRY_VERIFY_WITH_TIMEOUT(relaxedLast.pollNumber >= 2, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(relaxedLast.pollNumber >= 3, 5000);
         QVERIFY(!relaxedLast.backedOff);
         QCOMPARE(relaxedLast.dumpIntervalMs, Poller::kDefaultIntervalMs);
         relaxed.stop();
