@@ -162,8 +162,14 @@ public:
         stats.totalUs = total.nsecsElapsed() / 1000;
         m_lastDumpUs = stats.totalUs;
         // The batch is built here too: part of what one poll costs.
-        emitPending(initial, cpuStartUs);
+        const bool big = emitPending(initial, cpuStartUs) || dump->size() >= kBigBatchItems;
         scheduleDump();
+        // A big machine's dump, owners and batch leave megabytes of freed
+        // heap behind each poll: give them back rather than keep the peak.
+        if (big) {
+            *dump = {};
+            returnFreedMemory();
+        }
     }
 
     void setFocusPort(int port)
@@ -313,12 +319,13 @@ private:
     }
 
     // pollCpuStartUs >= 0: a full dump's batch; its CPU, from then until
-    // the batch leaves, sets the polling cadence.
-    void emitPending(bool initial = false, std::int64_t pollCpuStartUs = -1)
+    // the batch leaves, sets the polling cadence. Returns whether the batch
+    // was big (see returnFreedMemory()).
+    bool emitPending(bool initial = false, std::int64_t pollCpuStartUs = -1)
     {
         m_flushTimer->stop();
         if (m_pending.empty() && m_polls > 0 && !initial && m_lastEmittedPoll == m_polls)
-            return;
+            return false;
         PollBatch batch;
         batch.timeMs = monotonicMs();
         batch.initial = initial;
@@ -353,10 +360,7 @@ private:
         m_lastEmittedPoll = m_polls;
         const bool big = batch.events.size() + batch.updated.size() >= kBigBatchItems;
         Q_EMIT m_owner->batchReady(batch);
-        if (big) {
-            batch = {};
-            returnFreedMemory();
-        }
+        return big;
     }
 
     // Tracing: the dump only refreshes what the trace does not carry, so it
