@@ -310,6 +310,10 @@ private:
 
     void appendDiff(ConnectionTracker::Diff diff)
     {
+        if (m_pending.empty()) {
+            m_pending = std::move(diff); // the usual case: no copy at all
+            return;
+        }
         m_pending.events.insert(m_pending.events.end(),
                                 std::make_move_iterator(diff.events.begin()),
                                 std::make_move_iterator(diff.events.end()));

@@ -348,6 +348,7 @@ void SocketTableModel::appendFresh(Pending &pending)
         return;
     const auto position = static_cast<int>(m_rows.size());
     beginInsertRows({}, position, position + static_cast<int>(pending.fresh.size()) - 1);
+    m_rows.reserve(m_rows.size() + pending.fresh.size());
     for (Row &row : pending.fresh) {
         count(row, +1);
         m_rowById.insert(row.view.id, static_cast<int>(m_rows.size()));

@@ -57,6 +57,9 @@ struct PolledPort
     PolledPort(std::uint16_t port, int intervalMs) : poller(onPort(port))
     {
         poller.setTracing(false);
+        // The interval as asked (pollingBacksOffWhenAPollCostsTooMuch covers
+        // the back-off): these tests follow states a slower poll could miss.
+        poller.setMaxPollingShare(1.0);
         log.attach(poller);
         poller.setIntervalMs(intervalMs);
         poller.start();

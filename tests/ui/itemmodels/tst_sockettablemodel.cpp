@@ -170,6 +170,9 @@ private Q_SLOTS:
         filter.port = port;
         Poller poller(filter);
         poller.setTracing(false); // counts dumps: one batch per poll
+        // 20 ms as asked: a dump here walks the kernel's whole hash table
+        // (several ms), which the default share would stretch to ~100 ms.
+        poller.setMaxPollingShare(1.0);
         SocketTableModel model;
         SocketFilterProxy proxy;
         proxy.setSourceModel(&model);
