@@ -27,8 +27,12 @@ struct PollStats
     QString traceNotice;
     std::uint64_t traceEvents = 0; // transitions and resets read since start
     std::uint64_t traceDrops = 0;  // lost because the ring buffer was full, since start
-    // Milliseconds between full dumps now (adaptive while tracing).
+    // Milliseconds between full dumps now: adaptive while tracing; when
+    // polling, the chosen interval unless polling would take more than its
+    // share of a core, then stretched (backedOff).
     int dumpIntervalMs = 0;
+    bool backedOff = false;
+    std::int64_t pollCpuUs = 0; // the last full poll's CPU on the poller thread
     // First port of net.ipv4.ip_local_port_range: ports below it are "chosen", above
     // it usually the kernel's picks for outgoing connections.
     int ephemeralPortStart = 32768;

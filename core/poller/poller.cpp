@@ -5,10 +5,13 @@
 #include "netlink/destroywatcher.h"
 #include "netlink/diagclient.h"
 #include "owners/ownerresolver.h"
+#include "poller/pollcadence.h"
 #include "trace/tracesource.h"
+#include "util/freedmemory.h"
 #include "util/monotonic.h"
 
 #include <algorithm>
+#include <ctime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSet>
@@ -19,14 +22,24 @@
 
 namespace sockscope {
 
+namespace {
+std::int64_t threadCpuUs()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<std::int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
+}
+} // namespace
+
 // Lives on the poller thread; owns every kernel- and procfs-facing object.
 class Poller::Worker : public QObject
 {
     Q_OBJECT
 public:
-    Worker(Poller *owner, DumpFilter filter, int intervalMs, bool traceWanted)
+    Worker(Poller *owner, DumpFilter filter, int intervalMs, bool traceWanted, double maxShare)
         : m_owner(owner), m_filter(filter), m_intervalMs(intervalMs), m_traceWanted(traceWanted)
     {
+        m_cadence.setMaxShare(maxShare);
     }
 
     void begin()
@@ -106,6 +119,7 @@ public:
             readDestroyed();
         QElapsedTimer total;
         total.start();
+        const std::int64_t cpuStartUs = threadCpuUs();
         if (!m_client) {
             auto client = DiagClient::open();
             if (!client) {
@@ -147,8 +161,15 @@ public:
         stats.ephemeralPortStart = m_ephemeralPortStart;
         stats.totalUs = total.nsecsElapsed() / 1000;
         m_lastDumpUs = stats.totalUs;
-        emitPending(initial);
+        // The batch is built here too: part of what one poll costs.
+        const bool big = emitPending(initial, cpuStartUs) || dump->size() >= kBigBatchItems;
         scheduleDump();
+        // A big machine's dump, owners and batch leave megabytes of freed
+        // heap behind each poll: give them back rather than keep the peak.
+        if (big) {
+            *dump = {};
+            returnFreedMemory();
+        }
     }
 
     void setFocusPort(int port)
@@ -289,6 +310,10 @@ private:
 
     void appendDiff(ConnectionTracker::Diff diff)
     {
+        if (m_pending.empty()) {
+            m_pending = std::move(diff); // the usual case: no copy at all
+            return;
+        }
         m_pending.events.insert(m_pending.events.end(),
                                 std::make_move_iterator(diff.events.begin()),
                                 std::make_move_iterator(diff.events.end()));
@@ -297,11 +322,14 @@ private:
                                  std::make_move_iterator(diff.updated.end()));
     }
 
-    void emitPending(bool initial = false)
+    // pollCpuStartUs >= 0: a full dump's batch; its CPU, from then until
+    // the batch leaves, sets the polling cadence. Returns whether the batch
+    // was big (see returnFreedMemory()).
+    bool emitPending(bool initial = false, std::int64_t pollCpuStartUs = -1)
     {
         m_flushTimer->stop();
         if (m_pending.empty() && m_polls > 0 && !initial && m_lastEmittedPoll == m_polls)
-            return;
+            return false;
         PollBatch batch;
         batch.timeMs = monotonicMs();
         batch.initial = initial;
@@ -323,19 +351,31 @@ private:
             batch.updated.push_back(m_tracker.live().value(stale.id));
         }
         m_pending = {};
+        if (pollCpuStartUs >= 0) {
+            m_stats.pollCpuUs = threadCpuUs() - pollCpuStartUs;
+            // The first poll reads every process's descriptors and creates
+            // every connection: a one-off, not what polling costs.
+            if (!initial)
+                m_cadence.addPollCost(m_stats.pollCpuUs);
+        }
         m_stats.dumpIntervalMs = nextDumpInMs();
+        m_stats.backedOff = !m_trace && m_cadence.backedOff(m_intervalMs, kMaximumIntervalMs);
         batch.stats = m_stats;
         m_lastEmittedPoll = m_polls;
+        const bool big = batch.events.size() + batch.updated.size() >= kBigBatchItems;
         Q_EMIT m_owner->batchReady(batch);
+        return big;
     }
 
     // Tracing: the dump only refreshes what the trace does not carry, so it
     // runs at most a few percent of the time (kTraceDumpShare), never more
     // often than the interval, never less than every kTraceMaxDumpMs.
+    // Polling only: the user's interval, stretched by what a poll costs
+    // (PollCadence).
     int nextDumpInMs() const
     {
         if (!m_trace)
-            return m_intervalMs;
+            return m_cadence.intervalMs(m_intervalMs, kMaximumIntervalMs);
         const auto costMs = static_cast<int>(m_lastDumpUs / 1000);
         return std::clamp(costMs * kTraceDumpShare, std::max(m_intervalMs, kTraceMinDumpMs),
                           std::max(m_intervalMs, kTraceMaxDumpMs));
@@ -377,6 +417,7 @@ private:
     int m_lastEmittedPoll = -1;
     std::int64_t m_lastDumpUs = 0;
     PollStats m_stats;
+    PollCadence m_cadence;
     ConnectionTracker::Diff m_pending;
     QTimer *m_timer = nullptr;
     QTimer *m_flushTimer = nullptr;
@@ -409,7 +450,7 @@ void Poller::start()
         return;
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("sockscope-poller"));
-    m_worker = new Worker(this, m_filter, m_intervalMs, m_traceWanted);
+    m_worker = new Worker(this, m_filter, m_intervalMs, m_traceWanted, m_maxPollingShare);
     m_worker->moveToThread(m_thread);
     m_thread->start();
     QMetaObject::invokeMethod(m_worker, &Worker::begin, Qt::QueuedConnection);

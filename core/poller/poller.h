@@ -3,6 +3,7 @@
 
 #include "netlink/dumpfilter.h"
 #include "poller/pollbatch.h"
+#include "poller/pollcadence.h"
 
 #include <atomic>
 #include <memory>
@@ -39,6 +40,10 @@ public:
     // Before start(): follow transitions through the kernel's tracepoints when
     // allowed (the default); false polls only. Either way batches tell which.
     void setTracing(bool wanted) { m_traceWanted = wanted; }
+    // Before start(): when polling only, the share of one core polling may
+    // take; the interval stretches beyond the chosen one to keep under it
+    // (PollStats::backedOff).
+    void setMaxPollingShare(double share) { m_maxPollingShare = share; }
 
     // Starts the thread and the first poll at once.
     void start();
@@ -67,6 +72,7 @@ private:
     DumpFilter m_filter;
     int m_intervalMs = kDefaultIntervalMs;
     bool m_traceWanted = true;
+    double m_maxPollingShare = PollCadence::kDefaultMaxShare;
     std::atomic<bool> m_pollQueued{false};
 };
 

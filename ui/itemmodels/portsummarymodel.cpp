@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "itemmodels/portsummarymodel.h"
 
+#include <algorithm>
 #include <QBrush>
 #include <QFont>
-#include <QMap>
 #include <QSet>
+#include <vector>
 
 namespace sockscope {
 
@@ -125,17 +126,16 @@ QVariant PortSummaryModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QList<std::uint16_t> PortSummaryModel::portsOf(const Member &member,
-                                               const QSet<std::uint16_t> &listening) const
+PortSummaryModel::Ports PortSummaryModel::portsOf(const Member &member) const
 {
-    QList<std::uint16_t> ports;
-    if (listening.contains(member.localPort) || member.localPort < m_ephemeralStart)
-        ports << member.localPort;
-    const bool remoteMatters = ports.isEmpty() || listening.contains(member.remotePort) ||
-                               member.remotePort < m_ephemeralStart;
+    Ports ports;
+    if (listening(member.localPort) || member.localPort < m_ephemeralStart)
+        ports.port[ports.count++] = member.localPort;
+    const bool remoteMatters =
+        ports.count == 0 || listening(member.remotePort) || member.remotePort < m_ephemeralStart;
     if (member.state != TcpState::Listen && member.remotePort != 0 && remoteMatters &&
         member.remotePort != member.localPort)
-        ports << member.remotePort;
+        ports.port[ports.count++] = member.remotePort;
     return ports;
 }
 
@@ -150,68 +150,115 @@ int PortSummaryModel::rowOf(std::uint16_t port) const
     return m_rowByPort.value(port, -1);
 }
 
-void PortSummaryModel::applyBatch(const PollBatch &batch)
+void PortSummaryModel::tally(const Member &member, int delta, QSet<std::uint16_t> &touched)
 {
-    if (batch.stats.ephemeralPortStart > 0)
-        m_ephemeralStart = batch.stats.ephemeralPortStart;
-    bool changed = false;
-    for (const SocketEvent &event : batch.events) {
-        const SocketRecord &s = event.connection.socket;
-        if (event.kind == EventKind::Gone)
-            changed |= m_members.remove(event.connection.id) > 0;
-        else {
-            m_members.insert(event.connection.id, Member{s.state, s.local.port, s.remote.port});
-            changed = true;
-        }
+    const Ports ports = portsOf(member);
+    for (int i = 0; i < ports.count; ++i) {
+        const std::uint16_t port = ports.port[i];
+        Row &row = m_tally[port];
+        row.port = port;
+        row.listening = listening(port);
+        row.counts[static_cast<std::size_t>(member.state)] += delta;
+        row.total += delta;
+        if (row.total == 0)
+            m_tally.remove(port);
+        touched.insert(port);
     }
-    if (changed)
-        rebuild();
 }
 
-void PortSummaryModel::rebuild()
+bool PortSummaryModel::countListener(const Member &member, int delta)
 {
-    // Recount from the members (O(sockets)), then apply the difference to the
-    // rows so views keep their selection.
-    QSet<std::uint16_t> listening;
-    for (const Member &member : std::as_const(m_members)) {
-        if (member.state == TcpState::Listen)
-            listening.insert(member.localPort);
-    }
-    QMap<std::uint16_t, Row> fresh;
-    for (const Member &member : std::as_const(m_members)) {
-        for (const std::uint16_t port : portsOf(member, listening)) {
-            Row &row = fresh[port];
-            row.port = port;
-            row.listening = listening.contains(port);
-            ++row.counts[static_cast<std::size_t>(member.state)];
-            ++row.total;
-        }
-    }
+    if (member.state != TcpState::Listen)
+        return false;
+    int &count = m_listeners[member.localPort];
+    const bool wasListening = count > 0;
+    count += delta;
+    const bool isListening = count > 0;
+    if (count <= 0)
+        m_listeners.remove(member.localPort);
+    return wasListening != isListening;
+}
 
+void PortSummaryModel::applyBatch(const PollBatch &batch)
+{
+    if (batch.stats.ephemeralPortStart > 0 && batch.stats.ephemeralPortStart != m_ephemeralStart) {
+        m_ephemeralStart = batch.stats.ephemeralPortStart;
+        recount();
+    }
+    QSet<std::uint16_t> touched;
+    bool listenersMoved = false;
+    for (const SocketEvent &event : batch.events) {
+        const auto old = m_members.constFind(event.connection.id);
+        if (old != m_members.constEnd()) {
+            if (!listenersMoved)
+                tally(old.value(), -1, touched);
+            listenersMoved |= countListener(old.value(), -1);
+            m_members.erase(old);
+        }
+        if (event.kind == EventKind::Gone)
+            continue;
+        const SocketRecord &s = event.connection.socket;
+        const Member member{s.state, s.local.port, s.remote.port};
+        m_members.insert(event.connection.id, member);
+        listenersMoved |= countListener(member, +1);
+        if (!listenersMoved)
+            tally(member, +1, touched);
+    }
+    // Which ports matter changed: every connection may count elsewhere now.
+    if (listenersMoved)
+        recount();
+    else if (!touched.isEmpty())
+        showRows(touched);
+}
+
+void PortSummaryModel::recount()
+{
+    m_tally.clear();
+    QSet<std::uint16_t> touched;
+    for (const Member &member : std::as_const(m_members))
+        tally(member, +1, touched);
+    for (const Row &row : std::as_const(m_rows))
+        touched.insert(row.port);
+    showRows(touched);
+}
+
+void PortSummaryModel::showRows(const QSet<std::uint16_t> &ports)
+{
+    // Apply the tally to the rows so views keep their selection.
+    bool removed = false;
     for (int i = static_cast<int>(m_rows.size()) - 1; i >= 0; --i) {
-        if (fresh.contains(m_rows[i].port))
+        if (!ports.contains(m_rows[i].port) || m_tally.contains(m_rows[i].port))
             continue;
         beginRemoveRows({}, i, i);
         m_rows.removeAt(i);
         endRemoveRows();
+        removed = true;
     }
-    m_rowByPort.clear();
-    for (int i = 0; i < m_rows.size(); ++i) {
-        Row &row = m_rows[i];
-        const Row &now = fresh.value(row.port);
-        m_rowByPort.insert(row.port, i);
-        if (row.counts != now.counts || row.listening != now.listening) {
-            row = now;
-            Q_EMIT dataChanged(index(i, 0), index(i, columnCount() - 1));
-        }
+    if (removed) {
+        m_rowByPort.clear();
+        for (int i = 0; i < m_rows.size(); ++i)
+            m_rowByPort.insert(m_rows[i].port, i);
     }
-    for (auto it = fresh.cbegin(); it != fresh.cend(); ++it) {
-        if (m_rowByPort.contains(it.key()))
+    // New rows in port order, as a recount would add them.
+    std::vector<std::uint16_t> sorted(ports.cbegin(), ports.cend());
+    std::sort(sorted.begin(), sorted.end());
+    for (const std::uint16_t port : sorted) {
+        const auto now = m_tally.constFind(port);
+        if (now == m_tally.constEnd())
             continue;
+        const int i = m_rowByPort.value(port, -1);
+        if (i >= 0) {
+            Row &row = m_rows[i];
+            if (row.counts != now->counts || row.listening != now->listening) {
+                row = now.value();
+                Q_EMIT dataChanged(index(i, 0), index(i, columnCount() - 1));
+            }
+            continue;
+        }
         const int position = static_cast<int>(m_rows.size());
         beginInsertRows({}, position, position);
-        m_rows.append(it.value());
-        m_rowByPort.insert(it.key(), position);
+        m_rows.append(now.value());
+        m_rowByPort.insert(port, position);
         endInsertRows();
     }
 }

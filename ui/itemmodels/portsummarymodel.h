@@ -16,7 +16,9 @@ namespace sockscope {
 // the ephemeral range, like a client's fixed port 10001); a connection from an
 // ephemeral port counts for the port it talks to. A loopback connection counts
 // for both ends' rows, so port 9000 shows its server side (FIN_WAIT2) and its
-// clients (CLOSE_WAIT) together. Rows change incrementally.
+// clients (CLOSE_WAIT) together. Rows change incrementally: a batch moves the
+// counts of the connections it names; only a listener opening or closing a
+// port (which changes which ports matter) recounts everything.
 class PortSummaryModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -64,10 +66,23 @@ private:
         StateCounts counts{};
         int total = 0;
     };
-    QList<std::uint16_t> portsOf(const Member &member, const QSet<std::uint16_t> &listening) const;
-    void rebuild();
+    struct Ports
+    {
+        std::array<std::uint16_t, 2> port{};
+        int count = 0;
+    };
+    Ports portsOf(const Member &member) const;
+    bool listening(std::uint16_t port) const { return m_listeners.value(port) > 0; }
+    void tally(const Member &member, int delta, QSet<std::uint16_t> &touched);
+    // Counts `member` joining (+1) or leaving (-1) the listeners; true when
+    // that opened or closed a listening port.
+    bool countListener(const Member &member, int delta);
+    void recount();
+    void showRows(const QSet<std::uint16_t> &ports);
 
     QHash<std::uint64_t, Member> m_members;
+    QHash<std::uint16_t, int> m_listeners; // port -> LISTEN sockets on it
+    QHash<std::uint16_t, Row> m_tally;     // the counts; m_rows shows them
     QList<Row> m_rows;
     QHash<std::uint16_t, int> m_rowByPort;
     int m_ephemeralStart = 32768;

@@ -130,6 +130,47 @@ QVariant SocketTableModel::sortKey(const Row &row, int column, std::int64_t now)
     }
 }
 
+std::optional<bool> SocketTableModel::lessThan(int left, int right, int column) const
+{
+    if (left < 0 || right < 0 || left >= m_rows.size() || right >= m_rows.size())
+        return std::nullopt;
+    const Row &a = m_rows[left];
+    const Row &b = m_rows[right];
+    const SocketRecord &x = a.view.socket;
+    const SocketRecord &y = b.view.socket;
+    switch (column) {
+    case StateColumn:
+        return x.state < y.state;
+    case LocalColumn:
+        return x.local.port < y.local.port;
+    case RemoteColumn:
+        return x.remote.port < y.remote.port;
+    case TimeInStateColumn: // longer in state: entered earlier
+        return a.view.stateSinceMs > b.view.stateSinceMs;
+    case TimerColumn: {
+        const std::int64_t now = m_clock();
+        const auto key = [now](const Row &row) {
+            return row.view.socket.timer == TimerKind::Off
+                       ? std::int64_t{-1}
+                       : remainingMs(row.view.socket, row.observedMs, now);
+        };
+        return key(a) < key(b);
+    }
+    case RecvQColumn:
+        return x.recvQ < y.recvQ;
+    case SendQColumn:
+        return x.sendQ < y.sendQ;
+    case FamilyColumn: // "ipv4" before "ipv6"
+        return x.family < y.family;
+    case UidColumn:
+        return x.uid < y.uid;
+    case InodeColumn:
+        return x.inode < y.inode;
+    default:
+        return std::nullopt;
+    }
+}
+
 QVariant SocketTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
@@ -209,57 +250,148 @@ void SocketTableModel::reindexFrom(int row)
         m_rowById.insert(m_rows[i].view.id, i);
 }
 
-void SocketTableModel::upsert(const ConnectionView &view, std::int64_t timeMs, bool initial)
+void SocketTableModel::count(const Row &row, int delta)
+{
+    if (row.goneMs < 0)
+        m_stateCounts[static_cast<std::size_t>(row.view.socket.state)] += delta;
+}
+
+namespace {
+// What the table shows of a connection (countdowns aside, which the clock
+// moves): equal means no repaint, no re-filtering, no re-sorting.
+bool sameOnScreen(const ConnectionView &a, const ConnectionView &b)
+{
+    const SocketRecord &x = a.socket;
+    const SocketRecord &y = b.socket;
+    return x.state == y.state && x.local == y.local && x.remote == y.remote &&
+           x.family == y.family && x.recvQ == y.recvQ && x.sendQ == y.sendQ && x.timer == y.timer &&
+           x.expiresMs == y.expiresMs && x.uid == y.uid && x.inode == y.inode &&
+           a.stateSinceMs == b.stateSinceMs &&
+           a.stateSinceIsLowerBound == b.stateSinceIsLowerBound && a.owner == b.owner;
+}
+} // namespace
+
+void SocketTableModel::upsert(const ConnectionView &view, std::int64_t timeMs, bool initial,
+                              Pending &pending)
 {
     const auto found = m_rowById.constFind(view.id);
     if (found != m_rowById.constEnd()) {
         Row &row = m_rows[found.value()];
+        const bool visible = row.goneMs >= 0 || !sameOnScreen(row.view, view);
+        count(row, -1);
         row.view = view;
         row.observedMs = timeMs;
         row.goneMs = -1;
-        Q_EMIT dataChanged(index(found.value(), 0), index(found.value(), ColumnCount - 1));
+        count(row, +1);
+        if (visible)
+            pending.changed.push_back(found.value());
         return;
     }
-    const int position = static_cast<int>(m_rows.size());
-    beginInsertRows({}, position, position);
+    const auto fresh = pending.freshById.constFind(view.id);
+    if (fresh != pending.freshById.constEnd()) {
+        Row &row = pending.fresh[fresh.value()];
+        row.view = view;
+        row.observedMs = timeMs;
+        row.goneMs = -1;
+        return;
+    }
+    pending.freshById.insert(view.id, pending.fresh.size());
     // Sockets that existed before we looked are not "new": no highlight for them.
-    m_rows.append(Row{view, timeMs, initial ? timeMs - kHighlightMs : timeMs, -1});
-    m_rowById.insert(view.id, position);
-    endInsertRows();
+    pending.fresh.append(Row{view, timeMs, initial ? timeMs - kHighlightMs : timeMs, -1});
 }
 
-void SocketTableModel::markGone(std::uint64_t id, std::int64_t timeMs)
+void SocketTableModel::markGone(std::uint64_t id, std::int64_t timeMs, Pending &pending)
 {
     const auto found = m_rowById.constFind(id);
-    if (found == m_rowById.constEnd())
+    if (found != m_rowById.constEnd()) {
+        Row &row = m_rows[found.value()];
+        count(row, -1);
+        row.goneMs = timeMs;
+        pending.changed.push_back(found.value());
         return;
-    m_rows[found.value()].goneMs = timeMs;
-    Q_EMIT dataChanged(index(found.value(), 0), index(found.value(), ColumnCount - 1));
+    }
+    // Appeared and went within one batch: shown, marked, for a moment all the same.
+    const auto fresh = pending.freshById.constFind(id);
+    if (fresh != pending.freshById.constEnd())
+        pending.fresh[fresh.value()].goneMs = timeMs;
+}
+
+void SocketTableModel::signalChanged(std::vector<int> &rows)
+{
+    // One signal per run of adjacent rows, not one per row. A sorting proxy
+    // re-sorts for each signal (O(rows) and a layout change each): past a few
+    // dozen runs, one signal over the whole span (one sort) costs less.
+    constexpr std::size_t kMaxRuns = 32;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    if (rows.empty())
+        return;
+    std::size_t runs = 1;
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        runs += rows[i] != rows[i - 1] + 1;
+    if (runs > kMaxRuns) {
+        Q_EMIT dataChanged(index(rows.front(), 0), index(rows.back(), ColumnCount - 1));
+        return;
+    }
+    for (std::size_t first = 0; first < rows.size();) {
+        std::size_t last = first;
+        while (last + 1 < rows.size() && rows[last + 1] == rows[last] + 1)
+            ++last;
+        Q_EMIT dataChanged(index(rows[first], 0), index(rows[last], ColumnCount - 1));
+        first = last + 1;
+    }
+}
+
+void SocketTableModel::appendFresh(Pending &pending)
+{
+    if (pending.fresh.isEmpty())
+        return;
+    const auto position = static_cast<int>(m_rows.size());
+    beginInsertRows({}, position, position + static_cast<int>(pending.fresh.size()) - 1);
+    m_rows.reserve(m_rows.size() + pending.fresh.size());
+    for (Row &row : pending.fresh) {
+        count(row, +1);
+        m_rowById.insert(row.view.id, static_cast<int>(m_rows.size()));
+        m_rows.append(std::move(row));
+    }
+    endInsertRows();
 }
 
 void SocketTableModel::applyBatch(const PollBatch &batch)
 {
+    Pending pending;
     for (const SocketEvent &event : batch.events) {
         if (event.kind == EventKind::Gone)
-            markGone(event.connection.id, event.timeMs);
+            markGone(event.connection.id, event.timeMs, pending);
         else
-            upsert(event.connection, batch.timeMs, event.initial);
+            upsert(event.connection, batch.timeMs, event.initial, pending);
     }
     for (const ConnectionView &view : batch.updated)
-        upsert(view, batch.timeMs, false);
+        upsert(view, batch.timeMs, false, pending);
+    signalChanged(pending.changed);
+    appendFresh(pending);
 }
 
 void SocketTableModel::removeExpired(std::int64_t nowMs)
 {
+    const auto expired = [&](int i) {
+        return m_rows[i].goneMs >= 0 && nowMs - m_rows[i].goneMs >= kHighlightMs;
+    };
     int lowest = -1;
-    for (int i = static_cast<int>(m_rows.size()) - 1; i >= 0; --i) {
-        if (m_rows[i].goneMs < 0 || nowMs - m_rows[i].goneMs < kHighlightMs)
+    // Adjacent rows (often gone together) leave in one removal.
+    for (int last = static_cast<int>(m_rows.size()) - 1; last >= 0; --last) {
+        if (!expired(last))
             continue;
-        beginRemoveRows({}, i, i);
-        m_rowById.remove(m_rows[i].view.id);
-        m_rows.removeAt(i);
+        int first = last;
+        while (first > 0 && expired(first - 1))
+            --first;
+        beginRemoveRows({}, first, last);
+        for (int i = first; i <= last; ++i)
+            m_rowById.remove(m_rows[i].view.id);
+        m_rows.remove(first, last - first + 1);
         endRemoveRows();
-        lowest = i;
+        lowest = first;
+        last = first;
     }
     if (lowest >= 0)
         reindexFrom(lowest);

@@ -3,19 +3,24 @@
 
 #include "poller/pollbatch.h"
 
+#include <array>
 #include <functional>
+#include <optional>
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
 #include <QSet>
+#include <vector>
 
 namespace sockscope {
 
-// The live socket table. Updated incrementally from poll batches: rows are
-// inserted, changed and removed one by one, never reset, so selection and
-// scroll position survive every poll. Rows that appeared are marked for a
-// moment and rows that vanished stay, marked, for a moment before removal,
-// as TCPView does.
+// The live socket table. Updated incrementally from poll batches, never
+// reset, so selection and scroll position survive every poll; a batch costs
+// in proportion to what it changed: its new rows are inserted in one block,
+// its changed rows are signalled in coalesced ranges, and a row whose shown
+// values did not change is not signalled at all. Rows that appeared are
+// marked for a moment and rows that vanished stay, marked, for a moment
+// before removal, as TCPView does.
 class SocketTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -67,6 +72,14 @@ public:
 
     int rowOf(std::uint64_t connectionId) const { return m_rowById.value(connectionId, -1); }
     const ConnectionView *connectionAt(int row) const;
+    // SortRole's order without building QVariants (a sort of 100,000 rows
+    // compares a few million times). nullopt: compare SortRole as usual.
+    std::optional<bool> lessThan(int left, int right, int column) const;
+
+    // Rows per state, vanished rows excluded (the state diagram's counts),
+    // kept as batches apply rather than recounted.
+    using StateCounts = std::array<int, kTcpStateCount>;
+    const StateCounts &stateCounts() const { return m_stateCounts; }
 
 private:
     struct Row
@@ -79,13 +92,24 @@ private:
     QVariant display(const Row &row, int column, std::int64_t now) const;
     bool labOwned(const Row &row) const;
     QVariant sortKey(const Row &row, int column, std::int64_t now) const;
-    void upsert(const ConnectionView &view, std::int64_t timeMs, bool initial);
-    void markGone(std::uint64_t id, std::int64_t timeMs);
+    // One batch in progress: rows changed in place and rows to append.
+    struct Pending
+    {
+        std::vector<int> changed;
+        QList<Row> fresh;
+        QHash<std::uint64_t, qsizetype> freshById;
+    };
+    void upsert(const ConnectionView &view, std::int64_t timeMs, bool initial, Pending &pending);
+    void markGone(std::uint64_t id, std::int64_t timeMs, Pending &pending);
+    void signalChanged(std::vector<int> &rows);
+    void appendFresh(Pending &pending);
+    void count(const Row &row, int delta);
     void removeExpired(std::int64_t nowMs);
     void reindexFrom(int row);
 
     QList<Row> m_rows;
     QHash<std::uint64_t, int> m_rowById;
+    StateCounts m_stateCounts{};
     QSet<int> m_labPids;
     std::function<std::int64_t()> m_clock;
 };

@@ -12,6 +12,7 @@
 #include "panes/portspane.h"
 #include "poller/poller.h"
 #include "theme/statuscolors.h"
+#include "util/freedmemory.h"
 #include "util/monotonic.h"
 
 #include <algorithm>
@@ -298,6 +299,9 @@ void MainWindow::onBatch(const PollBatch &batch)
                       tr(" · %1 shown").arg(m_proxy->rowCount()));
     updateTraceStatus(batch.stats);
     Q_EMIT batchApplied(batch);
+    // Once the queued batch itself is freed.
+    if (batch.events.size() + batch.updated.size() >= kBigBatchItems)
+        QTimer::singleShot(0, this, [] { returnFreedMemory(); });
 }
 
 void MainWindow::refreshDiagramCounts()
@@ -307,13 +311,7 @@ void MainWindow::refreshDiagramCounts()
         m_diagram->setCounts(m_ports->countsFor(*port));
         return;
     }
-    std::array<int, kTcpStateCount> counts{};
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const QModelIndex index = m_model->index(row, 0);
-        if (index.data(SocketTableModel::HighlightRole).toInt() >= 0)
-            ++counts[static_cast<std::size_t>(index.data(SocketTableModel::StateRole).toInt())];
-    }
-    m_diagram->setCounts(counts);
+    m_diagram->setCounts(m_model->stateCounts());
 }
 
 void MainWindow::onPortSelected(std::optional<std::uint16_t> port)
@@ -416,8 +414,24 @@ void MainWindow::updateTraceStatus(const PollStats &stats)
         return;
     }
     const int interval = stats.dumpIntervalMs > 0 ? stats.dumpIntervalMs : m_interval->value();
-    m_traceStatus->setText(tr("Polling every %1 ms").arg(interval));
-    m_traceStatus->setToolTip(stats.traceNotice);
+    if (stats.backedOff) {
+        // Polling on its own keeps under a tenth of a core: a big machine is
+        // polled less often than asked, and the user should know why.
+        m_traceStatus->setText(
+            QStringLiteral("<span style=\"color:%1\">%2</span>")
+                .arg(statusColors(palette()).warning.name(),
+                     tr("Polling every %1: a full poll costs %2 ms")
+                         .arg(durationText(interval))
+                         .arg(static_cast<double>(stats.pollCpuUs) / 1000.0, 0, 'f', 0)));
+        m_traceStatus->setToolTip(
+            tr("Polling is slowed down from every %1 ms so that it takes no more than a tenth "
+               "of a core. %2")
+                .arg(m_interval->value())
+                .arg(stats.traceNotice));
+    } else {
+        m_traceStatus->setText(tr("Polling every %1 ms").arg(interval));
+        m_traceStatus->setToolTip(stats.traceNotice);
+    }
     if (!m_noticeShown && !stats.traceNotice.isEmpty()) {
         m_noticeShown = true;
         m_noticeText->setText(stats.traceNotice);

@@ -5,6 +5,7 @@
 #include "netns.h"
 #include "poller/poller.h"
 
+#include <algorithm>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -56,6 +57,9 @@ struct PolledPort
     PolledPort(std::uint16_t port, int intervalMs) : poller(onPort(port))
     {
         poller.setTracing(false);
+        // The interval as asked (pollingBacksOffWhenAPollCostsTooMuch covers
+        // the back-off): these tests follow states a slower poll could miss.
+        poller.setMaxPollingShare(1.0);
         log.attach(poller);
         poller.setIntervalMs(intervalMs);
         poller.start();
@@ -110,6 +114,49 @@ private Q_SLOTS:
         QCOMPARE(log.batches, paused);
         poller.setPaused(false);
         QTRY_VERIFY_WITH_TIMEOUT(log.batches > paused, 3000);
+    }
+
+    // Polling on its own never takes more than its share of a core: a poll
+    // costing more than share x interval stretches the interval, and the
+    // batches say so (the window's status bar shows it).
+    void pollingBacksOffWhenAPollCostsTooMuch()
+    {
+        UniqueFd listener = listenOn();
+        QVERIFY(listener.valid());
+        Poller poller(PolledPort::onPort(localPort(listener.get())));
+        poller.setTracing(false);
+        // Any poll costs more than 0.1 % of 20 ms (20 us) of CPU; the
+        // interval becomes 1,000 x the poll's CPU.
+        poller.setMaxPollingShare(0.001);
+        poller.setIntervalMs(20);
+        QObject receiver;
+        PollStats last;
+        QObject::connect(&poller, &Poller::batchReady, &receiver,
+                         [&last](const PollBatch &batch) { last = batch.stats; });
+        poller.start();
+        // The first poll (every owner read, every connection new) is a
+        // one-off: the second poll's cost sets the cadence.
+        QTRY_VERIFY_WITH_TIMEOUT(last.pollNumber >= 2, 5000);
+        QVERIFY(last.backedOff);
+        QVERIFY(last.pollCpuUs > 20);
+        QVERIFY2(
+            qAbs(last.dumpIntervalMs -
+                 std::min<std::int64_t>(last.pollCpuUs, Poller::kMaximumIntervalMs)) <= 1,
+            qPrintable(
+                QStringLiteral("%1 ms for %2 us").arg(last.dumpIntervalMs).arg(last.pollCpuUs)));
+
+        // The default share: a poll of one port is far under 10 % of 250 ms.
+        Poller relaxed(PolledPort::onPort(localPort(listener.get())));
+        relaxed.setTracing(false);
+        PollStats relaxedLast;
+        QObject::connect(&relaxed, &Poller::batchReady, &receiver,
+                         [&relaxedLast](const PollBatch &batch) { relaxedLast = batch.stats; });
+        relaxed.start();
+        QTRY_VERIFY_WITH_TIMEOUT(relaxedLast.pollNumber >= 3, 5000);
+        QVERIFY(!relaxedLast.backedOff);
+        QCOMPARE(relaxedLast.dumpIntervalMs, Poller::kDefaultIntervalMs);
+        relaxed.stop();
+        poller.stop();
     }
 
     // One connection, followed across the kernel's switch to a timewait socket:

@@ -119,6 +119,72 @@ private Q_SLOTS:
         };
         QVERIFY(sortKey(9000) < sortKey(10001));
     }
+
+    // Counts move with each batch's connections rather than a recount; a
+    // listener opening or closing a port (which changes which ports matter)
+    // must leave the rows exactly as a recount from scratch would.
+    void incrementalCountsEqualARecount()
+    {
+        PortSummaryModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QHash<std::uint64_t, ConnectionView> live;
+        const auto event = [](EventKind kind, std::uint64_t id, TcpState state, std::uint16_t local,
+                              std::uint16_t remote) {
+            SocketEvent e;
+            e.kind = kind;
+            e.connection.id = id;
+            e.connection.socket.state = state;
+            e.connection.socket.local.port = local;
+            e.connection.socket.remote.port = remote;
+            return e;
+        };
+        const auto rows = [](const PortSummaryModel &m) {
+            QStringList texts;
+            for (int row = 0; row < m.rowCount(); ++row)
+                texts << rowText(m, row);
+            texts.sort();
+            return texts;
+        };
+        const auto recounted = [&] {
+            PortSummaryModel fresh;
+            PollBatch all;
+            for (const ConnectionView &view : std::as_const(live)) {
+                SocketEvent e;
+                e.connection = view;
+                all.events.push_back(e);
+            }
+            fresh.applyBatch(all);
+            return rows(fresh);
+        };
+        const QList<std::vector<SocketEvent>> steps{
+            // Ephemeral to ephemeral: counted for the local end only.
+            {event(EventKind::Appeared, 1, TcpState::Established, 40000, 50000),
+             event(EventKind::Appeared, 2, TcpState::Established, 9000, 40001)},
+            // A listener on 50000: connection 1 now counts for it too.
+            {event(EventKind::Appeared, 3, TcpState::Listen, 50000, 0),
+             event(EventKind::StateChanged, 2, TcpState::CloseWait, 9000, 40001)},
+            {event(EventKind::Appeared, 4, TcpState::Established, 50000, 40002),
+             event(EventKind::Gone, 2, TcpState::CloseWait, 9000, 40001)},
+            // The listener closes: 50000 matters again only as chosen ports do.
+            {event(EventKind::Gone, 3, TcpState::Listen, 50000, 0)},
+            {event(EventKind::Gone, 1, TcpState::Established, 40000, 50000),
+             event(EventKind::Gone, 4, TcpState::Established, 50000, 40002)},
+        };
+        for (qsizetype i = 0; i < steps.size(); ++i) {
+            PollBatch batch;
+            batch.events = steps[i];
+            for (const SocketEvent &e : batch.events) {
+                if (e.kind == EventKind::Gone)
+                    live.remove(e.connection.id);
+                else
+                    live.insert(e.connection.id, e.connection);
+            }
+            model.applyBatch(batch);
+            QCOMPARE(rows(model), recounted());
+        }
+        QCOMPARE(model.rowCount(), 0);
+    }
 };
 
 SOCKSCOPE_TEST_MAIN_NETNS(TestPortSummaryModel, QGuiApplication)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The assembled window, driven as a learner would: the guided S4 scenario lights
 // the diagram's boxes for its port and selects the socket a failure blames.
+#include "format/durationtext.h"
 #include "guide/scenariopanel.h"
 #include "itemmodels/eventlogmodel.h"
 #include "itemmodels/portsummarymodel.h"
@@ -208,6 +209,29 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(polls.count() > seen, 5000);
         QTest::qWait(100); // the window's queued turn
         QVERIFY(notice->isHidden());
+    }
+
+    // A poll too costly for the interval asked: the status bar says how often
+    // it really polls and what a poll costs.
+    void statusSaysWhenPollingBacksOff()
+    {
+        auto *poller = new Poller;
+        poller->setTracing(false);
+        poller->setMaxPollingShare(0.001); // any poll is "too costly" at 250 ms
+        MainWindow window(poller, false);
+        window.show();
+        QSignalSpy polls(window.poller(), &Poller::batchReady);
+        // The first poll is a one-off; the second one's cost sets the cadence.
+        QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 2, 5000);
+        const PollStats stats = polls.last().at(0).value<PollBatch>().stats;
+        QVERIFY(stats.backedOff);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.traceStatus()->text().contains(QStringLiteral("a full poll costs")), 5000);
+        QVERIFY2(window.traceStatus()->text().contains(
+                     QStringLiteral("Polling every %1: a full poll costs")
+                         .arg(durationText(stats.dumpIntervalMs))),
+                 qPrintable(window.traceStatus()->text()));
+        QVERIFY(window.traceStatus()->toolTip().contains(stats.traceNotice));
     }
 };
 
