@@ -379,16 +379,25 @@ void SocketTableModel::applyBatch(const PollBatch &batch)
 
 void SocketTableModel::removeExpired(std::int64_t nowMs)
 {
-    const auto expired = [&](int i) {
-        return m_rows[i].goneMs >= 0 && nowMs - m_rows[i].goneMs >= kHighlightMs;
+    const auto expired = [nowMs](const Row &row) {
+        return row.goneMs >= 0 && nowMs - row.goneMs >= kHighlightMs;
     };
+    std::size_t runs = 0;
+    for (int i = 0; i < m_rows.size(); ++i)
+        runs += expired(m_rows[i]) && (i == 0 || !expired(m_rows[i - 1]));
+    if (runs == 0)
+        return;
+    if (runs > kMaxRemovalRuns) {
+        removeScattered(expired);
+        return;
+    }
     int lowest = -1;
     // Adjacent rows (often gone together) leave in one removal.
     for (int last = static_cast<int>(m_rows.size()) - 1; last >= 0; --last) {
-        if (!expired(last))
+        if (!expired(m_rows[last]))
             continue;
         int first = last;
-        while (first > 0 && expired(first - 1))
+        while (first > 0 && expired(m_rows[first - 1]))
             --first;
         beginRemoveRows({}, first, last);
         for (int i = first; i <= last; ++i)
@@ -400,6 +409,38 @@ void SocketTableModel::removeExpired(std::int64_t nowMs)
     }
     if (lowest >= 0)
         reindexFrom(lowest);
+}
+
+void SocketTableModel::removeScattered(const std::function<bool(const Row &)> &expired)
+{
+    // One removal per run moves the rest of the table and makes a sorting
+    // proxy remap every row, once per run: seconds at 100,000 rows when the
+    // TIME_WAIT sockets of a busy server expire together. Instead the expired
+    // rows move to the end in one layout change (a permutation, so selections
+    // and the current row follow their connections) and leave in one removal.
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+    std::vector<int> newRow(static_cast<std::size_t>(m_rows.size()));
+    int kept = 0;
+    for (int i = 0; i < m_rows.size(); ++i)
+        kept += !expired(m_rows[i]);
+    for (int i = 0, nextKept = 0, nextGone = kept; i < m_rows.size(); ++i)
+        newRow[static_cast<std::size_t>(i)] = expired(m_rows[i]) ? nextGone++ : nextKept++;
+    std::stable_partition(m_rows.begin(), m_rows.end(),
+                          [&expired](const Row &row) { return !expired(row); });
+    const QModelIndexList before = persistentIndexList();
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (const QModelIndex &index : before)
+        after << createIndex(newRow[static_cast<std::size_t>(index.row())], index.column());
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+
+    beginRemoveRows({}, kept, static_cast<int>(m_rows.size()) - 1);
+    for (int i = kept; i < m_rows.size(); ++i)
+        m_rowById.remove(m_rows[i].view.id);
+    m_rows.resize(kept);
+    endRemoveRows();
+    reindexFrom(0);
 }
 
 void SocketTableModel::tick(std::int64_t nowMs)

@@ -114,6 +114,9 @@ private:
     void appendFresh(Pending &pending);
     void count(const Row &row, int delta);
     void removeExpired(std::int64_t nowMs);
+    // Past this many runs of expired rows, removeScattered() instead.
+    static constexpr std::size_t kMaxRemovalRuns = 32;
+    void removeScattered(const std::function<bool(const Row &)> &expired);
     void reindexFrom(int row);
 
     QList<Row> m_rows;

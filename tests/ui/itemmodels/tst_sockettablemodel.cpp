@@ -139,6 +139,60 @@ private Q_SLOTS:
         QCOMPARE(model.stateCounts()[std::size_t(TcpState::Established)], 97);
     }
 
+    // TIME_WAIT sockets of a busy server expire together, scattered through
+    // the table: they leave in one removal (not one per run, which took
+    // seconds at 100,000 rows), a sorting proxy stays consistent, and the
+    // selected connection stays selected.
+    void scatteredExpiriesLeaveTogether()
+    {
+        SocketTableModel model;
+        std::int64_t now = 0;
+        model.setClock([&now] { return now; });
+        SocketFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(SocketTableModel::StateColumn);
+        QAbstractItemModelTester sourceTester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(
+            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ConnectionTracker tracker;
+        std::vector<SocketRecord> snapshot;
+        for (std::uint64_t cookie = 1; cookie <= 1000; ++cookie)
+            snapshot.push_back(record(cookie,
+                                      cookie % 3 == 0 ? TcpState::TimeWait : TcpState::Established,
+                                      9000, static_cast<std::uint16_t>(20000 + cookie)));
+        model.applyBatch(batchFrom(tracker, snapshot, now));
+        QItemSelectionModel selection(&proxy);
+        const auto rowOf = [&](std::uint64_t cookie) {
+            for (int row = 0; row < proxy.rowCount(); ++row) {
+                const QModelIndex index = proxy.index(row, SocketTableModel::RemoteColumn);
+                if (index.data().toString().endsWith(QString::number(20000 + cookie)))
+                    return row;
+            }
+            return -1;
+        };
+        selection.setCurrentIndex(proxy.index(rowOf(500), 0),
+                                  QItemSelectionModel::SelectCurrent | QItemSelectionModel::Rows);
+
+        std::erase_if(snapshot,
+                      [](const SocketRecord &r) { return r.state == TcpState::TimeWait; });
+        now = 1000;
+        model.applyBatch(batchFrom(tracker, snapshot, now));
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        now = 60000;
+        model.tick(now);
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(model.rowCount(), 667);
+        QCOMPARE(proxy.rowCount(), 667);
+        QCOMPARE(model.stateCounts()[std::size_t(TcpState::Established)], 667);
+        QCOMPARE(selection.currentIndex().row(), rowOf(500));
+        QVERIFY(selection.isRowSelected(rowOf(500), {}));
+        // Still in step with the tracker: a change to a kept row lands on it.
+        snapshot[0].state = TcpState::CloseWait;
+        model.applyBatch(batchFrom(tracker, snapshot, now + 250));
+        QCOMPARE(model.stateCounts()[std::size_t(TcpState::CloseWait)], 1);
+    }
+
     void timeInStateAndCountdownFollowTheClock()
     {
         SocketTableModel model;
