@@ -39,6 +39,24 @@ PollBatch batchFrom(ConnectionTracker &tracker, const std::vector<SocketRecord> 
     batch.updated = std::move(diff.updated);
     return batch;
 }
+// A table on a test clock, behind a sorting filter proxy, both watched by
+// QAbstractItemModelTester.
+struct SortedTable
+{
+    explicit SortedTable(SocketTableModel::Column sortColumn)
+    {
+        model.setClock([this] { return now; });
+        proxy.setSourceModel(&model);
+        proxy.sort(sortColumn);
+    }
+    std::int64_t now = 0;
+    SocketTableModel model;
+    SocketFilterProxy proxy;
+    QAbstractItemModelTester sourceTester{&model,
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest};
+    QAbstractItemModelTester proxyTester{&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest};
+};
 } // namespace
 
 class TestSocketTableModel : public QObject
@@ -47,16 +65,9 @@ class TestSocketTableModel : public QObject
 private Q_SLOTS:
     void incrementalUpdatesPassTheModelTester()
     {
-        SocketTableModel model;
-        std::int64_t now = 0;
-        model.setClock([&now] { return now; });
-        SocketFilterProxy proxy;
-        proxy.setSourceModel(&model);
-        proxy.sort(SocketTableModel::LocalColumn);
-        QAbstractItemModelTester sourceTester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester proxyTester(
-            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        SortedTable table(SocketTableModel::LocalColumn);
+        SocketTableModel &model = table.model;
+        std::int64_t &now = table.now;
         ConnectionTracker tracker;
 
         model.applyBatch(batchFrom(tracker,
@@ -145,16 +156,10 @@ private Q_SLOTS:
     // selected connection stays selected.
     void scatteredExpiriesLeaveTogether()
     {
-        SocketTableModel model;
-        std::int64_t now = 0;
-        model.setClock([&now] { return now; });
-        SocketFilterProxy proxy;
-        proxy.setSourceModel(&model);
-        proxy.sort(SocketTableModel::StateColumn);
-        QAbstractItemModelTester sourceTester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QAbstractItemModelTester proxyTester(
-            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        SortedTable table(SocketTableModel::StateColumn);
+        SocketTableModel &model = table.model;
+        SocketFilterProxy &proxy = table.proxy;
+        std::int64_t &now = table.now;
         ConnectionTracker tracker;
         std::vector<SocketRecord> snapshot;
         for (std::uint64_t cookie = 1; cookie <= 1000; ++cookie)
