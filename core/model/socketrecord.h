@@ -72,23 +72,25 @@ private:
     std::shared_ptr<const TcpInfoSummary> m_info;
 };
 
-// One socket as one dump saw it.
+// One socket as one dump saw it. The one-byte fields come first: without
+// padding between them it is 88 bytes.
 struct SocketRecord
 {
     Family family = Family::IPv4;
     TcpState state = TcpState::Unknown;
+    TimerKind timer = TimerKind::Off;
+    std::uint8_t retrans = 0;
     Endpoint local;
     Endpoint remote;
     std::uint32_t recvQ = 0;
     std::uint32_t sendQ = 0;
-    TimerKind timer = TimerKind::Off;
     std::uint32_t expiresMs = 0;
-    std::uint8_t retrans = 0;
     std::uint32_t uid = 0;
     std::uint32_t inode = 0;
     std::uint64_t cookie = 0;
     OptionalTcpInfo info;
 };
+static_assert(sizeof(SocketRecord) <= 88, "the window keeps two records per connection");
 
 // The connection identity: it survives the kernel's switch to a timewait socket.
 struct ConnectionKey
