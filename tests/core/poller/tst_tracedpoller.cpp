@@ -279,6 +279,26 @@ private Q_SLOTS:
         QCOMPARE(story.stats.dumpIntervalMs >= 1000, true);
     }
 
+    // Idle, full dumps stretch out and nothing drains the ring buffer on a
+    // timer: the first transition after the quiet spell must still arrive at
+    // once (the kernel wakes the reader for it).
+    void firstTransitionAfterIdleIsPrompt()
+    {
+        TRACING_ON_PORT(listener, poller, story);
+        // At least two dumps that found nothing (1 s, then 2 s apart, or slower).
+        QTRY_VERIFY_WITH_TIMEOUT(story.stats.dumpIntervalMs >= 4000, 15000);
+        const int quietBatches = story.batches;
+        auto [client, server, clientPort] = connectPair(listener.get(), kPort);
+        QVERIFY(clientPort != 0);
+        QElapsedTimer connected;
+        connected.start();
+        QTRY_VERIFY_WITH_TIMEOUT(story.server(clientPort) == QLatin1String("+SYN_RECV ESTABLISHED"),
+                                 2000);
+        QVERIFY2(connected.elapsed() < 250,
+                 qPrintable(QStringLiteral("took %1 ms").arg(connected.elapsed())));
+        QVERIFY(story.batches > quietBatches);
+    }
+
     void pollingWhenTracingIsOff()
     {
         SOCKSCOPE_REQUIRE_NETNS();
