@@ -108,6 +108,32 @@ struct DiagRequest
     inet_diag_req_v2 *diag = nullptr;
 };
 
+// A dump of both families in one request: the old TCPDIAG_GETSOCK asks the
+// kernel for any family (AF_UNSPEC), so it walks the TCP hash tables once,
+// where SOCK_DIAG_BY_FAMILY walks them once per family. Each walk visits every
+// bucket of a table sized for the machine (262,144 buckets, shared by every
+// namespace): most of a dump's cost while few sockets exist.
+struct BothFamiliesRequest
+{
+    BothFamiliesRequest(unsigned sequence, std::uint32_t states, std::uint8_t extensions)
+        : message(mnl_nlmsg_put_header(buffer))
+    {
+        message->nlmsg_type = TCPDIAG_GETSOCK;
+        message->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        message->nlmsg_seq = sequence;
+        auto *diag = static_cast<inet_diag_req *>(
+            mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req)));
+        diag->idiag_family = AF_INET; // not read for a dump
+        diag->idiag_ext = extensions;
+        diag->idiag_states = states;
+    }
+    BothFamiliesRequest(const BothFamiliesRequest &) = delete;
+    BothFamiliesRequest &operator=(const BothFamiliesRequest &) = delete;
+
+    alignas(nlmsghdr) char buffer[256];
+    nlmsghdr *message;
+};
+
 } // namespace
 
 Result<mnl_socket *> openSockDiagSocket(int flags)
@@ -180,12 +206,8 @@ Result<std::vector<SocketRecord>> DiagClient::dump(const DumpFilter &filter)
 {
     std::vector<SocketRecord> records;
     records.reserve(m_lastDumpSize + m_lastDumpSize / 8 + 64);
-    for (const Family family : {Family::IPv4, Family::IPv6}) {
-        if (filter.family && *filter.family != family)
-            continue;
-        if (auto status = dumpFamily(family, filter, records, nullptr); !status)
-            return status.error();
-    }
+    if (auto status = dumpFamily(filter.family, filter, records, nullptr); !status)
+        return status.error();
     m_lastDumpSize = records.size();
     return records;
 }
@@ -194,21 +216,18 @@ Status DiagClient::stream(const DumpFilter &filter, const RecordSink &sink)
 {
     std::vector<SocketRecord> part;
     part.reserve(512);
-    for (const Family family : {Family::IPv4, Family::IPv6}) {
-        if (filter.family && *filter.family != family)
-            continue;
-        if (auto status = dumpFamily(family, filter, part, &sink); !status)
-            return status.error();
-    }
+    if (auto status = dumpFamily(filter.family, filter, part, &sink); !status)
+        return status.error();
     return Ok{};
 }
 
-Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
+Result<Ok> DiagClient::dumpFamily(std::optional<Family> family, const DumpFilter &filter,
                                   std::vector<SocketRecord> &out, const RecordSink *sink)
 {
     const QString what =
-        QStringLiteral("dumping %1 TCP sockets (SOCK_DIAG_BY_FAMILY%2)")
-            .arg(familyLabel(family),
+        QStringLiteral("dumping %1 TCP sockets (%2%3)")
+            .arg(family ? familyLabel(*family) : QStringLiteral("IPv4 and IPv6"),
+                 family ? QStringLiteral("SOCK_DIAG_BY_FAMILY") : QStringLiteral("TCPDIAG_GETSOCK"),
                  filter.port ? QStringLiteral(", port %1").arg(*filter.port) : QString());
     const QByteArray bytecode = filter.port ? portFilterBytecode(*filter.port) : QByteArray();
     const std::size_t firstRecord = out.size();
@@ -216,17 +235,27 @@ Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
     for (int attempt = 1; attempt <= kMaxDumpAttempts; ++attempt) {
         out.erase(out.begin() + static_cast<std::ptrdiff_t>(firstRecord), out.end());
 
-        DiagRequest request(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, nextSequence(), family,
-                            kernelStateMask(filter.stateMask));
-        if (filter.withTcpInfo)
-            request.diag->idiag_ext |= 1u << (INET_DIAG_INFO - 1);
+        const std::uint8_t extensions = filter.withTcpInfo ? 1u << (INET_DIAG_INFO - 1) : 0;
+        const std::uint32_t states = kernelStateMask(filter.stateMask);
+        std::optional<DiagRequest> one;
+        std::optional<BothFamiliesRequest> both;
+        nlmsghdr *message = nullptr;
+        if (family) {
+            one.emplace(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, nextSequence(), *family,
+                        states);
+            one->diag->idiag_ext = extensions;
+            message = one->message;
+        } else {
+            both.emplace(nextSequence(), states, extensions);
+            message = both->message;
+        }
         if (!bytecode.isEmpty())
-            mnl_attr_put(request.message, INET_DIAG_REQ_BYTECODE,
-                         static_cast<std::size_t>(bytecode.size()), bytecode.constData());
+            mnl_attr_put(message, INET_DIAG_REQ_BYTECODE, static_cast<std::size_t>(bytecode.size()),
+                         bytecode.constData());
 
-        if (auto sent = send(request.message, request.message->nlmsg_len); !sent)
+        if (auto sent = send(message, message->nlmsg_len); !sent)
             return withContext(what, sent.error());
-        auto received = receiveDump(request.message->nlmsg_seq, out, sink);
+        auto received = receiveDump(message->nlmsg_seq, out, sink);
         if (!received && received.error().errnum == ENOENT)
             return Error{ENOENT, QStringLiteral("%1: the kernel has no TCP diag handler; load the "
                                                 "tcp_diag module")
