@@ -82,23 +82,35 @@ Error withContext(const QString &what, const Error &error)
     return Error{error.errnum, QStringLiteral("%1: %2").arg(what, error.message)};
 }
 
-// One sock_diag request about TCP sockets of one family, laid out in its own
-// buffer: the netlink header, then the inet_diag_req_v2 for the caller to fill
-// further (ids, extensions) and attributes after it (the port filter fits).
+// One sock_diag request about TCP sockets, laid out in its own buffer: the
+// netlink header, the request for the caller to fill further (ids,
+// extensions) and attributes after it (the port filter fits).
 struct DiagRequest
 {
+    // SOCK_DIAG_BY_FAMILY or SOCK_DESTROY: one family, in `diag`.
     DiagRequest(std::uint16_t type, std::uint16_t flags, unsigned sequence, Family family,
                 std::uint32_t states)
-        : message(mnl_nlmsg_put_header(buffer))
+        : DiagRequest(type, flags, sequence)
     {
-        message->nlmsg_type = type;
-        message->nlmsg_flags = flags;
-        message->nlmsg_seq = sequence;
         diag = static_cast<inet_diag_req_v2 *>(
             mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req_v2)));
         diag->sdiag_family = addressFamily(family);
         diag->sdiag_protocol = IPPROTO_TCP;
         diag->idiag_states = states;
+    }
+    // A dump of both families: the old TCPDIAG_GETSOCK asks for any family
+    // (AF_UNSPEC), so the kernel walks its TCP hash tables once, where
+    // SOCK_DIAG_BY_FAMILY walks them once per family. Each walk visits every
+    // bucket of a table sized for the machine (262,144 buckets, shared by
+    // every namespace): most of a dump's cost while few sockets exist.
+    DiagRequest(unsigned sequence, std::uint32_t states, std::uint8_t extensions)
+        : DiagRequest(TCPDIAG_GETSOCK, NLM_F_REQUEST | NLM_F_DUMP, sequence)
+    {
+        auto *both = static_cast<inet_diag_req *>(
+            mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req)));
+        both->idiag_family = AF_INET; // not read for a dump
+        both->idiag_ext = extensions;
+        both->idiag_states = states;
     }
     DiagRequest(const DiagRequest &) = delete;
     DiagRequest &operator=(const DiagRequest &) = delete;
@@ -106,32 +118,15 @@ struct DiagRequest
     alignas(nlmsghdr) char buffer[256];
     nlmsghdr *message;
     inet_diag_req_v2 *diag = nullptr;
-};
 
-// A dump of both families in one request: the old TCPDIAG_GETSOCK asks the
-// kernel for any family (AF_UNSPEC), so it walks the TCP hash tables once,
-// where SOCK_DIAG_BY_FAMILY walks them once per family. Each walk visits every
-// bucket of a table sized for the machine (262,144 buckets, shared by every
-// namespace): most of a dump's cost while few sockets exist.
-struct BothFamiliesRequest
-{
-    BothFamiliesRequest(unsigned sequence, std::uint32_t states, std::uint8_t extensions)
+private:
+    DiagRequest(std::uint16_t type, std::uint16_t flags, unsigned sequence)
         : message(mnl_nlmsg_put_header(buffer))
     {
-        message->nlmsg_type = TCPDIAG_GETSOCK;
-        message->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        message->nlmsg_type = type;
+        message->nlmsg_flags = flags;
         message->nlmsg_seq = sequence;
-        auto *diag = static_cast<inet_diag_req *>(
-            mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req)));
-        diag->idiag_family = AF_INET; // not read for a dump
-        diag->idiag_ext = extensions;
-        diag->idiag_states = states;
     }
-    BothFamiliesRequest(const BothFamiliesRequest &) = delete;
-    BothFamiliesRequest &operator=(const BothFamiliesRequest &) = delete;
-
-    alignas(nlmsghdr) char buffer[256];
-    nlmsghdr *message;
 };
 
 } // namespace
@@ -237,18 +232,15 @@ Result<Ok> DiagClient::dumpFamily(std::optional<Family> family, const DumpFilter
 
         const std::uint8_t extensions = filter.withTcpInfo ? 1u << (INET_DIAG_INFO - 1) : 0;
         const std::uint32_t states = kernelStateMask(filter.stateMask);
-        std::optional<DiagRequest> one;
-        std::optional<BothFamiliesRequest> both;
-        nlmsghdr *message = nullptr;
+        std::optional<DiagRequest> request;
         if (family) {
-            one.emplace(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, nextSequence(), *family,
-                        states);
-            one->diag->idiag_ext = extensions;
-            message = one->message;
+            request.emplace(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, nextSequence(),
+                            *family, states);
+            request->diag->idiag_ext = extensions;
         } else {
-            both.emplace(nextSequence(), states, extensions);
-            message = both->message;
+            request.emplace(nextSequence(), states, extensions);
         }
+        nlmsghdr *message = request->message;
         if (!bytecode.isEmpty())
             mnl_attr_put(message, INET_DIAG_REQ_BYTECODE, static_cast<std::size_t>(bytecode.size()),
                          bytecode.constData());
