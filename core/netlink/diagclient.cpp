@@ -82,23 +82,35 @@ Error withContext(const QString &what, const Error &error)
     return Error{error.errnum, QStringLiteral("%1: %2").arg(what, error.message)};
 }
 
-// One sock_diag request about TCP sockets of one family, laid out in its own
-// buffer: the netlink header, then the inet_diag_req_v2 for the caller to fill
-// further (ids, extensions) and attributes after it (the port filter fits).
+// One sock_diag request about TCP sockets, laid out in its own buffer: the
+// netlink header, the request for the caller to fill further (ids,
+// extensions) and attributes after it (the port filter fits).
 struct DiagRequest
 {
+    // SOCK_DIAG_BY_FAMILY or SOCK_DESTROY: one family, in `diag`.
     DiagRequest(std::uint16_t type, std::uint16_t flags, unsigned sequence, Family family,
                 std::uint32_t states)
-        : message(mnl_nlmsg_put_header(buffer))
+        : DiagRequest(type, flags, sequence)
     {
-        message->nlmsg_type = type;
-        message->nlmsg_flags = flags;
-        message->nlmsg_seq = sequence;
         diag = static_cast<inet_diag_req_v2 *>(
             mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req_v2)));
         diag->sdiag_family = addressFamily(family);
         diag->sdiag_protocol = IPPROTO_TCP;
         diag->idiag_states = states;
+    }
+    // A dump of both families: the old TCPDIAG_GETSOCK asks for any family
+    // (AF_UNSPEC), so the kernel walks its TCP hash tables once, where
+    // SOCK_DIAG_BY_FAMILY walks them once per family. Each walk visits every
+    // bucket of a table sized for the machine (262,144 buckets, shared by
+    // every namespace): most of a dump's cost while few sockets exist.
+    DiagRequest(unsigned sequence, std::uint32_t states, std::uint8_t extensions)
+        : DiagRequest(TCPDIAG_GETSOCK, NLM_F_REQUEST | NLM_F_DUMP, sequence)
+    {
+        auto *both = static_cast<inet_diag_req *>(
+            mnl_nlmsg_put_extra_header(message, sizeof(inet_diag_req)));
+        both->idiag_family = AF_INET; // not read for a dump
+        both->idiag_ext = extensions;
+        both->idiag_states = states;
     }
     DiagRequest(const DiagRequest &) = delete;
     DiagRequest &operator=(const DiagRequest &) = delete;
@@ -106,6 +118,15 @@ struct DiagRequest
     alignas(nlmsghdr) char buffer[256];
     nlmsghdr *message;
     inet_diag_req_v2 *diag = nullptr;
+
+private:
+    DiagRequest(std::uint16_t type, std::uint16_t flags, unsigned sequence)
+        : message(mnl_nlmsg_put_header(buffer))
+    {
+        message->nlmsg_type = type;
+        message->nlmsg_flags = flags;
+        message->nlmsg_seq = sequence;
+    }
 };
 
 } // namespace
@@ -180,12 +201,8 @@ Result<std::vector<SocketRecord>> DiagClient::dump(const DumpFilter &filter)
 {
     std::vector<SocketRecord> records;
     records.reserve(m_lastDumpSize + m_lastDumpSize / 8 + 64);
-    for (const Family family : {Family::IPv4, Family::IPv6}) {
-        if (filter.family && *filter.family != family)
-            continue;
-        if (auto status = dumpFamily(family, filter, records, nullptr); !status)
-            return status.error();
-    }
+    if (auto status = dumpFamily(filter.family, filter, records, nullptr); !status)
+        return status.error();
     m_lastDumpSize = records.size();
     return records;
 }
@@ -194,21 +211,18 @@ Status DiagClient::stream(const DumpFilter &filter, const RecordSink &sink)
 {
     std::vector<SocketRecord> part;
     part.reserve(512);
-    for (const Family family : {Family::IPv4, Family::IPv6}) {
-        if (filter.family && *filter.family != family)
-            continue;
-        if (auto status = dumpFamily(family, filter, part, &sink); !status)
-            return status.error();
-    }
+    if (auto status = dumpFamily(filter.family, filter, part, &sink); !status)
+        return status.error();
     return Ok{};
 }
 
-Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
+Result<Ok> DiagClient::dumpFamily(std::optional<Family> family, const DumpFilter &filter,
                                   std::vector<SocketRecord> &out, const RecordSink *sink)
 {
     const QString what =
-        QStringLiteral("dumping %1 TCP sockets (SOCK_DIAG_BY_FAMILY%2)")
-            .arg(familyLabel(family),
+        QStringLiteral("dumping %1 TCP sockets (%2%3)")
+            .arg(family ? familyLabel(*family) : QStringLiteral("IPv4 and IPv6"),
+                 family ? QStringLiteral("SOCK_DIAG_BY_FAMILY") : QStringLiteral("TCPDIAG_GETSOCK"),
                  filter.port ? QStringLiteral(", port %1").arg(*filter.port) : QString());
     const QByteArray bytecode = filter.port ? portFilterBytecode(*filter.port) : QByteArray();
     const std::size_t firstRecord = out.size();
@@ -216,17 +230,24 @@ Result<Ok> DiagClient::dumpFamily(Family family, const DumpFilter &filter,
     for (int attempt = 1; attempt <= kMaxDumpAttempts; ++attempt) {
         out.erase(out.begin() + static_cast<std::ptrdiff_t>(firstRecord), out.end());
 
-        DiagRequest request(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, nextSequence(), family,
-                            kernelStateMask(filter.stateMask));
-        if (filter.withTcpInfo)
-            request.diag->idiag_ext |= 1u << (INET_DIAG_INFO - 1);
+        const std::uint8_t extensions = filter.withTcpInfo ? 1u << (INET_DIAG_INFO - 1) : 0;
+        const std::uint32_t states = kernelStateMask(filter.stateMask);
+        std::optional<DiagRequest> request;
+        if (family) {
+            request.emplace(SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP, nextSequence(),
+                            *family, states);
+            request->diag->idiag_ext = extensions;
+        } else {
+            request.emplace(nextSequence(), states, extensions);
+        }
+        nlmsghdr *message = request->message;
         if (!bytecode.isEmpty())
-            mnl_attr_put(request.message, INET_DIAG_REQ_BYTECODE,
-                         static_cast<std::size_t>(bytecode.size()), bytecode.constData());
+            mnl_attr_put(message, INET_DIAG_REQ_BYTECODE, static_cast<std::size_t>(bytecode.size()),
+                         bytecode.constData());
 
-        if (auto sent = send(request.message, request.message->nlmsg_len); !sent)
+        if (auto sent = send(message, message->nlmsg_len); !sent)
             return withContext(what, sent.error());
-        auto received = receiveDump(request.message->nlmsg_seq, out, sink);
+        auto received = receiveDump(message->nlmsg_seq, out, sink);
         if (!received && received.error().errnum == ENOENT)
             return Error{ENOENT, QStringLiteral("%1: the kernel has no TCP diag handler; load the "
                                                 "tcp_diag module")

@@ -52,8 +52,9 @@ public:
 
 private:
     explicit DiagClient(mnl_socket *socket);
-    Result<Ok> dumpFamily(Family family, const DumpFilter &filter, std::vector<SocketRecord> &out,
-                          const RecordSink *sink);
+    // nullopt: both families in one request.
+    Result<Ok> dumpFamily(std::optional<Family> family, const DumpFilter &filter,
+                          std::vector<SocketRecord> &out, const RecordSink *sink);
     // What one attempt of a dump ended with: finished, or to be started again.
     enum class Attempt
     {

@@ -142,7 +142,8 @@ struct WalkState
 int onData(const nlmsghdr *message, void *data)
 {
     auto *state = static_cast<WalkState *>(data);
-    if (message->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+    // Replies carry the request's type: TCPDIAG_GETSOCK for both families at once.
+    if (message->nlmsg_type != SOCK_DIAG_BY_FAMILY && message->nlmsg_type != TCPDIAG_GETSOCK)
         return MNL_CB_OK;
     const std::span payload(static_cast<const std::byte *>(mnl_nlmsg_get_payload(message)),
                             mnl_nlmsg_get_payload_len(message));

@@ -150,7 +150,9 @@ public:
         const auto owners = [this](const SocketRecord &socket) { return m_owners.lookup(socket); };
         if (!initial)
             drainTrace(true); // what changed during the dump, before the dump's word
-        appendDiff(m_tracker.apply(*dump, now, owners, dumpStartNs));
+        ConnectionTracker::Diff diff = m_tracker.apply(*dump, now, owners, dumpStartNs);
+        noteDumpChanged(!diff.empty());
+        appendDiff(std::move(diff));
         if (initial)
             drainTrace(true);
         stats.pollNumber = ++m_polls;
@@ -263,12 +265,24 @@ private:
         m_trace = std::move(*trace);
         m_tracker.setTracing(true);
         m_stats.tracing = true;
+        // Idle, the kernel wakes us for the first record after a drain (see
+        // TraceOptions::wakeupBytes); busy, a timer drains every kTraceReadMs
+        // instead, until a drain finds nothing: no wakeups while nothing
+        // happens, a few per batch when much does.
         m_traceNotifier = new QSocketNotifier(m_trace->fd(), QSocketNotifier::Read, this);
-        connect(m_traceNotifier, &QSocketNotifier::activated, this, &Worker::readTrace);
-        // The kernel wakes us only for a full batch; this picks up the rest.
+        connect(m_traceNotifier, &QSocketNotifier::activated, this, [this] {
+            m_traceNotifier->setEnabled(false);
+            readTrace();
+            m_traceTimer->start(kTraceReadMs);
+        });
         m_traceTimer = new QTimer(this);
-        connect(m_traceTimer, &QTimer::timeout, this, &Worker::readTrace);
-        m_traceTimer->start(kTraceReadMs);
+        m_traceTimer->setSingleShot(true);
+        connect(m_traceTimer, &QTimer::timeout, this, [this] {
+            if (readTrace())
+                m_traceTimer->start(kTraceReadMs);
+            else
+                m_traceNotifier->setEnabled(true);
+        });
         // Every full socket's end is traced; the destroy notices would only
         // cost a read per socket at storm rates (request sockets' ends come
         // from the dump instead).
@@ -277,10 +291,14 @@ private:
         m_destroyWatcher.reset();
     }
 
-    void readTrace()
+    // Whether it read anything (or still holds events in the reorder window).
+    bool readTrace()
     {
-        if (m_trace && m_timer && m_tracker.started())
-            drainTrace(false);
+        if (!m_trace || !m_timer || !m_tracker.started())
+            return false;
+        const std::uint64_t before = m_stats.traceEvents;
+        drainTrace(false);
+        return m_stats.traceEvents != before || m_trace->msUntilDue() >= 0;
     }
 
     // Applies what the ring buffer holds. `all`: also the events still inside
@@ -291,6 +309,7 @@ private:
         if (!m_trace)
             return;
         // Straight into the pending batch: no copy per event.
+        const std::uint64_t before = m_stats.traceEvents;
         const auto apply = [&](const TraceEvent &event) {
             ++m_stats.traceEvents;
             m_tracker.applyTrace(event, m_pending);
@@ -299,6 +318,8 @@ private:
             Q_EMIT m_owner->pollFailed(drained.error().message);
         if (all)
             m_trace->flush(apply);
+        if (m_stats.traceEvents != before)
+            endQuiet();
         m_stats.traceDrops = m_trace->drops();
         if (const int due = m_trace->msUntilDue(); due >= 0)
             m_dueTimer->start(due);
@@ -372,13 +393,38 @@ private:
     // often than the interval, never less than every kTraceMaxDumpMs.
     // Polling only: the user's interval, stretched by what a poll costs
     // (PollCadence).
+    // While tracing, each full dump that found nothing new doubles the wait
+    // for the next, up to kTraceMaxDumpMs.
     int nextDumpInMs() const
     {
         if (!m_trace)
             return m_cadence.intervalMs(m_intervalMs, kMaximumIntervalMs);
         const auto costMs = static_cast<int>(m_lastDumpUs / 1000);
-        return std::clamp(costMs * kTraceDumpShare, std::max(m_intervalMs, kTraceMinDumpMs),
-                          std::max(m_intervalMs, kTraceMaxDumpMs));
+        const int most = std::max(m_intervalMs, kTraceMaxDumpMs);
+        const int busy =
+            std::clamp(costMs * kTraceDumpShare, std::max(m_intervalMs, kTraceMinDumpMs), most);
+        return static_cast<int>(
+            std::min<std::int64_t>(static_cast<std::int64_t>(busy) << m_quietDumps, most));
+    }
+
+    // Idle sockets change nothing a dump reads (queues, timers, owners) until
+    // something happens to them, and what happens is traced.
+    void noteDumpChanged(bool changed)
+    {
+        if (!m_trace)
+            return;
+        m_quietDumps = changed ? 0 : std::min(m_quietDumps + 1, kTraceMaxQuietDumps);
+    }
+
+    // A traced change ends a quiet spell: its queues and owner (a new
+    // connection has none yet) come with the next dump at the busy cadence.
+    void endQuiet()
+    {
+        if (m_quietDumps == 0)
+            return;
+        m_quietDumps = 0;
+        if (m_timer && m_timer->isActive() && m_timer->remainingTime() > nextDumpInMs())
+            m_timer->start(nextDumpInMs());
     }
 
     void scheduleDump()
@@ -406,6 +452,7 @@ private:
     static constexpr int kTraceDumpShare = 40; // a dump costing 25 ms runs every second
     static constexpr int kTraceMinDumpMs = 1000;
     static constexpr int kTraceMaxDumpMs = 10000;
+    static constexpr int kTraceMaxQuietDumps = 4; // enough to reach the maximum from 1 s
 
     Poller *m_owner;
     int m_ephemeralPortStart = 32768;
@@ -415,6 +462,7 @@ private:
     bool m_paused = false;
     int m_polls = 0;
     int m_lastEmittedPoll = -1;
+    int m_quietDumps = 0;
     std::int64_t m_lastDumpUs = 0;
     PollStats m_stats;
     PollCadence m_cadence;

@@ -25,9 +25,9 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u16 filter_family = 0; // 0: both
 const volatile __u16 filter_port = 0;   // 0: any; else the local or the remote port
 const volatile __u32 filter_netns = 0;  // 0: any; else the network namespace's inode
-// 0: wake the reader for every record. Else only once this many bytes wait:
-// at storm rates a wakeup per record costs the reader more than the record,
-// so a reader that also drains on a timer asks for batches.
+// 0: the ring buffer's own policy, a wakeup for the first record after the
+// reader caught up. Else also once this many bytes wait, so a reader that
+// drains on a timer while busy is not left behind by a burst.
 const volatile __u32 wakeup_bytes = 0;
 
 struct
@@ -144,9 +144,8 @@ static __always_inline void submit(struct sockscope_trace_record *record)
 {
     record->time_ns = bpf_ktime_get_ns();
     __u64 flags = 0;
-    if (wakeup_bytes)
-        flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-                                                                               : BPF_RB_NO_WAKEUP;
+    if (wakeup_bytes && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+        flags = BPF_RB_FORCE_WAKEUP;
     bpf_ringbuf_submit(record, flags);
 }
 

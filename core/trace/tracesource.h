@@ -37,9 +37,10 @@ struct TraceOptions
     // socket's FIN_WAIT2->TIME_WAIT. On by default; open() drops it by itself
     // when the kernel refuses it. false: never try (what such a kernel gets).
     bool timewaitProbe = true;
-    // 0: fd() becomes readable with every record. Else only once this many
-    // bytes wait, and the reader must also drain on a timer (the Poller does,
-    // every few milliseconds): far fewer wakeups when events come fast.
+    // fd() becomes readable with the first record after a drain emptied the
+    // ring buffer (at most one wakeup per drain: a reader that keeps draining
+    // on a timer while events come fast is not woken per record), and with
+    // this: also whenever this many bytes wait (0: never).
     std::uint32_t wakeupBytes = 0;
 };
 

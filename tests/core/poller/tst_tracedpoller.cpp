@@ -32,6 +32,7 @@ struct Story
     std::map<std::uint64_t, SocketRecord> latest;          // by id, from `updated`
     PollStats stats;
     int batches = 0;
+    std::uint16_t port = kPort; // the listener's
 
     // Batches already queued when a test returns are still delivered; tying
     // the connection to a member drops them with this object.
@@ -77,9 +78,9 @@ struct Story
         }
         byId[view.id] << word;
         sources[view.id].push_back(event.source);
-        if (socket.remote.port == kPort && socket.local.port != 0)
+        if (socket.remote.port == port && socket.local.port != 0)
             clientIdByPort[socket.local.port] = view.id;
-        else if (socket.local.port == kPort)
+        else if (socket.local.port == port)
             serverIdByPort[socket.remote.port] = view.id;
     }
 
@@ -277,6 +278,40 @@ private Q_SLOTS:
         QVERIFY2(sent.elapsed() < 700,
                  qPrintable(QStringLiteral("took %1 ms").arg(sent.elapsed())));
         QCOMPARE(story.stats.dumpIntervalMs >= 1000, true);
+    }
+
+    // Idle, full dumps stretch out and nothing drains the ring buffer on a
+    // timer: the first transition after the quiet spell must still arrive at
+    // once (the kernel wakes the reader for it). A port of its own: the
+    // TIME_WAIT sockets other tests left on kPort keep changing.
+    void firstTransitionAfterIdleIsPrompt()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        constexpr std::uint16_t kQuietPort = 9001;
+        UniqueFd listener = listenOn(false, kQuietPort, true);
+        QVERIFY(listener.valid());
+        DumpFilter filter;
+        filter.port = kQuietPort;
+        Poller poller(filter);
+        Story story;
+        story.port = kQuietPort;
+        story.attach(poller);
+        poller.start();
+        QTRY_VERIFY_WITH_TIMEOUT(story.batches > 0, 10000);
+        if (!story.stats.tracing)
+            QSKIP(qPrintable(QStringLiteral("not tracing: ") + story.stats.traceNotice));
+        // At least two dumps that found nothing (1 s, then 2 s apart, or slower).
+        QTRY_VERIFY_WITH_TIMEOUT(story.stats.dumpIntervalMs >= 4000, 15000);
+        const int quietBatches = story.batches;
+        auto [client, server, clientPort] = connectPair(listener.get(), kQuietPort);
+        QVERIFY(clientPort != 0);
+        QElapsedTimer connected;
+        connected.start();
+        QTRY_VERIFY_WITH_TIMEOUT(story.server(clientPort) == QLatin1String("+SYN_RECV ESTABLISHED"),
+                                 2000);
+        QVERIFY2(connected.elapsed() < 250,
+                 qPrintable(QStringLiteral("took %1 ms").arg(connected.elapsed())));
+        QVERIFY(story.batches > quietBatches);
     }
 
     void pollingWhenTracingIsOff()
