@@ -117,6 +117,8 @@ public:
         readTrace();
         if (m_destroyWatcher)
             readDestroyed();
+        if (holdBackDump())
+            return;
         QElapsedTimer total;
         total.start();
         const std::int64_t cpuStartUs = threadCpuUs();
@@ -163,6 +165,7 @@ public:
         stats.ephemeralPortStart = m_ephemeralPortStart;
         stats.totalUs = total.nsecsElapsed() / 1000;
         m_lastDumpUs = stats.totalUs;
+        m_lastDumpDoneMs = monotonicMs();
         // The batch is built here too: part of what one poll costs.
         const bool big = emitPending(initial, cpuStartUs) || dump->size() >= kBigBatchItems;
         scheduleDump();
@@ -318,8 +321,10 @@ private:
             Q_EMIT m_owner->pollFailed(drained.error().message);
         if (all)
             m_trace->flush(apply);
-        if (m_stats.traceEvents != before)
+        if (m_stats.traceEvents != before) {
             endQuiet();
+            countRecentEvents(m_stats.traceEvents - before);
+        }
         m_stats.traceDrops = m_trace->drops();
         if (const int due = m_trace->msUntilDue(); due >= 0)
             m_dueTimer->start(due);
@@ -427,6 +432,37 @@ private:
             m_timer->start(nextDumpInMs());
     }
 
+    // A full dump of a busy machine takes a second or more, and while a storm
+    // goes on the ring buffer fills up behind it (events lost): while the
+    // trace reads more than kStormEventsPerSecond, a due dump waits, for at
+    // most kTraceMaxDumpMs since the last one. Never the first dump.
+    bool holdBackDump()
+    {
+        if (!m_trace || m_polls == 0)
+            return false;
+        const std::int64_t now = monotonicMs();
+        countRecentEvents(0);
+        const bool storm =
+            std::max(m_eventsThisSecond, m_eventsLastSecond) >= kStormEventsPerSecond;
+        if (!storm || now - m_lastDumpDoneMs >= kTraceMaxDumpMs)
+            return false;
+        if (m_timer && !m_paused)
+            m_timer->start(kStormRetryMs);
+        return true;
+    }
+
+    void countRecentEvents(std::uint64_t events)
+    {
+        const std::int64_t now = monotonicMs();
+        if (now - m_secondStartMs >= 1000) {
+            // A second with nothing read in between counts as quiet.
+            m_eventsLastSecond = now - m_secondStartMs < 2000 ? m_eventsThisSecond : 0;
+            m_eventsThisSecond = 0;
+            m_secondStartMs = now;
+        }
+        m_eventsThisSecond += events;
+    }
+
     void scheduleDump()
     {
         if (m_timer && !m_paused)
@@ -453,6 +489,8 @@ private:
     static constexpr int kTraceMinDumpMs = 1000;
     static constexpr int kTraceMaxDumpMs = 10000;
     static constexpr int kTraceMaxQuietDumps = 4; // enough to reach the maximum from 1 s
+    static constexpr std::uint64_t kStormEventsPerSecond = 5000;
+    static constexpr int kStormRetryMs = 250;
 
     Poller *m_owner;
     int m_ephemeralPortStart = 32768;
@@ -464,6 +502,10 @@ private:
     int m_lastEmittedPoll = -1;
     int m_quietDumps = 0;
     std::int64_t m_lastDumpUs = 0;
+    std::int64_t m_lastDumpDoneMs = 0;
+    std::int64_t m_secondStartMs = 0;
+    std::uint64_t m_eventsThisSecond = 0;
+    std::uint64_t m_eventsLastSecond = 0;
     PollStats m_stats;
     PollCadence m_cadence;
     ConnectionTracker::Diff m_pending;
