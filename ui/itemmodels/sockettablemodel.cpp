@@ -289,15 +289,15 @@ void SocketTableModel::upsert(const ConnectionView &view, std::int64_t timeMs, b
     }
     const auto fresh = pending.freshById.constFind(view.id);
     if (fresh != pending.freshById.constEnd()) {
-        FreshRow &row = pending.fresh[fresh.value()];
-        row.view = &view;
+        Row &row = pending.fresh[fresh.value()];
+        row.view = view;
         row.observedMs = timeMs;
         row.goneMs = -1;
         return;
     }
     pending.freshById.insert(view.id, pending.fresh.size());
     // Sockets that existed before we looked are not "new": no highlight for them.
-    pending.fresh.append(FreshRow{&view, timeMs, initial ? timeMs - kHighlightMs : timeMs, -1});
+    pending.fresh.append(Row{view, timeMs, initial ? timeMs - kHighlightMs : timeMs, -1});
 }
 
 void SocketTableModel::markGone(std::uint64_t id, std::int64_t timeMs, Pending &pending)
@@ -348,13 +348,8 @@ void SocketTableModel::appendFresh(Pending &pending)
         return;
     const auto position = static_cast<int>(m_rows.size());
     beginInsertRows({}, position, position + static_cast<int>(pending.fresh.size()) - 1);
-    // Grown geometrically: reserving the exact size would copy every row for
-    // each batch that brings one new connection.
-    const qsizetype needed = m_rows.size() + pending.fresh.size();
-    if (needed > m_rows.capacity())
-        m_rows.reserve(std::max(needed, m_rows.capacity() + m_rows.capacity() / 2));
-    for (const FreshRow &fresh : pending.fresh) {
-        Row row{*fresh.view, fresh.observedMs, fresh.appearedMs, fresh.goneMs};
+    m_rows.reserve(m_rows.size() + pending.fresh.size());
+    for (Row &row : pending.fresh) {
         count(row, +1);
         m_rowById.insert(row.view.id, static_cast<int>(m_rows.size()));
         m_rows.append(std::move(row));

@@ -92,20 +92,11 @@ private:
     QVariant display(const Row &row, int column, std::int64_t now) const;
     bool labOwned(const Row &row) const;
     QVariant sortKey(const Row &row, int column, std::int64_t now) const;
-    // A row to append, pointing into the batch being applied: the first batch
-    // of 100,000 connections is copied once, into m_rows, not twice.
-    struct FreshRow
-    {
-        const ConnectionView *view = nullptr;
-        std::int64_t observedMs = 0;
-        std::int64_t appearedMs = 0;
-        std::int64_t goneMs = -1;
-    };
     // One batch in progress: rows changed in place and rows to append.
     struct Pending
     {
         std::vector<int> changed;
-        QList<FreshRow> fresh;
+        QList<Row> fresh;
         QHash<std::uint64_t, qsizetype> freshById;
     };
     void upsert(const ConnectionView &view, std::int64_t timeMs, bool initial, Pending &pending);
