@@ -102,6 +102,23 @@ Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser)
     return filter;
 }
 
+namespace {
+// QCommandLineParser names the program after QCoreApplication's argv[0] (a
+// path, or "<executable_name>" before a QCoreApplication exists): say what a
+// user types instead, "sockscope" or "sockscope dump".
+QString helpText(const QCommandLineParser &parser, const QString &program)
+{
+    QString text = parser.helpText();
+    const QLatin1String usage("Usage: ");
+    const qsizetype end = text.indexOf(QLatin1String(" [options]"));
+    const QString name =
+        program.contains(QLatin1Char('/')) ? program.section(QLatin1Char('/'), -1) : program;
+    if (text.startsWith(usage) && end > usage.size() && !name.isEmpty())
+        text.replace(usage.size(), end - usage.size(), name);
+    return text;
+}
+} // namespace
+
 Result<Ok> parseArguments(QCommandLineParser &parser, const QStringList &arguments, bool *helpShown)
 {
     const QCommandLineOption help = parser.addHelpOption();
@@ -109,7 +126,7 @@ Result<Ok> parseArguments(QCommandLineParser &parser, const QStringList &argumen
     if (!parser.parse(arguments))
         return Error{EINVAL, parser.errorText() + QStringLiteral(" (see --help)")};
     if (parser.isSet(help)) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fputs(qPrintable(helpText(parser, arguments.value(0))), stdout);
         *helpShown = true;
     }
     return Ok{};

@@ -385,6 +385,12 @@ private Q_SLOTS:
         const Run help = runSockscope({QStringLiteral("dump"), QStringLiteral("--help")});
         QCOMPARE(help.status, 0);
         QVERIFY(help.out.contains("--port"));
+        // What a user types, not the executable's path.
+        QVERIFY2(help.out.startsWith("Usage: sockscope dump [options]"), help.out.constData());
+        const Run windowHelp = runSockscope({QStringLiteral("--help")});
+        QCOMPARE(windowHelp.status, 0);
+        QVERIFY2(windowHelp.out.startsWith("Usage: sockscope [options]"),
+                 windowHelp.out.constData());
     }
 };
 
