@@ -17,6 +17,7 @@
 #include "itemmodels/portsummarymodel.h"
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
+#include "loopback.h"
 #include "socketholder.h"
 
 #include <algorithm>
@@ -38,15 +39,8 @@ constexpr std::uint16_t kFirstListenPort = 8000;
 SocketRecord socket(std::uint64_t cookie, TcpState state, std::uint16_t localPort,
                     std::uint16_t remotePort)
 {
-    SocketRecord r;
-    r.state = state;
-    r.local.address = {127, 0, 0, 1};
-    r.local.port = localPort;
-    if (remotePort != 0)
-        r.remote.address = {127, 0, 0, 1};
-    r.remote.port = remotePort;
-    r.cookie = cookie;
-    r.inode = static_cast<std::uint32_t>(cookie);
+    SocketRecord r = test::loopbackRecord(cookie, state, localPort, remotePort,
+                                          static_cast<std::uint32_t>(cookie));
     r.uid = 1000;
     return r;
 }

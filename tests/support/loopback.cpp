@@ -103,6 +103,19 @@ Endpoint loopbackEndpoint(std::uint16_t port)
     return endpoint;
 }
 
+SocketRecord loopbackRecord(std::uint64_t cookie, TcpState state, std::uint16_t localPort,
+                            std::uint16_t remotePort, std::uint32_t inode)
+{
+    SocketRecord r;
+    r.state = state;
+    r.local = loopbackEndpoint(localPort);
+    if (remotePort != 0)
+        r.remote = loopbackEndpoint(remotePort);
+    r.cookie = cookie;
+    r.inode = inode;
+    return r;
+}
+
 ConnectedPair connectPair(int listenFd, std::uint16_t port, bool ipv6)
 {
     ConnectedPair pair;

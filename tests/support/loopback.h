@@ -35,4 +35,9 @@ int openDescriptorCount();
 // 127.0.0.1:port as a socket record holds it (IPv4 family).
 Endpoint loopbackEndpoint(std::uint16_t port);
 
+// A synthetic IPv4 record on loopback for model and tracker tests: local
+// 127.0.0.1:localPort, peer 127.0.0.1:remotePort (0.0.0.0:0 for 0).
+SocketRecord loopbackRecord(std::uint64_t cookie, TcpState state, std::uint16_t localPort,
+                            std::uint16_t remotePort, std::uint32_t inode);
+
 } // namespace sockscope::test

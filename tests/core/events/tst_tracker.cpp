@@ -8,6 +8,7 @@
 // where connections are named a, b, c... in the order they are first reported
 // (the order of a snapshot's records or a notice's, which the script fixes).
 #include "events/connectiontracker.h"
+#include "loopback.h"
 
 #include <algorithm>
 #include <optional>
@@ -19,17 +20,7 @@ namespace {
 SocketRecord record(std::uint64_t cookie, TcpState state, std::uint16_t localPort,
                     std::uint16_t remotePort, std::uint32_t inode = 1000)
 {
-    SocketRecord r;
-    r.family = Family::IPv4;
-    r.state = state;
-    r.local.address = {127, 0, 0, 1};
-    r.local.port = localPort;
-    r.remote.address =
-        remotePort ? std::array<std::uint8_t, 16>{127, 0, 0, 1} : std::array<std::uint8_t, 16>{};
-    r.remote.port = remotePort;
-    r.cookie = cookie;
-    r.inode = inode;
-    return r;
+    return test::loopbackRecord(cookie, state, localPort, remotePort, inode);
 }
 
 SocketRecord withRecvQ(SocketRecord r, std::uint32_t recvQ)

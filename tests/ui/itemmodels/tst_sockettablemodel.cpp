@@ -19,14 +19,8 @@ namespace {
 SocketRecord record(std::uint64_t cookie, TcpState state, std::uint16_t localPort,
                     std::uint16_t remotePort)
 {
-    SocketRecord r;
-    r.state = state;
-    r.local.address = {127, 0, 0, 1};
-    r.local.port = localPort;
-    r.remote.port = remotePort;
-    r.cookie = cookie;
-    r.inode = 1000 + static_cast<std::uint32_t>(cookie);
-    return r;
+    return loopbackRecord(cookie, state, localPort, remotePort,
+                          1000 + static_cast<std::uint32_t>(cookie));
 }
 
 PollBatch batchFrom(ConnectionTracker &tracker, const std::vector<SocketRecord> &snapshot,
