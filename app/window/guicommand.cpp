@@ -61,8 +61,8 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     }
     if (!options.scenario.isEmpty())
         return screenshotAfterScenario(assembled, options.scenario, options.steps,
-                                       options.screenshotFile);
-    return takeScreenshot(window, options.screenshotFile);
+                                       options.screenshotFile, options.select);
+    return takeScreenshot(window, options.screenshotFile, options.select);
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 #include "window/guioptions.h"
 
 #include "cli/commandline.h"
+#include "model/tcpstate.h"
 #include "scenarios/scenariocatalog.h"
 
 #include <cstdio>
@@ -55,6 +56,31 @@ void addGuiOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("steps"),
                       QStringLiteral("With --scenario: stop after N steps instead of at the end."),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("select-state"),
+                      QStringLiteral("With --screenshot: select the first socket in STATE (e.g. "
+                                     "CLOSE_WAIT) and show its ladder."),
+                      QStringLiteral("STATE")});
+    parser.addOption({QStringLiteral("select-ended"),
+                      QStringLiteral("With --screenshot: show the newest ended connection "
+                                     "(History) and its ladder.")});
+}
+
+Result<ScreenshotSelection> selectionFrom(const QCommandLineParser &parser, bool screenshot)
+{
+    ScreenshotSelection select;
+    select.ended = parser.isSet(QStringLiteral("select-ended"));
+    if (parser.isSet(QStringLiteral("select-state"))) {
+        const QString name = parser.value(QStringLiteral("select-state")).trimmed().toUpper();
+        if (!tcpStateFromName(name))
+            return Error{EINVAL, QStringLiteral("unknown state '%1': use a TCP state name such "
+                                                "as CLOSE_WAIT")
+                                     .arg(name)};
+        select.state = name;
+    }
+    if (select.any() && !screenshot)
+        return Error{EINVAL, QStringLiteral("--select-state and --select-ended go with "
+                                            "--screenshot FILE")};
+    return select;
 }
 
 // The options once --help and --version are out of the way.
@@ -94,6 +120,10 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
             return steps.error();
         options.steps = *steps;
     }
+    const auto select = selectionFrom(parser, !options.screenshotFile.isEmpty());
+    if (!select)
+        return select.error();
+    options.select = *select;
     return options;
 }
 

@@ -7,6 +7,15 @@
 
 namespace sockscope::cli {
 
+// What a screenshot shows in the details pane: the first row in a state, or
+// the newest ended connection, with its ladder.
+struct ScreenshotSelection
+{
+    QString state;      // a TCP state name, e.g. CLOSE_WAIT; empty: none
+    bool ended = false; // the newest ended connection (History)
+    bool any() const { return !state.isEmpty() || ended; }
+};
+
 // What `sockscope [options]` asks of the window.
 struct GuiOptions
 {
@@ -17,6 +26,7 @@ struct GuiOptions
     QSize size{1280, 800};  // for the screenshot
     QString scenario;       // with a screenshot: run it in the guided panel first
     int steps = 0;          // with a scenario: stop after this many steps (0: all)
+    ScreenshotSelection select;
 };
 
 // Either the options to run with, or the status to exit with at once (0 after

@@ -2,14 +2,19 @@
 #include "window/guiscreenshot.h"
 
 #include "guide/scenariopanel.h"
+#include "itemmodels/historymodel.h"
+#include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
+#include "panes/connectiondetails.h"
 #include "session/labsession.h"
+#include "window/guioptions.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
 #include <cstdio>
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QTableView>
 #include <QTimer>
 
 namespace sockscope::cli {
@@ -25,15 +30,47 @@ bool savePng(QWidget &window, const QString &file)
     return false;
 }
 
+void selectThenShoot(MainWindow &window, const ScreenshotSelection &select,
+                     const std::function<void()> &shoot)
+{
+    if (!select.any()) {
+        shoot();
+        return;
+    }
+    bool shown = false;
+    if (!select.state.isEmpty()) {
+        const int state = static_cast<int>(*tcpStateFromName(select.state));
+        const QAbstractItemModel *rows = window.socketProxy();
+        for (int row = 0; row < rows->rowCount() && !shown; ++row) {
+            if (rows->index(row, 0).data(SocketTableModel::StateRole).toInt() == state) {
+                window.socketView()->selectRow(row);
+                shown = true;
+            }
+        }
+    }
+    if (!shown && select.ended && window.historyModel()->rowCount() > 0)
+        shown = window.showConnection(window.historyModel()->idAt(0));
+    if (!shown)
+        std::fprintf(stderr, "sockscope: nothing to select for the screenshot (%s)\n",
+                     select.state.isEmpty()
+                         ? "no ended connection"
+                         : qPrintable(QStringLiteral("no socket in ") + select.state));
+    window.details()->showLadderTab();
+    // The ladder's scroll area lays out on the next turn of the event loop.
+    QTimer::singleShot(300, &window, shoot);
+}
+
 int screenshotAfterScenario(AssembledWindow &assembled, const QString &scenario, int steps,
-                            const QString &file)
+                            const QString &file, const ScreenshotSelection &select)
 {
     int status = 1;
     ScenarioPanel *panel = assembled.scenarios;
     auto finish = [&] {
         QTimer::singleShot(700, assembled.window.get(), [&] {
-            status = savePng(*assembled.window, file) ? 0 : 1;
-            QApplication::quit();
+            selectThenShoot(*assembled.window, select, [&] {
+                status = savePng(*assembled.window, file) ? 0 : 1;
+                QApplication::quit();
+            });
         });
     };
     QObject::connect(panel, &ScenarioPanel::stepFinished, assembled.window.get(),
@@ -47,26 +84,34 @@ int screenshotAfterScenario(AssembledWindow &assembled, const QString &scenario,
         if (steps == 0)
             finish();
     });
-    if (steps > 0) {
-        QObject::connect(
-            assembled.session, &LabSession::scenarioReady, assembled.window.get(),
-            [panel] { panel->next(); }, Qt::QueuedConnection);
-        panel->load(scenario);
-    } else {
-        panel->load(scenario);
-        panel->runToEnd();
-    }
+    // Started once the window watches (tracing attached, first dump in), so
+    // the scenario's connections are seen from their first transition on.
+    const auto start = [&, panel] {
+        if (steps > 0) {
+            QObject::connect(
+                assembled.session, &LabSession::scenarioReady, assembled.window.get(),
+                [panel] { panel->next(); }, Qt::QueuedConnection);
+            panel->load(scenario);
+        } else {
+            panel->load(scenario);
+            panel->runToEnd();
+        }
+    };
+    QObject::connect(assembled.window.get(), &MainWindow::batchApplied, assembled.window.get(),
+                     start, Qt::SingleShotConnection);
     QApplication::exec();
     return status;
 }
 
-int takeScreenshot(MainWindow &window, const QString &file)
+int takeScreenshot(MainWindow &window, const QString &file, const ScreenshotSelection &select)
 {
     int status = 1;
     int batches = 0;
     auto shoot = [&] {
-        status = savePng(window, file) ? 0 : 1;
-        QApplication::quit();
+        selectThenShoot(window, select, [&] {
+            status = savePng(window, file) ? 0 : 1;
+            QApplication::quit();
+        });
     };
     QObject::connect(window.socketModel(), &QAbstractItemModel::rowsInserted, &window, [&] {
         if (batches++ == 0)

@@ -119,10 +119,11 @@ Exchange exchangeOf(const ConnectionStep &step)
 struct Half
 {
     SegmentKind kind;
-    std::int64_t timeNs;
-    int pid;
+    std::int64_t timeNs; // -1: not known
+    int step;            // index of the step it came from
+    int pid = 0;
     QString command;
-    bool matched = false;
+    int partner = -1; // index of the other end's half
 };
 
 struct SideSegments
@@ -134,41 +135,70 @@ struct SideSegments
 SideSegments segmentsOf(const QList<ConnectionStep> &steps)
 {
     SideSegments side;
-    for (const ConnectionStep &step : steps) {
+    for (int i = 0; i < steps.size(); ++i) {
+        const ConnectionStep &step = steps[i];
         const Exchange exchange = exchangeOf(step);
         for (const SegmentKind kind : exchange.received)
-            side.received.push_back(Half{kind, step.timeNs, 0, {}});
+            side.received.push_back(Half{kind, step.timeNs, i});
         for (const SegmentKind kind : exchange.sent)
-            side.sent.push_back(Half{kind, step.timeNs, step.pid, step.command});
+            side.sent.push_back(Half{kind, step.timeNs, i, step.pid, step.command});
     }
     return side;
 }
 
 // Each direction is in order (TCP's sequence numbers): the n-th segment of a
-// kind sent is the n-th of that kind received, unless that one arrived before
-// it was sent (then its sending was not seen).
-void pairUp(SideSegments &from, int sender, SideSegments &to, std::vector<LadderSegment> &out)
+// kind sent is the n-th of that kind received.
+void pairUp(SideSegments &from, SideSegments &to)
 {
-    for (Half &sent : from.sent) {
-        LadderSegment segment{sent.kind, sender, sent.timeNs, -1, sent.pid, sent.command};
-        for (Half &received : to.received) {
-            if (received.matched || received.kind != sent.kind)
-                continue;
-            if (received.timeNs < sent.timeNs)
-                continue;
-            received.matched = true;
-            segment.receivedNs = received.timeNs;
-            break;
+    for (std::size_t s = 0; s < from.sent.size(); ++s) {
+        for (std::size_t r = 0; r < to.received.size(); ++r) {
+            Half &received = to.received[r];
+            if (received.partner < 0 && received.kind == from.sent[s].kind) {
+                received.partner = static_cast<int>(s);
+                from.sent[s].partner = static_cast<int>(r);
+                break;
+            }
         }
-        sent.matched = true;
-        out.push_back(std::move(segment));
     }
 }
 
-void addUnmatchedArrivals(const SideSegments &receiver, int sender, std::vector<LadderSegment> &out)
+// Steps whose segment arrived before the step was reported: they happened
+// earlier than their time says. Linux answers a SYN from a request socket and
+// reports the connection's own socket's LISTEN -> SYN_RECV only once the
+// handshake's ACK is in.
+std::vector<int> lateSteps(const SideSegments &from, const SideSegments &to)
 {
-    for (const Half &received : receiver.received) {
-        if (!received.matched)
+    std::vector<int> late;
+    for (const Half &sent : from.sent) {
+        if (sent.partner >= 0 &&
+            to.received[static_cast<std::size_t>(sent.partner)].timeNs < sent.timeNs)
+            late.push_back(sent.step);
+    }
+    return late;
+}
+
+void forgetTimes(SideSegments &side, const std::vector<int> &steps)
+{
+    for (std::vector<Half> *halves : {&side.sent, &side.received}) {
+        for (Half &half : *halves) {
+            if (std::find(steps.begin(), steps.end(), half.step) != steps.end())
+                half.timeNs = -1;
+        }
+    }
+}
+
+void addSegments(const SideSegments &from, int sender, const SideSegments &to,
+                 std::vector<LadderSegment> &out)
+{
+    for (const Half &sent : from.sent) {
+        const std::int64_t received =
+            sent.partner >= 0 ? to.received[static_cast<std::size_t>(sent.partner)].timeNs : -1;
+        out.push_back(
+            LadderSegment{sent.kind, sender, sent.timeNs, received, sent.pid, sent.command});
+    }
+    // Arrivals whose sending that end did not tell (or a remote peer).
+    for (const Half &received : to.received) {
+        if (received.partner < 0)
             out.push_back(LadderSegment{received.kind, sender, -1, received.timeNs, 0, {}});
     }
 }
@@ -220,10 +250,13 @@ SegmentLadder deriveLadder(const QList<ConnectionStep> &first, const QList<Conne
 {
     SegmentLadder ladder;
     SideSegments sides[2] = {segmentsOf(first), segmentsOf(second)};
-    pairUp(sides[0], 0, sides[1], ladder.segments);
-    pairUp(sides[1], 1, sides[0], ladder.segments);
-    addUnmatchedArrivals(sides[1], 0, ladder.segments);
-    addUnmatchedArrivals(sides[0], 1, ladder.segments);
+    pairUp(sides[0], sides[1]);
+    pairUp(sides[1], sides[0]);
+    const std::vector<int> late[2] = {lateSteps(sides[0], sides[1]), lateSteps(sides[1], sides[0])};
+    forgetTimes(sides[0], late[0]);
+    forgetTimes(sides[1], late[1]);
+    addSegments(sides[0], 0, sides[1], ladder.segments);
+    addSegments(sides[1], 1, sides[0], ladder.segments);
     // At one instant an end first receives, then answers (a step's order).
     std::stable_sort(ladder.segments.begin(), ladder.segments.end(),
                      [](const LadderSegment &a, const LadderSegment &b) {

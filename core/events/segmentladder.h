@@ -67,7 +67,9 @@ struct SegmentLadder
 // FIN; -> CLOSE_WAIT, FIN_WAIT1 -> CLOSING and -> TIME_WAIT received one and
 // sent its ACK; FIN_WAIT1 -> FIN_WAIT2, CLOSING -> TIME_WAIT and LAST_ACK's
 // end received that ACK. Resets come from their own events. A segment sent
-// by one side is matched to the same kind received by the other, in order.
+// by one side is matched to the same kind received by the other, in order;
+// a step reported after its segment arrived (Linux's SYN_RECV, see the .cpp)
+// loses its time for the ladder.
 // `second` empty: the other end is a remote peer; what this end received is
 // drawn as sent by it, with no time.
 SegmentLadder deriveLadder(const QList<ConnectionStep> &first,

@@ -15,7 +15,8 @@ namespace sockscope {
 struct ConnectionView;
 class SocketTableModel;
 
-// Sorts by SocketTableModel::SortRole (numbers sort as numbers) and filters by
+// Sorts by SocketTableModel::SortRole (numbers sort as numbers; rows that tie
+// keep the two ends of a loopback connection together) and filters by
 // whitespace-separated words that must all appear in a row's state, addresses
 // or owner: "time_wait :9000" keeps TIME_WAIT rows on port 9000.
 class SocketFilterProxy : public QSortFilterProxyModel
@@ -42,6 +43,7 @@ protected:
 private:
     void refilter(const std::function<void()> &change);
     bool wordsMatch(int sourceRow, const ConnectionView &view) const;
+    bool pairLess(int left, int right) const;
     const QString &ownerTextOf(const OwnerLookup &owner) const;
 
     QStringList m_words;

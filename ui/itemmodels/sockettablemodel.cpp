@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "itemmodels/sockettablemodel.h"
 
+#include "events/connectionhistory.h"
 #include "format/durationtext.h"
 #include "format/ownertext.h"
 #include "util/monotonic.h"
@@ -176,6 +177,11 @@ QVariant SocketTableModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
     const Row &row = m_rows[index.row()];
+    if (role == Qt::BackgroundRole && m_peerMark != 0 && row.view.id == m_peerMark) {
+        QColor peer = QGuiApplication::palette().color(QPalette::Highlight);
+        peer.setAlpha(60);
+        return QBrush(peer);
+    }
     const std::int64_t now = m_clock();
     switch (role) {
     case Qt::DisplayRole:
@@ -232,6 +238,31 @@ bool SocketTableModel::labOwned(const Row &row) const
     return std::any_of(
         row.view.owner.owners.cbegin(), row.view.owner.owners.cend(),
         [this](const OwnerProcess &process) { return m_labPids.contains(process.pid); });
+}
+
+int SocketTableModel::peerRowOf(std::uint64_t connectionId) const
+{
+    const int self = rowOf(connectionId);
+    if (self < 0 || m_rows[self].view.socket.remote.port == 0)
+        return -1;
+    const ConnectionKey peer = peerKeyOf(m_rows[self].view.socket);
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (i != self && connectionKeyOf(m_rows[i].view.socket) == peer)
+            return i;
+    }
+    return -1;
+}
+
+void SocketTableModel::setPeerMark(std::uint64_t connectionId)
+{
+    if (connectionId == m_peerMark)
+        return;
+    const int before = rowOf(m_peerMark);
+    m_peerMark = connectionId;
+    for (const int row : {before, rowOf(connectionId)}) {
+        if (row >= 0)
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1), {Qt::BackgroundRole});
+    }
 }
 
 void SocketTableModel::setLabPids(const QSet<int> &pids)

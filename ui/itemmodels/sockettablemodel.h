@@ -71,6 +71,12 @@ public:
     void setLabPids(const QSet<int> &pids);
 
     int rowOf(std::uint64_t connectionId) const { return m_rowById.value(connectionId, -1); }
+    // The row of the other end of `connectionId` when it is on this machine
+    // too (mirrored 4-tuple, still listed), or -1. A scan: call it on a
+    // selection, not per row.
+    int peerRowOf(std::uint64_t connectionId) const;
+    // Marks the selected connection's other end with a subtle background (0: none).
+    void setPeerMark(std::uint64_t connectionId);
     const ConnectionView *connectionAt(int row) const;
     // SortRole's order without building QVariants (a sort of 100,000 rows
     // compares a few million times). nullopt: compare SortRole as usual.
@@ -115,6 +121,7 @@ private:
     StateCounts m_stateCounts{};
     QSet<int> m_labPids;
     std::function<std::int64_t()> m_clock;
+    std::uint64_t m_peerMark = 0;
 };
 
 } // namespace sockscope

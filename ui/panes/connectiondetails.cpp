@@ -4,43 +4,91 @@
 #include "diagram/statehelp.h"
 #include "format/durationtext.h"
 #include "format/ownertext.h"
+#include "itemmodels/historymodel.h"
+#include "panes/ladderwidget.h"
 
 #include <QLabel>
+#include <QScrollArea>
+#include <QTabWidget>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace sockscope {
 
+namespace {
+QScrollArea *scrolling(QWidget *inner, QWidget *parent)
+{
+    auto *scroll = new QScrollArea(parent);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(inner);
+    return scroll;
+}
+
+QString row(const QString &name, const QString &value)
+{
+    return QStringLiteral("<tr><td style='padding-right:8px'><b>%1</b></td><td>%2</td></tr>")
+        .arg(name, value.toHtmlEscaped());
+}
+} // namespace
+
 ConnectionDetails::ConnectionDetails(QWidget *parent)
-    : QWidget(parent), m_summary(new QLabel(this)), m_timeline(new ConnectionTimeline(this))
+    : QWidget(parent), m_summary(new QLabel), m_timeline(new ConnectionTimeline),
+      m_ladder(new LadderWidget), m_tabs(new QTabWidget(this))
 {
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setContentsMargins(0, 0, 0, 0);
     m_summary->setTextFormat(Qt::RichText);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    layout->addWidget(m_summary, 1);
-    layout->addWidget(m_timeline);
+    m_tabs->setObjectName(QStringLiteral("detailsTabs"));
+    m_tabs->setDocumentMode(true);
+    // The summary above the timeline as before; the ladder needs the height.
+    auto *page = new QWidget(m_tabs);
+    auto *pageLayout = new QVBoxLayout(page);
+    pageLayout->setContentsMargins(0, 4, 0, 0);
+    pageLayout->addWidget(scrolling(m_summary, page), 1);
+    pageLayout->addWidget(m_timeline);
+    m_tabs->addTab(page, tr("Details"));
+    m_tabs->addTab(scrolling(m_ladder, m_tabs), tr("Ladder"));
+    layout->addWidget(m_tabs);
     clear();
 }
 
 void ConnectionDetails::clear()
 {
-    m_summary->setText(tr("<i>Select a socket in the table to see its details and its path "
-                          "through the state diagram.</i>"));
+    m_summary->setText(tr("<i>Select a socket in the table (or an ended connection in History) "
+                          "to see its details, its path through the state diagram and the "
+                          "segments between its two ends.</i>"));
     m_timeline->clear();
+    m_ladder->clear();
 }
 
-void ConnectionDetails::showConnection(const ConnectionView &view, std::int64_t nowMs,
+QString ConnectionDetails::summaryText() const
+{
+    QTextDocument document;
+    document.setHtml(m_summary->text());
+    return document.toPlainText();
+}
+
+void ConnectionDetails::showLadderTab()
+{
+    m_tabs->setCurrentIndex(1);
+}
+
+void ConnectionDetails::showConnection(const ConnectionEntry &entry, const ConnectionEntry *peer,
+                                       std::int64_t nowMs,
                                        const QList<ConnectionTimeline::Marker> &markers)
 {
+    const ConnectionView &view = entry.view;
     const SocketRecord &s = view.socket;
-    const auto row = [](const QString &name, const QString &value) {
-        return QStringLiteral("<tr><td style='padding-right:8px'><b>%1</b></td><td>%2</td></tr>")
-            .arg(name, value.toHtmlEscaped());
-    };
-    QString html = QStringLiteral("<p><b style='font-size:large'>%1</b> &nbsp;%2</p><table>")
+    QString html = QStringLiteral("<p><b style='font-size:large'>%1</b> &nbsp;%2</p>")
                        .arg(tcpStateName(s.state), tcpStateMeaning(s.state).toHtmlEscaped());
+    if (entry.ended())
+        html += QStringLiteral("<p><b>%1</b></p>")
+                    .arg(endedAtText(entry.endedMs, nowMs).toHtmlEscaped());
+    html += QStringLiteral("<table>");
     html += row(tr("Local"), s.local.text(s.family));
     html += row(tr("Peer"), s.remote.text(s.family));
     html += row(tr("Owner"), ownerText(view.owner));
@@ -53,11 +101,27 @@ void ConnectionDetails::showConnection(const ConnectionView &view, std::int64_t 
         html += row(
             tr("tcp_info"),
             tr("rtt %1 ms, cwnd %2").arg(s.info->rttUs / 1000.0, 0, 'f', 2).arg(s.info->sendCwnd));
+    if (peer) {
+        // Both ends on this machine: the other socket of the same connection.
+        const SocketRecord &p = peer->view.socket;
+        QString state = tcpStateName(p.state);
+        if (peer->ended())
+            state += QStringLiteral(" (") + endedAtText(peer->endedMs, nowMs) + QLatin1Char(')');
+        html += QStringLiteral("<tr><td colspan='2'><b>%1</b></td></tr>")
+                    .arg(tr("Other end, on this machine"));
+        html += row(tr("State"), state);
+        html += row(tr("Local"), p.local.text(p.family));
+        html += row(tr("Owner"), ownerText(peer->view.owner));
+    }
     html += QStringLiteral("</table>");
     m_summary->setText(html);
     m_timeline->setNow(nowMs);
     m_timeline->setHistory(view.history, view.stateSinceIsLowerBound && view.history.size() == 1);
     m_timeline->setMarkers(markers);
+    const LadderWidget::End self{s.local.text(s.family), entry.steps};
+    const LadderWidget::End other{s.remote.text(s.family),
+                                  peer ? peer->steps : QList<ConnectionStep>{}};
+    m_ladder->setEnds(self, other, peer != nullptr);
 }
 
 } // namespace sockscope

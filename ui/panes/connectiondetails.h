@@ -1,31 +1,44 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "events/socketevent.h"
+#include "events/connectionhistory.h"
 #include "panes/connectiontimeline.h"
 
 #include <QWidget>
 
 class QLabel;
+class QTabWidget;
 
 namespace sockscope {
 
-// The details pane: every field of the selected connection, who owns it, and
-// its timeline (states with durations, lab actions that touched it).
+class LadderWidget;
+
+// The details pane: every field of the selected connection, who owns it and,
+// when its other end is on this machine too, that end's; then its timeline
+// (states with durations, lab actions that touched it) and its ladder (the
+// segments between the two ends). An ended connection says when it ended.
 class ConnectionDetails : public QWidget
 {
     Q_OBJECT
 public:
     explicit ConnectionDetails(QWidget *parent = nullptr);
 
-    void showConnection(const ConnectionView &view, std::int64_t nowMs,
-                        const QList<ConnectionTimeline::Marker> &markers);
+    // `peer`: the other end on this machine, or nullptr (a remote peer).
+    void showConnection(const ConnectionEntry &entry, const ConnectionEntry *peer,
+                        std::int64_t nowMs, const QList<ConnectionTimeline::Marker> &markers);
     void clear();
     ConnectionTimeline *timeline() const { return m_timeline; }
+    LadderWidget *ladder() const { return m_ladder; }
+    QTabWidget *tabs() const { return m_tabs; }
+    // The summary's text as shown (tests read it).
+    QString summaryText() const;
+    void showLadderTab();
 
 private:
     QLabel *m_summary;
     ConnectionTimeline *m_timeline;
+    LadderWidget *m_ladder;
+    QTabWidget *m_tabs;
 };
 
 } // namespace sockscope

@@ -4,11 +4,13 @@
 #include "diagram/statediagramwidget.h"
 #include "format/durationtext.h"
 #include "itemmodels/eventlogmodel.h"
+#include "itemmodels/historymodel.h"
 #include "itemmodels/portsummarymodel.h"
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
 #include "panes/connectiondetails.h"
 #include "panes/eventlogpane.h"
+#include "panes/historypane.h"
 #include "panes/portspane.h"
 #include "poller/poller.h"
 #include "theme/statuscolors.h"
@@ -61,11 +63,21 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     resizeDocks({logDock}, {150}, Qt::Vertical);
     m_viewMenu->addAction(logDock->toggleViewAction());
-    connect(m_eventPane, &EventLogPane::connectionActivated, this, [this](quint64 id) {
-        const int row = m_model->rowOf(id);
-        if (row >= 0)
-            m_table->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
-    });
+    connect(m_eventPane, &EventLogPane::connectionActivated, this,
+            [this](quint64 id) { showConnection(id); });
+
+    // Beside the log: the connections that ended, still open to inspection.
+    auto *historyDock = new QDockWidget(tr("History"), this);
+    historyDock->setObjectName(QStringLiteral("historyDock"));
+    m_historyModel = new HistoryModel(&m_history, this);
+    m_historyPane = new HistoryPane(m_historyModel, historyDock);
+    historyDock->setWidget(m_historyPane);
+    addDockWidget(Qt::BottomDockWidgetArea, historyDock);
+    tabifyDockWidget(logDock, historyDock);
+    logDock->raise();
+    m_viewMenu->addAction(historyDock->toggleViewAction());
+    connect(m_historyPane, &HistoryPane::connectionActivated, this,
+            [this](quint64 id) { showConnection(id); });
 
     m_counts = new QLabel(this);
     m_cost = new QLabel(this);
@@ -89,6 +101,12 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
         const std::int64_t now = monotonicMs();
         m_model->tick(now);
         m_details->timeline()->setNow(now);
+        m_history.prune(now);
+        m_historyModel->refresh();
+        // An ended connection's "N s ago" moves with the clock.
+        const ConnectionEntry *shown = m_history.find(m_selectedId);
+        if (shown && shown->ended())
+            showSelected();
     });
     clock->start(500);
     resize(1360, 860);
@@ -281,6 +299,9 @@ void MainWindow::onBatch(const PollBatch &batch)
     m_model->applyBatch(batch);
     m_ports->applyBatch(batch);
     m_events->applyBatch(batch);
+    m_history.apply(batch.events, batch.updated);
+    m_history.prune(monotonicMs());
+    m_historyModel->refresh();
     const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
     for (const SocketEvent &event : batch.events) {
         if (event.kind != EventKind::StateChanged ||
@@ -329,13 +350,63 @@ void MainWindow::onConnectionSelected()
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     const ConnectionView *view =
         rows.isEmpty() ? nullptr : m_model->connectionAt(m_proxy->mapToSource(rows.first()).row());
-    if (!view) {
-        m_selectedId = 0;
+    if (view) {
+        m_selectedId = view->id;
+        // A socket of the first snapshot that never moved: keep it from now on.
+        m_history.remember(*view);
+    } else {
+        // The row left after its connection ended (or an ended one was asked
+        // for): keep showing it. A live one deselected clears the pane.
+        const ConnectionEntry *entry = m_history.find(m_selectedId);
+        if (!entry || !entry->ended())
+            m_selectedId = 0;
+    }
+    showSelected();
+}
+
+bool MainWindow::showConnection(std::uint64_t id)
+{
+    const int row = m_model->rowOf(id);
+    const QModelIndex index =
+        row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+    if (index.isValid()) {
+        m_table->selectRow(index.row());
+        m_table->scrollTo(index);
+        return true;
+    }
+    if (!m_history.find(id))
+        return false;
+    m_selectedId = id;
+    if (m_table->selectionModel()->hasSelection())
+        m_table->clearSelection(); // shows it through onConnectionSelected
+    else
+        showSelected();
+    return true;
+}
+
+void MainWindow::showSelected()
+{
+    if (m_selectedId == 0) {
         m_details->clear();
         m_diagram->clearTracedPath();
+        m_model->setPeerMark(0);
         return;
     }
-    m_selectedId = view->id;
+    // The other end may be a socket of the first snapshot the history has not
+    // kept yet: the table finds it by its mirrored 4-tuple.
+    if (const ConnectionEntry *self = m_history.find(m_selectedId);
+        self && !self->ended() && !m_history.peerOf(m_selectedId)) {
+        if (const ConnectionView *other = m_model->connectionAt(m_model->peerRowOf(m_selectedId)))
+            m_history.remember(*other);
+    }
+    const ConnectionEntry *entry = m_history.find(m_selectedId);
+    if (!entry) {
+        m_details->clear();
+        return;
+    }
+    const ConnectionEntry *peer = m_history.peerOf(m_selectedId);
+    m_model->setPeerMark(peer ? peer->view.id : 0);
+    const ConnectionView *view = &entry->view;
     // A listener's own address would match every action on its port: only
     // connections (with a peer) collect the lab's mentions.
     QList<ConnectionTimeline::Marker> markers;
@@ -354,7 +425,7 @@ void MainWindow::onConnectionSelected()
         markers << ConnectionTimeline::Marker{reset.timeMs, reset.text, reset.error};
     std::stable_sort(markers.begin(), markers.end(),
                      [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
-    m_details->showConnection(*view, monotonicMs(), markers);
+    m_details->showConnection(*entry, peer, monotonicMs(), markers);
     m_diagram->setTracedPath(view->history);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "events/connectionhistory.h"
 #include "poller/pollbatch.h"
 
 #include <cstdint>
@@ -20,6 +21,8 @@ namespace sockscope {
 class ConnectionDetails;
 class EventLogModel;
 class EventLogPane;
+class HistoryModel;
+class HistoryPane;
 class Poller;
 class PortSummaryModel;
 class PortsPane;
@@ -48,6 +51,10 @@ public:
     EventLogModel *eventLog() const { return m_events; }
     EventLogPane *eventLogPane() const { return m_eventPane; }
     ConnectionDetails *details() const { return m_details; }
+    // Ended connections (and live ones that moved), and the list of the ended.
+    const ConnectionHistory &history() const { return m_history; }
+    HistoryModel *historyModel() const { return m_historyModel; }
+    HistoryPane *historyPane() const { return m_historyPane; }
     Poller *poller() const { return m_poller; }
     // The status bar's permanent label: "Tracing every transition · …" or
     // "Polling every N ms" (the trace's notice as its tooltip).
@@ -61,6 +68,9 @@ public:
                           const QKeySequence &shortcut = {});
     // Selects the port in the ports pane and the connections (by cookie) in the table.
     void focusSockets(std::optional<std::uint16_t> port, const QList<std::uint64_t> &cookies);
+    // Shows a connection in the details pane: a live one by selecting its row,
+    // an ended one from the history. Returns false when neither knows it.
+    bool showConnection(std::uint64_t id);
     // Call after the panels are added: restores geometry, docks, columns, filters.
     void restoreSettings();
 
@@ -77,6 +87,7 @@ private:
     void onBatch(const PollBatch &batch);
     void onPortSelected(std::optional<std::uint16_t> port);
     void onConnectionSelected();
+    void showSelected();
     void refreshDiagramCounts();
     void updateStatus(const PollStats &stats);
     void updateTraceStatus(const PollStats &stats);
@@ -109,6 +120,9 @@ private:
     QLabel *m_noticeText = nullptr;
     bool m_noticeShown = false; // shown once per window, never again once dismissed
     std::uint64_t m_selectedId = 0;
+    ConnectionHistory m_history;
+    HistoryModel *m_historyModel = nullptr;
+    HistoryPane *m_historyPane = nullptr;
 };
 
 } // namespace sockscope

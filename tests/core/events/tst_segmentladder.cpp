@@ -85,6 +85,12 @@ private Q_SLOTS:
             << "SYN_RECV@1 ESTABLISHED@3 FIN_WAIT1@10 FIN_WAIT2@12 TIME_WAIT@15"
             << handshake + ", FIN 1>0, ACK 0>1, FIN 0>1, ACK 1>0"
                            " | client/passive closer | server/active closer";
+        // Linux answers the SYN from a request socket; the connection's own
+        // socket reports LISTEN -> SYN_RECV only once the ACK is in.
+        QTest::newRow("SYN_RECV reported on the ACK")
+            << "SYN_SENT@0 ESTABLISHED@2"
+            << "SYN_RECV@3 ESTABLISHED@3"
+            << "SYN 0>?, SYN,ACK ?>0, ACK 0>1 | client | server";
         QTest::newRow("simultaneous close")
             << "SYN_SENT@0 ESTABLISHED@2 FIN_WAIT1@10 CLOSING@12 TIME_WAIT@14"
             << "SYN_RECV@1 ESTABLISHED@3 FIN_WAIT1@11 CLOSING@13 TIME_WAIT@15"

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+class QTableView;
+
+namespace sockscope {
+
+class HistoryModel;
+
+// The ended connections, newest first: clicking one shows it in the details
+// pane (its timeline and ladder) although its row left the socket table.
+class HistoryPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit HistoryPane(HistoryModel *model, QWidget *parent = nullptr);
+
+    QTableView *view() const { return m_view; }
+
+Q_SIGNALS:
+    void connectionActivated(quint64 connectionId);
+
+private:
+    HistoryModel *m_model;
+    QTableView *m_view;
+};
+
+} // namespace sockscope
