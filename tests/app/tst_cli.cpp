@@ -265,6 +265,12 @@ private Q_SLOTS:
                                                  QStringLiteral("/tmp/x.png"),
                                                  QStringLiteral("--size"), QStringLiteral("huge")}
                                   << QStringLiteral("huge");
+        QTest::newRow("unknown state to select")
+            << QStringList{QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"),
+                           QStringLiteral("--select-state"), QStringLiteral("CLOSED_WAIT")}
+            << QStringLiteral("CLOSED_WAIT");
+        QTest::newRow("select without screenshot")
+            << QStringList{QStringLiteral("--select-ended")} << QStringLiteral("--screenshot");
     }
     void badArgumentsExitTwoWithOneLine()
     {
