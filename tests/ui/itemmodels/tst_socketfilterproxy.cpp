@@ -3,6 +3,7 @@
 // recorded from the real poller (recordedscene.h), under QAbstractItemModelTester.
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
+#include "loopback.h"
 #include "netns.h"
 #include "recordedscene.h"
 
@@ -121,6 +122,42 @@ private Q_SLOTS:
         proxy.setPortFilter(std::nullopt);
         proxy.setStateFilter(std::nullopt);
         QCOMPARE(proxy.rowCount(), model.rowCount());
+    }
+
+    // Both ends of a loopback connection, listed apart, sort next to each
+    // other among equal keys; the model finds and marks one from the other.
+    void pairsSitTogether()
+    {
+        SocketTableModel model;
+        PollBatch batch;
+        const std::pair<std::uint16_t, std::uint16_t> ends[] = {
+            {40000, 9000}, {40001, 9000}, {9000, 40000}, {9000, 40001}};
+        std::uint64_t id = 0;
+        for (const auto &[local, remote] : ends) {
+            SocketEvent appeared;
+            appeared.to = TcpState::Established;
+            appeared.connection.id = ++id;
+            appeared.connection.socket =
+                loopbackRecord(id, TcpState::Established, local, remote, 1000);
+            batch.events.push_back(appeared);
+        }
+        model.applyBatch(batch);
+        SocketFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(SocketTableModel::StateColumn);
+        QStringList order;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            order << proxy.index(row, SocketTableModel::LocalColumn).data().toString();
+        QCOMPARE(order, QStringList({"127.0.0.1:40000", "127.0.0.1:9000", "127.0.0.1:40001",
+                                     "127.0.0.1:9000"}));
+        QCOMPARE(proxy.index(1, SocketTableModel::RemoteColumn).data().toString(),
+                 QStringLiteral("127.0.0.1:40000"));
+
+        QCOMPARE(model.peerRowOf(1), model.rowOf(3));
+        QCOMPARE(model.peerRowOf(4), model.rowOf(2));
+        model.setPeerMark(3);
+        QVERIFY(model.index(model.rowOf(3), 0).data(Qt::BackgroundRole).isValid());
+        QVERIFY(!model.index(model.rowOf(4), 0).data(Qt::BackgroundRole).isValid());
     }
 };
 
