@@ -120,12 +120,25 @@ QSize LadderWidget::minimumSizeHint() const
     const int margin = fm.horizontalAdvance(QLatin1Char('M'));
     const int half = std::max(m_labelWidth + margin, (m_headerWidth + 1) / 2);
     const int rows = std::max<int>(3, static_cast<int>(m_times.size()));
-    return {2 * margin + 2 * half + m_gap, rowY(rows - 1) + 2 * fm.lineSpacing() + margin};
+    const int legend = hasPartial() ? kLegendLines * fm.lineSpacing() : 0;
+    return {2 * margin + 2 * half + m_gap, rowY(rows - 1) + 2 * fm.lineSpacing() + legend + margin};
 }
 
 QSize LadderWidget::sizeHint() const
 {
     return minimumSizeHint();
+}
+
+bool LadderWidget::hasPartial() const
+{
+    return std::any_of(m_ladder.segments.cbegin(), m_ladder.segments.cend(),
+                       [](const LadderSegment &s) { return s.sentNs < 0 || s.receivedNs < 0; });
+}
+
+QString LadderWidget::legendText() const
+{
+    return tr("Dashed: an end did not tell when. A remote peer is not seen; Linux reports "
+              "SYN_RECV only once the handshake's ACK is in, and a poll sees a state late.");
 }
 
 int LadderWidget::rowOf(std::int64_t timeNs) const
@@ -279,6 +292,14 @@ void LadderWidget::paintEvent(QPaintEvent *)
     }
     for (const Mark &mark : std::as_const(m_marks))
         paintMark(painter, mark, x[static_cast<std::size_t>(mark.side)], mark.side);
+    if (hasPartial()) {
+        const int rows = std::max<int>(3, static_cast<int>(m_times.size()));
+        const QRect legend(margin, rowY(rows - 1) + 2 * fm.lineSpacing(), width() - 2 * margin,
+                           kLegendLines * fm.lineSpacing());
+        painter.fillRect(legend, palette().color(QPalette::Base));
+        painter.setPen(statusColors(palette()).muted);
+        painter.drawText(legend, Qt::AlignTop | Qt::AlignLeft | Qt::TextWordWrap, legendText());
+    }
     if (m_marks.isEmpty() && m_ladder.segments.empty()) {
         // Between the lines, where the ladder's width leaves room for it.
         painter.setPen(statusColors(palette()).muted);

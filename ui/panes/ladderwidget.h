@@ -49,6 +49,10 @@ private:
         QString process; // "nc (pid 42)" when a call of it made the change
     };
     void relayout();
+    // Some arrow has an end whose time is not known: drawn dashed, explained below.
+    bool hasPartial() const;
+    QString legendText() const;
+    static constexpr int kLegendLines = 3;
     int rowOf(std::int64_t timeNs) const;
     int rowY(int row) const;
     QString markText(const Mark &mark) const;
