@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <climits>
 #include <QAction>
+#include <QApplication>
 #include <QBoxLayout>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -28,6 +29,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMouseEvent>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -41,6 +43,49 @@
 #include <unistd.h>
 
 namespace sockscope {
+
+namespace {
+
+// Holds back the table's row removals while a mouse button is down on it and
+// for a double-click's time after, so that vanishing rows do not move the row
+// under the pointer between press and release (the click would land on
+// another connection).
+class TablePressHold : public QObject
+{
+public:
+    TablePressHold(QAbstractItemView *view, SocketTableModel *model) : QObject(view), m_model(model)
+    {
+        m_release.setSingleShot(true);
+        m_release.setInterval(QApplication::doubleClickInterval());
+        connect(&m_release, &QTimer::timeout, this, [this] { m_model->holdRemovals(false); });
+        view->viewport()->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        switch (event->type()) {
+        case QEvent::MouseButtonPress:
+        case QEvent::MouseButtonDblClick:
+            m_release.stop();
+            m_model->holdRemovals(true);
+            break;
+        case QEvent::MouseButtonRelease:
+            if (!static_cast<QMouseEvent *>(event)->buttons())
+                m_release.start();
+            break;
+        default:
+            break;
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    SocketTableModel *m_model;
+    QTimer m_release;
+};
+
+} // namespace
 
 MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
     : QMainWindow(parent), m_poller(poller), m_persistSettings(persistSettings),
@@ -121,6 +166,7 @@ void MainWindow::buildCentre()
     m_table->setColumnWidth(SocketTableModel::FamilyColumn, digit * 6);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onConnectionSelected);
+    new TablePressHold(m_table, m_model);
 
     m_portsPane = new PortsPane(m_ports, this);
     connect(m_portsPane, &PortsPane::portSelected, this, &MainWindow::onPortSelected);

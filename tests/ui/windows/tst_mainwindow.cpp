@@ -145,6 +145,50 @@ private Q_SLOTS:
             !window.eventLogPane()->exportTo(QStringLiteral("/nonexistent-dir/x.csv")).isEmpty());
     }
 
+    // A row vanishing between press and release moved the rows under the
+    // pointer: the click landed on another connection. While a button is down
+    // on the table, a vanished connection's row stays; it goes on release.
+    void pressedTableHoldsVanishedRows()
+    {
+        auto *poller = new Poller;
+        poller->setTracing(false);
+        MainWindow window(poller, false);
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        UniqueFd kept = listenOn();
+        UniqueFd leaving = listenOn();
+        const std::uint16_t leavingPort = localPort(leaving.get());
+        const auto rowOfPort = [&window](std::uint16_t port) {
+            SocketTableModel *model = window.socketModel();
+            for (int row = 0; row < model->rowCount(); ++row) {
+                if (model->index(row, 0).data(SocketTableModel::LocalPortRole).toInt() == port)
+                    return row;
+            }
+            return -1;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            rowOfPort(localPort(kept.get())) >= 0 && rowOfPort(leavingPort) >= 0, 5000);
+        QTableView *table = window.socketView();
+        const QPoint onRow = table->visualRect(table->model()->index(0, 1)).center();
+        QTest::mousePress(table->viewport(), Qt::LeftButton, {}, onRow);
+
+        leaving.reset();
+        // Marked as vanished, then held past the moment it would have gone.
+        QTRY_VERIFY_WITH_TIMEOUT(rowOfPort(leavingPort) >= 0 &&
+                                     window.socketModel()
+                                             ->index(rowOfPort(leavingPort), 0)
+                                             .data(SocketTableModel::HighlightRole)
+                                             .toInt() == -1,
+                                 5000);
+        QTest::qWait(SocketTableModel::kHighlightMs + 1200); // two clock ticks past it
+        QVERIFY(rowOfPort(leavingPort) >= 0);
+
+        QTest::mouseRelease(table->viewport(), Qt::LeftButton, {}, onRow);
+        QTRY_COMPARE_WITH_TIMEOUT(rowOfPort(leavingPort), -1, 3000);
+        QVERIFY(rowOfPort(localPort(kept.get())) >= 0);
+    }
+
     // As root in a private namespace the kernel's tracepoints are allowed: the
     // status bar says so, counts what the trace read, and shows no notice.
     void statusSaysTracingAsRoot()
