@@ -174,8 +174,8 @@ void MainWindow::buildCentre()
     m_diagram->setTitle(tr("all ports"));
     connect(m_diagram, &StateDiagramWidget::stateClicked, this, [this](TcpState state) {
         // A second click on the same state clears the filter.
-        m_proxy->setStateFilter(m_proxy->stateFilter() == state ? std::nullopt
-                                                                : std::optional<TcpState>(state));
+        applyStateFilter(m_proxy->stateFilter() == state ? std::nullopt
+                                                         : std::optional<TcpState>(state));
     });
     m_details = new ConnectionDetails(this);
     // Small floors so the window fits small screens and exact --screenshot sizes;
@@ -194,7 +194,13 @@ void MainWindow::buildCentre()
     m_bottom->setSizes({560, 420});
     m_right = new QSplitter(Qt::Vertical, this);
     m_right->setObjectName(QStringLiteral("tableSplitter"));
-    m_right->addWidget(m_table);
+    auto *tableBox = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->setSpacing(0);
+    tableLayout->addWidget(buildStateFilterBar());
+    tableLayout->addWidget(m_table, 1);
+    m_right->addWidget(tableBox);
     m_right->addWidget(m_bottom);
     m_right->setStretchFactor(0, 1);
     m_right->setStretchFactor(1, 1);
@@ -234,6 +240,49 @@ void MainWindow::buildCentre()
     centreLayout->addWidget(m_noticeBar);
     centreLayout->addWidget(m_outer, 1);
     setCentralWidget(centre);
+}
+
+QWidget *MainWindow::buildStateFilterBar()
+{
+    // The diagram's filter is otherwise invisible: a table showing one row and
+    // a status bar saying "1 shown" do not say why the other rows went.
+    auto *bar = new QFrame(this);
+    m_stateFilterBar = bar;
+    bar->setObjectName(QStringLiteral("stateFilterBar"));
+    bar->setFrameShape(QFrame::StyledPanel);
+    bar->setAutoFillBackground(true);
+    bar->setBackgroundRole(QPalette::AlternateBase);
+    m_stateFilterText = new QLabel(bar);
+    m_stateFilterText->setObjectName(QStringLiteral("stateFilterText"));
+    auto *clear = new QToolButton(bar);
+    clear->setObjectName(QStringLiteral("clearStateFilter"));
+    clear->setText(tr("✕ Clear"));
+    clear->setToolTip(tr("Show every state again (Esc, or click the state in the diagram again)"));
+    clear->setAutoRaise(true);
+    connect(clear, &QToolButton::clicked, this, [this] { applyStateFilter(std::nullopt); });
+    auto *layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(8, 1, 2, 1);
+    layout->addWidget(m_stateFilterText, 1);
+    layout->addWidget(clear);
+    bar->hide();
+    return bar;
+}
+
+void MainWindow::applyStateFilter(std::optional<TcpState> state)
+{
+    m_proxy->setStateFilter(state);
+    m_diagram->setFilteredState(state);
+    m_stateFilterBar->setVisible(state.has_value());
+    if (state)
+        m_stateFilterText->setText(tr("Filtered: state <b>%1</b> only (the diagram's ringed box)")
+                                       .arg(tcpStateName(*state)));
+    updateShownCount();
+}
+
+void MainWindow::updateShownCount()
+{
+    m_counts->setText(tr("%n socket(s)", nullptr, m_model->rowCount()) +
+                      tr(" · %1 shown").arg(m_proxy->rowCount()));
 }
 
 void MainWindow::buildToolBar()
@@ -278,7 +327,7 @@ void MainWindow::buildToolBar()
     allPorts->setShortcut(QKeySequence(Qt::Key_Escape));
     connect(allPorts, &QAction::triggered, this, [this] {
         m_portsPane->selectPort(std::nullopt);
-        m_proxy->setStateFilter(std::nullopt);
+        applyStateFilter(std::nullopt);
     });
     addAction(allPorts);
     m_viewMenu->addAction(allPorts);
@@ -341,8 +390,7 @@ void MainWindow::onBatch(const PollBatch &batch)
         updateStatus(batch.stats);
     // Trace batches come between dumps: the table and the trace's figures move
     // with each (the dump's socket count would lag behind the table).
-    m_counts->setText(tr("%n socket(s)", nullptr, m_model->rowCount()) +
-                      tr(" · %1 shown").arg(m_proxy->rowCount()));
+    updateShownCount();
     updateTraceStatus(batch.stats);
     Q_EMIT batchApplied(batch);
     // Once the queued batch itself is freed.
@@ -378,7 +426,7 @@ void MainWindow::onConnectionSelected()
     if (!view) {
         m_selectedId = 0;
         m_details->clear();
-        m_diagram->clearTracedPath();
+        m_diagram->clearConnectionHistory();
         return;
     }
     m_selectedId = view->id;
@@ -401,7 +449,7 @@ void MainWindow::onConnectionSelected()
     std::stable_sort(markers.begin(), markers.end(),
                      [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
     m_details->showConnection(*view, monotonicMs(), markers);
-    m_diagram->setTracedPath(view->history);
+    m_diagram->showConnectionHistory(*view);
 }
 
 void MainWindow::focusSockets(std::optional<std::uint16_t> port,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "model/tcpstate.h"
 #include "poller/pollbatch.h"
 
 #include <cstdint>
@@ -55,6 +56,9 @@ public:
     // The one-time banner above the panes saying what polling misses and how to
     // trace instead; hidden while tracing and once dismissed.
     QWidget *traceNotice() const { return m_noticeBar; }
+    // The strip above the table saying which state a click on the diagram
+    // filtered the table to, with a button that clears it; hidden when none.
+    QWidget *stateFilterIndicator() const { return m_stateFilterBar; }
 
     // Adds a dock on the right (tabbed with the others there) and a View menu entry.
     QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &objectName,
@@ -77,6 +81,9 @@ private:
     void onBatch(const PollBatch &batch);
     void onPortSelected(std::optional<std::uint16_t> port);
     void onConnectionSelected();
+    void applyStateFilter(std::optional<TcpState> state);
+    QWidget *buildStateFilterBar();
+    void updateShownCount();
     void refreshDiagramCounts();
     void updateStatus(const PollStats &stats);
     void updateTraceStatus(const PollStats &stats);
@@ -107,6 +114,8 @@ private:
     QLabel *m_traceStatus = nullptr;
     QWidget *m_noticeBar = nullptr;
     QLabel *m_noticeText = nullptr;
+    QWidget *m_stateFilterBar = nullptr;
+    QLabel *m_stateFilterText = nullptr;
     bool m_noticeShown = false; // shown once per window, never again once dismissed
     std::uint64_t m_selectedId = 0;
 };

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The assembled window, driven as a learner would: the guided S4 scenario lights
 // the diagram's boxes for its port and selects the socket a failure blames.
+#include "diagram/statediagramwidget.h"
 #include "format/durationtext.h"
 #include "guide/scenariopanel.h"
 #include "itemmodels/eventlogmodel.h"
 #include "itemmodels/portsummarymodel.h"
+#include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
 #include "loopback.h"
 #include "netns.h"
@@ -143,6 +145,46 @@ private Q_SLOTS:
                  window.eventLog()->rowCount());
         QVERIFY(
             !window.eventLogPane()->exportTo(QStringLiteral("/nonexistent-dir/x.csv")).isEmpty());
+    }
+
+    // Stale item 6: a click on a diagram state filtered the table with nothing
+    // to say so but "1 shown". Now the window names the filter and clears it.
+    void diagramStateFilterIsShownAndCleared()
+    {
+        auto *poller = new Poller;
+        poller->setTracing(false);
+        MainWindow window(poller, false);
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QWidget *indicator = window.stateFilterIndicator();
+        QVERIFY(indicator->isHidden());
+        StateDiagramWidget *diagram = window.diagram();
+        const QPoint closeWait = diagram->boxRect(TcpState::CloseWait).center().toPoint();
+        QTest::mouseClick(diagram, Qt::LeftButton, {}, closeWait);
+        QVERIFY(indicator->isVisible());
+        auto *text = indicator->findChild<QLabel *>(QStringLiteral("stateFilterText"));
+        QVERIFY(text);
+        QVERIFY2(text->text().contains(QStringLiteral("CLOSE_WAIT")), qPrintable(text->text()));
+        QCOMPARE(window.socketProxy()->stateFilter(), std::optional(TcpState::CloseWait));
+        QCOMPARE(diagram->filteredState(), std::optional(TcpState::CloseWait));
+        // A second click on the same state clears it.
+        QTest::mouseClick(diagram, Qt::LeftButton, {}, closeWait);
+        QVERIFY(indicator->isHidden());
+        QCOMPARE(diagram->filteredState(), std::nullopt);
+        // So does Escape, and the indicator's own button.
+        QTest::mouseClick(diagram, Qt::LeftButton, {},
+                          diagram->boxRect(TcpState::TimeWait).center().toPoint());
+        QVERIFY(text->text().contains(QStringLiteral("TIME_WAIT")));
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QVERIFY(indicator->isHidden());
+        QCOMPARE(window.socketProxy()->stateFilter(), std::nullopt);
+        QTest::mouseClick(diagram, Qt::LeftButton, {}, closeWait);
+        auto *clear = indicator->findChild<QToolButton *>(QStringLiteral("clearStateFilter"));
+        QVERIFY(clear);
+        clear->click();
+        QVERIFY(indicator->isHidden());
+        QCOMPARE(window.socketProxy()->stateFilter(), std::nullopt);
     }
 
     // A row vanishing between press and release moved the rows under the
