@@ -166,11 +166,14 @@ QList<EdgeSpec> edgeSpecs()
 
 } // namespace
 
+QString DiagramEdge::eventAndAction() const
+{
+    return action.isEmpty() ? event : event + QStringLiteral(" / ") + action;
+}
+
 QString DiagramEdge::text() const
 {
-    QString result = event;
-    if (!action.isEmpty())
-        result += QStringLiteral(" / ") + action;
+    QString result = eventAndAction();
     if (!note.isEmpty())
         result += QStringLiteral(" (") + note + QLatin1Char(')');
     return result;
@@ -181,10 +184,8 @@ QStringList DiagramEdge::labelLines() const
     QStringList lines;
     if (!note.isEmpty())
         lines << note;
-    if (action.isEmpty())
-        lines << event;
-    else if (oneLine)
-        lines << event + QStringLiteral(" / ") + action;
+    if (action.isEmpty() || oneLine)
+        lines << eventAndAction();
     else
         lines << event << action;
     return lines;
@@ -294,8 +295,12 @@ DiagramTransform DiagramTransform::fit(const QSizeF &design, const QRectF &targe
     DiagramTransform transform;
     if (design.isEmpty() || target.isEmpty())
         return transform;
-    transform.scale = std::min(target.width() / design.width(), target.height() / design.height());
-    const QSizeF used = design * transform.scale;
+    const double across = target.width() / design.width();
+    const double down = target.height() / design.height();
+    transform.scale = std::min(across, down);
+    transform.scaleX = std::min(across, transform.scale * kMaxStretch);
+    transform.scaleY = std::min(down, transform.scale * kMaxStretch);
+    const QSizeF used(design.width() * transform.scaleX, design.height() * transform.scaleY);
     transform.origin = target.topLeft() + QPointF((target.width() - used.width()) / 2,
                                                   (target.height() - used.height()) / 2);
     return transform;

@@ -41,6 +41,8 @@ struct DiagramEdge
 
     // "rcv SYN / snd SYN,ACK (simultaneous open)"
     QString text() const;
+    // "rcv SYN / snd SYN,ACK", or the event alone when nothing is sent.
+    QString eventAndAction() const;
     // The lines as drawn: "event / action" on one line, or event and action on two.
     QStringList labelLines() const;
 };
@@ -75,17 +77,33 @@ private:
     QList<DiagramEdge> m_edges;
 };
 
-// Maps design coordinates into a widget rectangle: uniform scale, centred.
+// Maps design coordinates into a widget rectangle, centred. The figure may
+// stretch a little along the roomier axis (up to kMaxStretch times the other):
+// a wide, short pane then gets wider boxes and more room between columns for
+// text, which is never stretched itself.
 struct DiagramTransform
 {
-    double scale = 1.0;
-    QPointF origin; // where design (0,0) lands
+    static constexpr double kMaxStretch = 1.6;
+    double scale = 1.0;  // the smaller of the two: line widths and text follow it
+    double scaleX = 1.0; // design pixel -> widget pixel, across
+    double scaleY = 1.0; // ... and down
+    QPointF origin;      // where design (0,0) lands
 
     static DiagramTransform fit(const QSizeF &design, const QRectF &target);
-    QPointF map(const QPointF &point) const { return origin + point * scale; }
-    QRectF map(const QRectF &rect) const { return {map(rect.topLeft()), rect.size() * scale}; }
+    QPointF map(const QPointF &point) const
+    {
+        return origin + QPointF(point.x() * scaleX, point.y() * scaleY);
+    }
+    QRectF map(const QRectF &rect) const
+    {
+        return {map(rect.topLeft()), QSizeF(rect.width() * scaleX, rect.height() * scaleY)};
+    }
     QPolygonF map(const QPolygonF &polygon) const;
-    QPointF unmap(const QPointF &point) const { return (point - origin) / scale; }
+    QPointF unmap(const QPointF &point) const
+    {
+        const QPointF d = point - origin;
+        return {d.x() / scaleX, d.y() / scaleY};
+    }
 };
 
 } // namespace sockscope

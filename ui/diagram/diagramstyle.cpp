@@ -24,15 +24,6 @@ double contrast(const QColor &a, const QColor &b)
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
-QFont sized(const QFont &base, double designPixels, double scale, int minPx, int maxPx, bool bold)
-{
-    QFont font = base;
-    font.setPixelSize(
-        std::clamp(static_cast<int>(std::lround(designPixels * scale)), minPx, maxPx));
-    font.setBold(bold);
-    return font;
-}
-
 } // namespace
 
 QColor mixColors(const QColor &a, const QColor &b, double t)
@@ -81,16 +72,6 @@ QColor textOn(const DiagramColors &colors, const QColor &fill)
     return contrast(colors.text, fill) >= contrast(colors.highlightedText, fill)
                ? colors.text
                : colors.highlightedText;
-}
-
-DiagramFonts diagramFonts(const QFont &base, double scale)
-{
-    DiagramFonts fonts;
-    fonts.state = sized(base, 12, scale, 8, 20, true);
-    fonts.label = sized(base, 10, scale, 7, 17, false);
-    fonts.badge = sized(base, 9, scale, 7, 15, true);
-    fonts.title = sized(base, 13, scale, 9, 22, true);
-    return fonts;
 }
 
 } // namespace sockscope

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <QColor>
-#include <QFont>
 #include <QPalette>
 
 namespace sockscope {
@@ -35,16 +34,5 @@ QColor litFill(const DiagramColors &colors, int count);
 QColor textOn(const DiagramColors &colors, const QColor &fill);
 // a at t = 0, b at t = 1.
 QColor mixColors(const QColor &a, const QColor &b, double t);
-
-// Fonts at a diagram scale, sized in design pixels and clamped so text stays
-// readable when the widget is small and does not shout when it is large.
-struct DiagramFonts
-{
-    QFont state;
-    QFont label;
-    QFont badge;
-    QFont title;
-};
-DiagramFonts diagramFonts(const QFont &base, double scale);
 
 } // namespace sockscope

@@ -403,8 +403,19 @@ void SocketTableModel::applyBatch(const PollBatch &batch)
     appendFresh(pending);
 }
 
+void SocketTableModel::holdRemovals(bool hold)
+{
+    if (hold == m_removalsHeld)
+        return;
+    m_removalsHeld = hold;
+    if (!hold)
+        removeExpired(m_clock());
+}
+
 void SocketTableModel::removeExpired(std::int64_t nowMs)
 {
+    if (m_removalsHeld)
+        return;
     const auto expired = [nowMs](const Row &row) {
         return row.goneMs >= 0 && nowMs - row.goneMs >= kHighlightMs;
     };

@@ -67,6 +67,12 @@ public:
     // Tests replace the clock; defaults to monotonicMs().
     void setClock(std::function<std::int64_t()> clock) { m_clock = std::move(clock); }
 
+    // While held (a mouse button is down on the table) vanished rows stay past
+    // their moment, so the rows under the pointer do not move and a click lands
+    // on the row it was aimed at; releasing removes those whose moment is over.
+    void holdRemovals(bool hold);
+    bool removalsHeld() const { return m_removalsHeld; }
+
     // The processes whose sockets are the lab's: marked "lab" in the owner column.
     void setLabPids(const QSet<int> &pids);
 
@@ -122,6 +128,7 @@ private:
     QSet<int> m_labPids;
     std::function<std::int64_t()> m_clock;
     std::uint64_t m_peerMark = 0;
+    bool m_removalsHeld = false;
 };
 
 } // namespace sockscope

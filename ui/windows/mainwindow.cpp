@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <climits>
 #include <QAction>
+#include <QApplication>
 #include <QBoxLayout>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -30,6 +31,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMouseEvent>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -43,6 +45,49 @@
 #include <unistd.h>
 
 namespace sockscope {
+
+namespace {
+
+// Holds back the table's row removals while a mouse button is down on it and
+// for a double-click's time after, so that vanishing rows do not move the row
+// under the pointer between press and release (the click would land on
+// another connection).
+class TablePressHold : public QObject
+{
+public:
+    TablePressHold(QAbstractItemView *view, SocketTableModel *model) : QObject(view), m_model(model)
+    {
+        m_release.setSingleShot(true);
+        m_release.setInterval(QApplication::doubleClickInterval());
+        connect(&m_release, &QTimer::timeout, this, [this] { m_model->holdRemovals(false); });
+        view->viewport()->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        switch (event->type()) {
+        case QEvent::MouseButtonPress:
+        case QEvent::MouseButtonDblClick:
+            m_release.stop();
+            m_model->holdRemovals(true);
+            break;
+        case QEvent::MouseButtonRelease:
+            if (!static_cast<QMouseEvent *>(event)->buttons())
+                m_release.start();
+            break;
+        default:
+            break;
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    SocketTableModel *m_model;
+    QTimer m_release;
+};
+
+} // namespace
 
 MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
     : QMainWindow(parent), m_poller(poller), m_persistSettings(persistSettings),
@@ -139,6 +184,7 @@ void MainWindow::buildCentre()
     m_table->setColumnWidth(SocketTableModel::FamilyColumn, digit * 6);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onConnectionSelected);
+    new TablePressHold(m_table, m_model);
 
     m_portsPane = new PortsPane(m_ports, this);
     connect(m_portsPane, &PortsPane::portSelected, this, &MainWindow::onPortSelected);
@@ -146,8 +192,8 @@ void MainWindow::buildCentre()
     m_diagram->setTitle(tr("all ports"));
     connect(m_diagram, &StateDiagramWidget::stateClicked, this, [this](TcpState state) {
         // A second click on the same state clears the filter.
-        m_proxy->setStateFilter(m_proxy->stateFilter() == state ? std::nullopt
-                                                                : std::optional<TcpState>(state));
+        applyStateFilter(m_proxy->stateFilter() == state ? std::nullopt
+                                                         : std::optional<TcpState>(state));
     });
     m_details = new ConnectionDetails(this);
     // Small floors so the window fits small screens and exact --screenshot sizes;
@@ -166,7 +212,13 @@ void MainWindow::buildCentre()
     m_bottom->setSizes({560, 420});
     m_right = new QSplitter(Qt::Vertical, this);
     m_right->setObjectName(QStringLiteral("tableSplitter"));
-    m_right->addWidget(m_table);
+    auto *tableBox = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->setSpacing(0);
+    tableLayout->addWidget(buildStateFilterBar());
+    tableLayout->addWidget(m_table, 1);
+    m_right->addWidget(tableBox);
     m_right->addWidget(m_bottom);
     m_right->setStretchFactor(0, 1);
     m_right->setStretchFactor(1, 1);
@@ -206,6 +258,49 @@ void MainWindow::buildCentre()
     centreLayout->addWidget(m_noticeBar);
     centreLayout->addWidget(m_outer, 1);
     setCentralWidget(centre);
+}
+
+QWidget *MainWindow::buildStateFilterBar()
+{
+    // The diagram's filter is otherwise invisible: a table showing one row and
+    // a status bar saying "1 shown" do not say why the other rows went.
+    auto *bar = new QFrame(this);
+    m_stateFilterBar = bar;
+    bar->setObjectName(QStringLiteral("stateFilterBar"));
+    bar->setFrameShape(QFrame::StyledPanel);
+    bar->setAutoFillBackground(true);
+    bar->setBackgroundRole(QPalette::AlternateBase);
+    m_stateFilterText = new QLabel(bar);
+    m_stateFilterText->setObjectName(QStringLiteral("stateFilterText"));
+    auto *clear = new QToolButton(bar);
+    clear->setObjectName(QStringLiteral("clearStateFilter"));
+    clear->setText(tr("✕ Clear"));
+    clear->setToolTip(tr("Show every state again (Esc, or click the state in the diagram again)"));
+    clear->setAutoRaise(true);
+    connect(clear, &QToolButton::clicked, this, [this] { applyStateFilter(std::nullopt); });
+    auto *layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(8, 1, 2, 1);
+    layout->addWidget(m_stateFilterText, 1);
+    layout->addWidget(clear);
+    bar->hide();
+    return bar;
+}
+
+void MainWindow::applyStateFilter(std::optional<TcpState> state)
+{
+    m_proxy->setStateFilter(state);
+    m_diagram->setFilteredState(state);
+    m_stateFilterBar->setVisible(state.has_value());
+    if (state)
+        m_stateFilterText->setText(tr("Filtered: state <b>%1</b> only (the diagram's ringed box)")
+                                       .arg(tcpStateName(*state)));
+    updateShownCount();
+}
+
+void MainWindow::updateShownCount()
+{
+    m_counts->setText(tr("%n socket(s)", nullptr, m_model->rowCount()) +
+                      tr(" · %1 shown").arg(m_proxy->rowCount()));
 }
 
 void MainWindow::buildToolBar()
@@ -250,7 +345,7 @@ void MainWindow::buildToolBar()
     allPorts->setShortcut(QKeySequence(Qt::Key_Escape));
     connect(allPorts, &QAction::triggered, this, [this] {
         m_portsPane->selectPort(std::nullopt);
-        m_proxy->setStateFilter(std::nullopt);
+        applyStateFilter(std::nullopt);
     });
     addAction(allPorts);
     m_viewMenu->addAction(allPorts);
@@ -316,8 +411,7 @@ void MainWindow::onBatch(const PollBatch &batch)
         updateStatus(batch.stats);
     // Trace batches come between dumps: the table and the trace's figures move
     // with each (the dump's socket count would lag behind the table).
-    m_counts->setText(tr("%n socket(s)", nullptr, m_model->rowCount()) +
-                      tr(" · %1 shown").arg(m_proxy->rowCount()));
+    updateShownCount();
     updateTraceStatus(batch.stats);
     Q_EMIT batchApplied(batch);
     // Once the queued batch itself is freed.
@@ -388,7 +482,7 @@ void MainWindow::showSelected()
 {
     if (m_selectedId == 0) {
         m_details->clear();
-        m_diagram->clearTracedPath();
+        m_diagram->clearConnectionHistory();
         m_model->setPeerMark(0);
         return;
     }
@@ -426,7 +520,7 @@ void MainWindow::showSelected()
     std::stable_sort(markers.begin(), markers.end(),
                      [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
     m_details->showConnection(*entry, peer, monotonicMs(), markers);
-    m_diagram->setTracedPath(view->history);
+    m_diagram->showConnectionHistory(*view);
 }
 
 void MainWindow::focusSockets(std::optional<std::uint16_t> port,

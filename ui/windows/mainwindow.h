@@ -2,6 +2,7 @@
 #pragma once
 
 #include "events/connectionhistory.h"
+#include "model/tcpstate.h"
 #include "poller/pollbatch.h"
 
 #include <cstdint>
@@ -62,6 +63,9 @@ public:
     // The one-time banner above the panes saying what polling misses and how to
     // trace instead; hidden while tracing and once dismissed.
     QWidget *traceNotice() const { return m_noticeBar; }
+    // The strip above the table saying which state a click on the diagram
+    // filtered the table to, with a button that clears it; hidden when none.
+    QWidget *stateFilterIndicator() const { return m_stateFilterBar; }
 
     // Adds a dock on the right (tabbed with the others there) and a View menu entry.
     QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &objectName,
@@ -88,6 +92,9 @@ private:
     void onPortSelected(std::optional<std::uint16_t> port);
     void onConnectionSelected();
     void showSelected();
+    void applyStateFilter(std::optional<TcpState> state);
+    QWidget *buildStateFilterBar();
+    void updateShownCount();
     void refreshDiagramCounts();
     void updateStatus(const PollStats &stats);
     void updateTraceStatus(const PollStats &stats);
@@ -118,6 +125,8 @@ private:
     QLabel *m_traceStatus = nullptr;
     QWidget *m_noticeBar = nullptr;
     QLabel *m_noticeText = nullptr;
+    QWidget *m_stateFilterBar = nullptr;
+    QLabel *m_stateFilterText = nullptr;
     bool m_noticeShown = false; // shown once per window, never again once dismissed
     std::uint64_t m_selectedId = 0;
     ConnectionHistory m_history;

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "diagram/diagramlayout.h"
+#include "diagram/diagramstepbar.h"
 #include "diagram/statediagramwidget.h"
 #include "diagram/statehelp.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QImage>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTest>
 #include <QToolTip>
@@ -228,13 +232,34 @@ private Q_SLOTS:
         QCOMPARE(widget.activeFlashes(), 0);
     }
 
-    void flashFadesInAboutThreeSeconds()
+    // A learner reads the step's text before the highlight goes: a transition
+    // stays lit, after its first brightness settles, until a later one replaces it.
+    void flashStaysUntilReplaced()
     {
         StateDiagramWidget widget;
+        widget.resize(520, 560);
+        widget.setFlashDurationMs(200);
+        const QImage unlit = renderOf(widget);
         widget.flashTransition(TcpState::CloseWait, TcpState::LastAck);
-        QTest::qWait(1500);
-        QCOMPARE(widget.activeFlashes(), 1);
-        QTRY_COMPARE_WITH_TIMEOUT(widget.activeFlashes(), 0, 3000);
+        QTRY_VERIFY(!widget.flashSettling());
+        QCOMPARE(edgeNames(widget.layout(), widget.flashingEdges()),
+                 QStringList{"CLOSE_WAIT>LAST_ACK"});
+        // Still drawn in the accent colour, not faded back to a plain line.
+        const int edge = widget.layout().edgeBetween(TcpState::CloseWait, TcpState::LastAck);
+        const QPolygonF route = widget.edgeRoute(edge);
+        const QPoint middle = ((route.first() + route.last()) / 2).toPoint();
+        const QColor plain = unlit.pixelColor(middle);
+        const QColor lit = renderOf(widget).pixelColor(middle);
+        QVERIFY2(distance(plain, lit) > 100, qPrintable(plain.name() + lit.name()));
+
+        // Within a second (a handshake's steps): lit together.
+        widget.flashTransition(TcpState::LastAck, TcpState::Close);
+        QCOMPARE(widget.activeFlashes(), 2);
+        // Later: the new transition replaces them.
+        QTest::qWait(1100);
+        widget.flashTransition(TcpState::Listen, TcpState::SynRecv);
+        QCOMPARE(edgeNames(widget.layout(), widget.flashingEdges()),
+                 QStringList{"LISTEN>SYN_RECV"});
     }
 
     void idleDiagramDoesNotRepaint()
@@ -247,12 +272,13 @@ private Q_SLOTS:
         widget.installEventFilter(&counter);
         widget.setFlashDurationMs(600);
         widget.flashTransition(TcpState::SynSent, TcpState::Established);
-        QTRY_VERIFY(counter.paints >= 2); // the fade animates
-        QTRY_COMPARE(widget.activeFlashes(), 0);
-        QTest::qWait(100); // the last fade frame
+        QTRY_VERIFY(counter.paints >= 2); // the flash settles, animated
+        QTRY_VERIFY(!widget.flashSettling());
+        QTest::qWait(100); // the last frame
         counter.paints = 0;
         QTest::qWait(400);
         QCOMPARE(counter.paints, 0);
+        QCOMPARE(widget.activeFlashes(), 1); // settled, still lit
     }
 
     void tracedPathFollowsEdges()
@@ -285,6 +311,136 @@ private Q_SLOTS:
         widget.clearTracedPath();
         QVERIFY(widget.tracedEdges().isEmpty());
         QVERIFY(renderOf(widget) != traced);
+    }
+
+    void stepsThroughAConnectionsHistory()
+    {
+        StateDiagramWidget widget;
+        widget.resize(520, 640);
+        QVERIFY(widget.stepCaption().isEmpty());
+        ConnectionView view;
+        view.id = 7;
+        view.history = {{TcpState::Established, 100, 110},
+                        {TcpState::FinWait1, 110, 130},
+                        {TcpState::FinWait2, 130, 142},
+                        {TcpState::TimeWait, 142, -1}};
+        widget.showConnectionHistory(view);
+        // Live: the newest step is the one in view.
+        QVERIFY(widget.isLive());
+        QCOMPARE(widget.currentStep(), 3);
+        QCOMPARE(
+            widget.stepCaption(),
+            QStringLiteral("step 3 of 3: FIN_WAIT2 → TIME_WAIT at +42 ms · rcv FIN / snd ACK"));
+        widget.stepBack();
+        widget.stepBack();
+        QVERIFY(!widget.isLive());
+        QCOMPARE(
+            widget.stepCaption(),
+            QStringLiteral("step 1 of 3: ESTABLISHED → FIN_WAIT1 at +10 ms · close / snd FIN"));
+        QCOMPARE(edgeNames(widget.layout(), widget.currentStepEdges()),
+                 QStringList{"ESTABLISHED>FIN_WAIT1"});
+        // The connection moves on: the step in view stays where the learner is.
+        view.history.last().leftMs = 60142;
+        view.history.append({TcpState::Close, 60142, 60142});
+        widget.showConnectionHistory(view);
+        QCOMPARE(widget.currentStep(), 1);
+        QCOMPARE(widget.steps().count(), 4);
+        widget.stepBack();
+        QCOMPARE(widget.currentStep(), 0);
+        QCOMPARE(widget.stepCaption(), QStringLiteral("step 0 of 4: first seen in ESTABLISHED"));
+        widget.stepBack(); // nothing before the first state
+        QCOMPARE(widget.currentStep(), 0);
+        QVERIFY(widget.currentStepEdges().isEmpty());
+        const QImage stepZero = renderOf(widget);
+        widget.stepForward();
+        QCOMPARE(edgeNames(widget.layout(), widget.currentStepEdges()),
+                 QStringList{"ESTABLISHED>FIN_WAIT1"});
+        // Drawn differently from the step before it.
+        QVERIFY(renderOf(widget) != stepZero);
+        // Forward to the newest step: following the connection again.
+        widget.stepForward();
+        widget.stepForward();
+        QVERIFY(!widget.isLive());
+        widget.stepForward();
+        QVERIFY(widget.isLive());
+        QCOMPARE(widget.currentStep(), 4);
+        QVERIFY(widget.stepCaption().startsWith(
+            QStringLiteral("step 4 of 4: TIME_WAIT → CLOSED at +1 min 00 s")));
+
+        // Another connection starts live at its newest step.
+        widget.stepBack();
+        view.id = 8;
+        widget.showConnectionHistory(view);
+        QVERIFY(widget.isLive());
+        QCOMPARE(widget.currentStep(), 4);
+        widget.clearConnectionHistory();
+        QVERIFY(widget.stepCaption().isEmpty());
+        QVERIFY(widget.tracedEdges().isEmpty());
+    }
+
+    void replaysSlowlyThenFollowsLive()
+    {
+        StateDiagramWidget widget;
+        widget.setReplayStepMs(150);
+        widget.setTracedPath({{TcpState::SynSent, 0, 1},
+                              {TcpState::Established, 1, 20},
+                              {TcpState::CloseWait, 20, -1}});
+        widget.replay();
+        QVERIFY(widget.isReplaying());
+        QCOMPARE(widget.currentStep(), 0);
+        QTRY_COMPARE(widget.currentStep(), 1);
+        QVERIFY(!widget.isLive());
+        QTRY_VERIFY(!widget.isReplaying());
+        QCOMPARE(widget.currentStep(), 2);
+        QVERIFY(widget.isLive());
+    }
+
+    void keyboardAndButtonsStep()
+    {
+        StateDiagramWidget widget;
+        widget.resize(520, 640);
+        widget.show();
+        QVERIFY(QTest::qWaitForWindowActive(&widget));
+        widget.setTracedPath({{TcpState::SynSent, 0, 1},
+                              {TcpState::Established, 1, 20},
+                              {TcpState::CloseWait, 20, -1}});
+        QVERIFY(widget.stepBar()->isVisible());
+        QVERIFY(widget.figureArea().bottom() <= widget.stepBar()->geometry().top());
+        QTest::keyClick(&widget, Qt::Key_Left, Qt::AltModifier);
+        QCOMPARE(widget.currentStep(), 1);
+        QTest::keyClick(&widget, Qt::Key_End, Qt::AltModifier);
+        QCOMPARE(widget.currentStep(), 2);
+        QVERIFY(widget.isLive());
+        auto *caption = widget.stepBar()->findChild<QLabel *>(QStringLiteral("diagramStepCaption"));
+        QVERIFY(caption);
+        QCOMPARE(caption->text(), widget.stepCaption());
+        widget.stepBar()->backAction()->trigger();
+        QCOMPARE(widget.currentStep(), 1);
+        QVERIFY(!widget.stepBar()->liveAction()->isChecked());
+        QTest::keyClick(&widget, Qt::Key_Right, Qt::AltModifier);
+        QCOMPARE(widget.currentStep(), 2);
+        QVERIFY(widget.stepBar()->liveAction()->isChecked());
+        QVERIFY(!widget.stepBar()->forwardAction()->isEnabled());
+        // No history, no strip: the figure has the whole widget.
+        widget.clearConnectionHistory();
+        QVERIFY(widget.stepBar()->isHidden());
+        QCOMPARE(widget.figureArea(), QRectF(widget.rect()));
+    }
+
+    void filteredStateIsMarked()
+    {
+        StateDiagramWidget widget;
+        widget.resize(520, 560);
+        const QImage plain = renderOf(widget);
+        widget.setFilteredState(TcpState::CloseWait);
+        QCOMPARE(widget.filteredState(), std::optional<TcpState>(TcpState::CloseWait));
+        const QImage marked = renderOf(widget);
+        // A ring just outside the box, in the highlight colour.
+        const QRectF box = widget.boxRect(TcpState::CloseWait);
+        const QPoint ring = QPointF(box.center().x(), box.top() - 6.5).toPoint();
+        QVERIFY(distance(plain.pixelColor(ring), marked.pixelColor(ring)) > 100);
+        widget.setFilteredState(std::nullopt);
+        QCOMPARE(renderOf(widget), plain);
     }
 
     void clickEmitsState_data()
@@ -355,6 +511,10 @@ private Q_SLOTS:
         QTest::newRow("minimum") << StateDiagramWidget().minimumSizeHint();
         QTest::newRow("tall") << QSize(600, 1200);
         QTest::newRow("wide") << QSize(1600, 480);
+        // The diagram's pane in a 1280x800 and a 1920x1080 window.
+        QTest::newRow("1280x800 window") << QSize(306, 290);
+        QTest::newRow("1920x1080 window") << QSize(560, 470);
+        QTest::newRow("tiny") << QSize(240, 260);
     }
 
     void scalesWithoutOverlap()
@@ -366,12 +526,24 @@ private Q_SLOTS:
         const DiagramLayout &layout = widget.layout();
         const qsizetype boxes = layout.boxes().size();
         const qsizetype edges = layout.edges().size();
+        // Every state name fits its box, at any size.
+        const QFontMetricsF names(widget.text().state);
         for (int i = 0; i < boxes; ++i) {
             const QRectF box = widget.boxRectAt(i);
+            const QString name = tcpStateFigureName(layout.boxes().at(i).state);
+            QVERIFY2(names.horizontalAdvance(name) <= box.width() && names.height() <= box.height(),
+                     qPrintable(name));
             QVERIFY(area.contains(box));
             for (int j = i + 1; j < boxes; ++j)
                 QVERIFY(!box.intersects(widget.boxRectAt(j)));
         }
+        // Too small to read them: the labels are left out (the arrows' tooltips
+        // carry them), never drawn over each other.
+        const bool roomy = size.width() >= 390 && size.height() >= 420;
+        QVERIFY(widget.text().showLabels || !roomy);
+        if (!widget.text().showLabels)
+            return;
+        QVERIFY(widget.text().label.pixelSize() >= kSmallestLabelPx);
         for (int i = 0; i < edges; ++i) {
             const QRectF label = widget.labelRect(i);
             const QByteArray name = edgeName(layout, i).toUtf8();
@@ -390,6 +562,26 @@ private Q_SLOTS:
                 }
             }
         }
+    }
+
+    // A larger desktop font gives larger diagram text where there is room,
+    // and still no overlap.
+    void textFollowsTheFont()
+    {
+        StateDiagramWidget normal;
+        normal.resize(1000, 900);
+        QFont small = normal.font();
+        small.setPixelSize(13);
+        normal.setFont(small);
+        StateDiagramWidget large;
+        large.resize(1000, 900);
+        QFont big = large.font();
+        big.setPixelSize(18);
+        large.setFont(big);
+        QVERIFY(large.text().showLabels);
+        QVERIFY2(large.text().label.pixelSize() > normal.text().label.pixelSize(),
+                 qPrintable(QString::number(large.text().label.pixelSize())));
+        QVERIFY(large.text().state.pixelSize() > normal.text().state.pixelSize());
     }
 
     void hintsAndTitle()

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The assembled window, driven as a learner would: the guided S4 scenario lights
 // the diagram's boxes for its port and selects the socket a failure blames.
+#include "diagram/statediagramwidget.h"
 #include "format/durationtext.h"
 #include "guide/scenariopanel.h"
 #include "itemmodels/eventlogmodel.h"
 #include "itemmodels/portsummarymodel.h"
+#include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
 #include "loopback.h"
 #include "netns.h"
@@ -143,6 +145,90 @@ private Q_SLOTS:
                  window.eventLog()->rowCount());
         QVERIFY(
             !window.eventLogPane()->exportTo(QStringLiteral("/nonexistent-dir/x.csv")).isEmpty());
+    }
+
+    // Stale item 6: a click on a diagram state filtered the table with nothing
+    // to say so but "1 shown". Now the window names the filter and clears it.
+    void diagramStateFilterIsShownAndCleared()
+    {
+        auto *poller = new Poller;
+        poller->setTracing(false);
+        MainWindow window(poller, false);
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QWidget *indicator = window.stateFilterIndicator();
+        QVERIFY(indicator->isHidden());
+        StateDiagramWidget *diagram = window.diagram();
+        const QPoint closeWait = diagram->boxRect(TcpState::CloseWait).center().toPoint();
+        QTest::mouseClick(diagram, Qt::LeftButton, {}, closeWait);
+        QVERIFY(indicator->isVisible());
+        auto *text = indicator->findChild<QLabel *>(QStringLiteral("stateFilterText"));
+        QVERIFY(text);
+        QVERIFY2(text->text().contains(QStringLiteral("CLOSE_WAIT")), qPrintable(text->text()));
+        QCOMPARE(window.socketProxy()->stateFilter(), std::optional(TcpState::CloseWait));
+        QCOMPARE(diagram->filteredState(), std::optional(TcpState::CloseWait));
+        // A second click on the same state clears it.
+        QTest::mouseClick(diagram, Qt::LeftButton, {}, closeWait);
+        QVERIFY(indicator->isHidden());
+        QCOMPARE(diagram->filteredState(), std::nullopt);
+        // So does Escape, and the indicator's own button.
+        QTest::mouseClick(diagram, Qt::LeftButton, {},
+                          diagram->boxRect(TcpState::TimeWait).center().toPoint());
+        QVERIFY(text->text().contains(QStringLiteral("TIME_WAIT")));
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QVERIFY(indicator->isHidden());
+        QCOMPARE(window.socketProxy()->stateFilter(), std::nullopt);
+        QTest::mouseClick(diagram, Qt::LeftButton, {}, closeWait);
+        auto *clear = indicator->findChild<QToolButton *>(QStringLiteral("clearStateFilter"));
+        QVERIFY(clear);
+        clear->click();
+        QVERIFY(indicator->isHidden());
+        QCOMPARE(window.socketProxy()->stateFilter(), std::nullopt);
+    }
+
+    // A row vanishing between press and release moved the rows under the
+    // pointer: the click landed on another connection. While a button is down
+    // on the table, a vanished connection's row stays; it goes on release.
+    void pressedTableHoldsVanishedRows()
+    {
+        auto *poller = new Poller;
+        poller->setTracing(false);
+        MainWindow window(poller, false);
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        UniqueFd kept = listenOn();
+        UniqueFd leaving = listenOn();
+        const std::uint16_t leavingPort = localPort(leaving.get());
+        const auto rowOfPort = [&window](std::uint16_t port) {
+            SocketTableModel *model = window.socketModel();
+            for (int row = 0; row < model->rowCount(); ++row) {
+                if (model->index(row, 0).data(SocketTableModel::LocalPortRole).toInt() == port)
+                    return row;
+            }
+            return -1;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            rowOfPort(localPort(kept.get())) >= 0 && rowOfPort(leavingPort) >= 0, 5000);
+        QTableView *table = window.socketView();
+        const QPoint onRow = table->visualRect(table->model()->index(0, 1)).center();
+        QTest::mousePress(table->viewport(), Qt::LeftButton, {}, onRow);
+
+        leaving.reset();
+        // Marked as vanished, then held past the moment it would have gone.
+        QTRY_VERIFY_WITH_TIMEOUT(rowOfPort(leavingPort) >= 0 &&
+                                     window.socketModel()
+                                             ->index(rowOfPort(leavingPort), 0)
+                                             .data(SocketTableModel::HighlightRole)
+                                             .toInt() == -1,
+                                 5000);
+        QTest::qWait(SocketTableModel::kHighlightMs + 1200); // two clock ticks past it
+        QVERIFY(rowOfPort(leavingPort) >= 0);
+
+        QTest::mouseRelease(table->viewport(), Qt::LeftButton, {}, onRow);
+        QTRY_COMPARE_WITH_TIMEOUT(rowOfPort(leavingPort), -1, 3000);
+        QVERIFY(rowOfPort(localPort(kept.get())) >= 0);
     }
 
     // As root in a private namespace the kernel's tracepoints are allowed: the
