@@ -20,7 +20,7 @@ Status parseClose(ConsoleTokens &t, ConsoleCommand &c)
     if (!ids)
         return ids.error();
     c.ids = *ids;
-    const bool listener = c.ids.first().startsWith(QLatin1Char('L'));
+    const bool listener = isListenerId(c.ids.first());
     if (listener && c.ids.size() > 1)
         return t.error(QStringLiteral("close one listener at a time"));
     if (t.atEnd())

@@ -5,11 +5,31 @@
 #include "util/result.h"
 
 #include <optional>
+#include <QMap>
 #include <QMetaType>
 #include <QString>
 #include <QStringList>
 
 namespace sockscope {
+
+// The state words of listeners and server processes in ObjectLine::state
+// (clients and accepted connections use clientPhaseName()). Orphaned: closed,
+// but an accept thread a naive close left still holds the socket.
+inline constexpr char kStateListening[] = "listening";
+inline constexpr char kStateOrphaned[] = "orphaned";
+inline constexpr char kStateClosed[] = "closed";
+inline constexpr char kStateRunning[] = "running";
+inline constexpr char kStateExited[] = "exited";
+
+// One lab object as an answer left it: its own line as the user reads it
+// ("ok C2 ..." or "error EINVAL ..."; a client of a group has its own, not the
+// group's) and its state word.
+struct ObjectLine
+{
+    QString line;
+    QString state;
+    bool ok = true;
+};
 
 // The console's answer to one command: a first line that starts with "ok" or
 // "error ERRNO_NAME", and for `show` and `help` indented lines after it.
@@ -21,6 +41,7 @@ struct ConsoleAnswer
     QStringList details;                    // lines printed after the first, indented by two spaces
     QStringList ids;                        // the lab objects the command made or acted on
     std::optional<Explanation> explanation; // a failure's explanation, with culprits
+    QMap<QString, ObjectLine> objects;      // the objects of ids, each as it is now
 
     static ConsoleAnswer success(const QString &text);
     // Uses error.errnoName(); a message that starts with "NAME: " (an

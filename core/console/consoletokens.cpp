@@ -4,6 +4,7 @@
 #include "console/consolegrammar.h"
 
 #include <cerrno>
+#include <optional>
 #include <QRegularExpression>
 
 namespace sockscope {
@@ -80,33 +81,65 @@ Result<HostPort> ConsoleTokens::address(const QString &what)
     return parsed;
 }
 
-// "L1" or, where ranges are allowed, "C1..C5" with one prefix.
+namespace {
+struct IdParts
+{
+    QString prefix; // empty for a bare number (the end of "L1.1..3")
+    int number = 0;
+    std::optional<int> sub; // 2 in "L1.2"
+};
+
+std::optional<IdParts> idParts(const QString &text)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^([LCP])?(\\d{1,6})(?:\\.(\\d{1,6}))?$"),
+        QRegularExpression::CaseInsensitiveOption);
+    const auto match = pattern.match(text);
+    if (!match.hasMatch())
+        return std::nullopt;
+    IdParts parts{match.captured(1).toUpper(), match.captured(2).toInt(), std::nullopt};
+    if (!match.captured(3).isEmpty())
+        parts.sub = match.captured(3).toInt();
+    return parts;
+}
+} // namespace
+
+bool isListenerId(const QString &id)
+{
+    return id.startsWith(QLatin1Char('L')) && !id.contains(QLatin1Char('.'));
+}
+
 Result<QStringList> parseIds(ConsoleTokens &tokens, const QString &prefixes, bool ranges)
 {
     auto text = tokens.word(QStringLiteral("object id"));
     if (!text)
         return text.error();
-    static const QRegularExpression pattern(
-        QStringLiteral("^([LCP])(\\d{1,6})(?:\\.\\.([LCP])?(\\d{1,6}))?$"),
-        QRegularExpression::CaseInsensitiveOption);
-    const auto match = pattern.match(*text);
-    if (!match.hasMatch())
+    const QStringList ends = text->split(QStringLiteral(".."));
+    const std::optional<IdParts> first = idParts(ends.first());
+    if (ends.size() > 2 || !first || first->prefix.isEmpty() ||
+        (first->sub && first->prefix != QLatin1String("L")))
         return tokens.error(
-            QStringLiteral("'%1' is not an object id like L1, C2 or P3").arg(*text));
-    const QString prefix = match.captured(1).toUpper();
-    if (!prefixes.contains(prefix))
+            QStringLiteral("'%1' is not an object id like L1, C2, P3 or L1.2").arg(*text));
+    const bool accepted = first->sub.has_value();
+    if (!prefixes.contains(accepted ? QStringLiteral("C") : first->prefix))
         return tokens.error(QStringLiteral("'%1' is not an id this command takes").arg(*text));
-    const int first = match.captured(2).toInt();
-    if (match.captured(4).isEmpty())
-        return QStringList{prefix + QString::number(first)};
-    const int last = match.captured(4).toInt();
-    const QString lastPrefix = match.captured(3).toUpper();
-    if (!ranges || (!lastPrefix.isEmpty() && lastPrefix != prefix) || last < first ||
-        last - first >= 10000)
+    // An accepted connection counts by its number under the listener.
+    const QString stem = accepted ? QStringLiteral("L%1.").arg(first->number) : first->prefix;
+    const int from = accepted ? *first->sub : first->number;
+    if (ends.size() == 1)
+        return QStringList{stem + QString::number(from)};
+    const std::optional<IdParts> last = idParts(ends.last());
+    const bool sameKind =
+        last && (last->prefix.isEmpty() ||
+                 (last->prefix == first->prefix && last->sub.has_value() == accepted &&
+                  (!accepted || last->number == first->number)));
+    const int to = !last ? 0 : (accepted && last->sub) ? *last->sub : last->number;
+    if (!ranges || !sameKind || (last->prefix.isEmpty() && last->sub) || to < from ||
+        to - from >= 10000)
         return tokens.error(QStringLiteral("'%1' is not a valid id range").arg(*text));
     QStringList ids;
-    for (int i = first; i <= last; ++i)
-        ids << prefix + QString::number(i);
+    for (int i = from; i <= to; ++i)
+        ids << stem + QString::number(i);
     return ids;
 }
 

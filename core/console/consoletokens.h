@@ -55,7 +55,10 @@ template <typename T, typename U> Result<bool> store(const Result<T> &value, U &
 bool reuseFlag(const QString &key, bool &reuseAddr, bool &reusePort);
 
 // "L1", or with ranges allowed "C1..C5" (one prefix, at most 10000 ids);
-// the prefix must be one of `prefixes` ("LC").
+// the prefix must be one of `prefixes` ("LC"). Where clients are taken ('C'),
+// so are the connections a listener accepted: "L1.2", "L1.1..L1.3" or "L1.1..3".
+// Whether "L1" names a listener (not "L1.2", a connection it accepted).
+bool isListenerId(const QString &id);
 Result<QStringList> parseIds(ConsoleTokens &tokens, const QString &prefixes, bool ranges);
 
 } // namespace sockscope

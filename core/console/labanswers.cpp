@@ -47,9 +47,11 @@ QString listenerDetailText(const ListenerStatus &s)
 
 QString clientText(const ClientStatus &s)
 {
-    QString text = QStringLiteral("%1 %2 → %3 %4 then=%5")
-                       .arg(s.id, s.local.text(s.family), s.remote.text(s.family),
-                            clientPhaseName(s.phase), closePolicyName(s.policy));
+    QString text =
+        QStringLiteral("%1 %2 → %3 %4 %5")
+            .arg(s.id, s.local.text(s.family), s.remote.text(s.family), clientPhaseName(s.phase),
+                 s.listener.isEmpty() ? QStringLiteral("then=") + closePolicyName(s.policy)
+                                      : QStringLiteral("accepted-by=") + s.listener);
     if (s.failure)
         text += QStringLiteral(": ") + s.failure->text();
     return text;
@@ -77,6 +79,127 @@ QString serverText(const ServerStatus &s)
     if (!s.running && s.exitStatus >= 0)
         text += QStringLiteral(" exit-status=%1").arg(s.exitStatus);
     return text;
+}
+
+namespace {
+QString listenerState(const ListenerStatus &s)
+{
+    if (s.open)
+        return QLatin1String(kStateListening);
+    return QLatin1String(s.acceptThreadRunning ? kStateOrphaned : kStateClosed);
+}
+
+void noteLine(ConsoleAnswer &answer, const QString &id, const QString &text, const QString &state)
+{
+    if (!answer.ids.contains(id))
+        answer.ids << id;
+    answer.objects.insert(id, ObjectLine{QStringLiteral("ok ") + text, state, true});
+}
+
+QStringList openConnectionIds(const ListenerStatus &s)
+{
+    QStringList ids;
+    for (const ClientStatus &connection : s.connections) {
+        if (connection.phase != ClientPhase::Closed && connection.phase != ClientPhase::Reset)
+            ids << connection.id;
+    }
+    return ids;
+}
+
+QString counted(int count, const QString &singular, const QString &plural)
+{
+    return QStringLiteral("%1 %2").arg(count).arg(count == 1 ? singular : plural);
+}
+} // namespace
+
+void noteObject(ConsoleAnswer &answer, const ListenerStatus &status)
+{
+    noteLine(answer, status.id, listenerText(status), listenerState(status));
+}
+
+void noteObject(ConsoleAnswer &answer, const ClientStatus &status)
+{
+    noteLine(answer, status.id, clientText(status), clientPhaseName(status.phase));
+    if (status.failure)
+        noteFailure(answer, status.id, ConsoleAnswer::failure(*status.failure, status.id));
+}
+
+void noteObject(ConsoleAnswer &answer, const ServerStatus &status)
+{
+    noteLine(answer, status.id, serverText(status),
+             QLatin1String(status.running ? kStateRunning : kStateExited));
+}
+
+void noteFailure(ConsoleAnswer &answer, const QString &id, const ConsoleAnswer &failure)
+{
+    if (!answer.ids.contains(id))
+        answer.ids << id;
+    ObjectLine &object = answer.objects[id];
+    object.line = failure.firstLine();
+    object.ok = false;
+}
+
+ConsoleAnswer listenerCloseAnswer(const ListenerStatus &status, StopMode mode, bool repaired)
+{
+    QStringList parts;
+    if (repaired)
+        parts << QStringLiteral("the orphaned accept() was interrupted with a signal (no "
+                                "connection made) and its thread joined, so the LISTEN socket "
+                                "is gone");
+    else if (mode == StopMode::Naive && status.acceptThreadRunning)
+        parts << QStringLiteral("the descriptor is closed but accept() still runs in its thread, "
+                                "so the socket stays in LISTEN with no owner");
+    else if (mode == StopMode::Graceful && status.spec.loop == AcceptLoop::Thread)
+        parts << QStringLiteral("stop flag, shutdown, accept thread joined, descriptor closed");
+    const QStringList open = openConnectionIds(status);
+    if (!open.isEmpty())
+        parts << QStringLiteral("%1 stay open (%2)")
+                     .arg(counted(static_cast<int>(open.size()),
+                                  QStringLiteral("accepted connection"),
+                                  QStringLiteral("accepted connections")),
+                          open.join(QStringLiteral(", ")));
+    if (status.queuedReset > 0)
+        parts << QStringLiteral("%1 reset by the kernel")
+                     .arg(counted(status.queuedReset, QStringLiteral("queued connection"),
+                                  QStringLiteral("queued connections")));
+    QString text = QStringLiteral("%1 closed %2").arg(status.id, stopModeName(mode));
+    if (!parts.isEmpty())
+        text += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+    ConsoleAnswer answer = ConsoleAnswer::success(text);
+    noteObject(answer, status);
+    // What the close did is the listener's news, more than its status line.
+    answer.objects[status.id].line = answer.firstLine();
+    for (const ClientStatus &connection : status.connections) {
+        if (open.contains(connection.id))
+            noteObject(answer, connection);
+    }
+    return answer;
+}
+
+ConsoleAnswer listAnswer(const QList<ListenerStatus> &listeners, const QList<ClientStatus> &clients,
+                         const QList<ServerStatus> &servers)
+{
+    QStringList parts;
+    for (const ListenerStatus &s : listeners) {
+        parts
+            << QStringLiteral("%1 %2 %3").arg(s.id, s.bound.text(s.spec.family), listenerState(s));
+        for (const ClientStatus &connection : s.connections)
+            parts << QStringLiteral("%1 %2").arg(connection.id, clientPhaseName(connection.phase));
+    }
+    for (const ClientStatus &s : clients) {
+        parts << QStringLiteral("%1 %2").arg(s.id, clientPhaseName(s.phase));
+        if (s.failure)
+            parts.last() += QLatin1Char(' ') + s.failure->errnoName;
+    }
+    for (const ServerStatus &s : servers)
+        parts << QStringLiteral("%1 pid=%2 %3")
+                     .arg(s.id)
+                     .arg(s.pid)
+                     .arg(s.running ? "running" : "exited");
+    return ConsoleAnswer::success(QStringLiteral("%1 objects%2%3")
+                                      .arg(parts.size())
+                                      .arg(parts.isEmpty() ? QString() : QStringLiteral(": "),
+                                           parts.join(QStringLiteral("; "))));
 }
 
 ConsoleAnswer connectAnswer(const QList<ClientStatus> &clients)
@@ -121,7 +244,8 @@ ConsoleAnswer connectAnswer(const QList<ClientStatus> &clients)
         }
         answer.text = text;
     }
-    answer.ids = ids;
+    for (const ClientStatus &client : clients)
+        noteObject(answer, client);
     return answer;
 }
 

@@ -3,6 +3,7 @@
 
 #include "console/commandparser.h"
 #include "console/consolegrammar.h"
+#include "console/consoletokens.h"
 #include "console/kernelcommands.h"
 #include "console/labanswers.h"
 #include "lab/lab.h"
@@ -66,13 +67,37 @@ ConsoleAnswer LabConsole::labFailure(const Error &error, const QString &subject)
     return ConsoleAnswer::failure(error, shown);
 }
 
+ConsoleAnswer LabConsole::objectFailure(const Error &error, const QString &id)
+{
+    ConsoleAnswer answer = labFailure(error, id);
+    // The failure is the object's last answer, with its state as it is now.
+    noteCurrent(answer, id);
+    noteFailure(answer, id, answer);
+    return answer;
+}
+
+void LabConsole::noteCurrent(ConsoleAnswer &answer, const QString &id) const
+{
+    if (id.startsWith(QLatin1Char('P'))) {
+        if (auto server = m_lab->serverStatus(id))
+            noteObject(answer, *server);
+    } else if (isListenerId(id)) {
+        for (const ListenerStatus &listener : m_lab->listeners()) {
+            if (listener.id == id)
+                noteObject(answer, listener);
+        }
+    } else if (auto client = m_lab->clientStatus(id)) {
+        noteObject(answer, *client);
+    }
+}
+
 ConsoleAnswer LabConsole::dispatch(const ConsoleCommand &c)
 {
     switch (c.verb) {
     case Verb::Listen:
         return listen(c);
     case Verb::Close:
-        return c.ids.first().startsWith(QLatin1Char('L')) ? closeListener(c) : actOnClients(c);
+        return isListenerId(c.ids.first()) ? closeListener(c) : actOnClients(c);
     case Verb::Rebind:
         return rebind(c);
     case Verb::Accept:
@@ -115,25 +140,21 @@ ConsoleAnswer LabConsole::listen(const ConsoleCommand &c)
     if (!result)
         return labFailure(result.error(), QString());
     ConsoleAnswer answer = ConsoleAnswer::success(listenerText(*result));
-    answer.ids << result->id;
+    noteObject(answer, *result);
     return answer;
 }
 
 ConsoleAnswer LabConsole::closeListener(const ConsoleCommand &c)
 {
     const QString &id = c.ids.first();
+    const QList<ListenerStatus> before = m_lab->listeners();
+    const bool wasOpen = std::any_of(before.begin(), before.end(), [&id](const ListenerStatus &s) {
+        return s.id == id && s.open;
+    });
     auto result = m_lab->closeListener(id, c.stop);
     if (!result)
-        return labFailure(result.error(), id);
-    QString text = QStringLiteral("%1 closed %2").arg(id, stopModeName(c.stop));
-    if (c.stop == StopMode::Naive && result->acceptThreadRunning)
-        text += QStringLiteral(": the descriptor is closed but accept() still runs in its thread, "
-                               "so the socket stays in LISTEN with no owner");
-    else if (c.stop == StopMode::Graceful && result->spec.loop == AcceptLoop::Thread)
-        text += QStringLiteral(": stop flag, shutdown, accept thread joined, descriptor closed");
-    ConsoleAnswer answer = ConsoleAnswer::success(text);
-    answer.ids << id;
-    return answer;
+        return objectFailure(result.error(), id);
+    return listenerCloseAnswer(*result, c.stop, !wasOpen && c.stop == StopMode::Graceful);
 }
 
 ConsoleAnswer LabConsole::rebind(const ConsoleCommand &c)
@@ -141,9 +162,9 @@ ConsoleAnswer LabConsole::rebind(const ConsoleCommand &c)
     const QString &id = c.ids.first();
     auto result = m_lab->rebind(id);
     if (!result)
-        return labFailure(result.error(), id);
+        return objectFailure(result.error(), id);
     ConsoleAnswer answer = ConsoleAnswer::success(listenerText(*result) + QStringLiteral(" again"));
-    answer.ids << id;
+    noteObject(answer, *result);
     return answer;
 }
 
@@ -152,9 +173,9 @@ ConsoleAnswer LabConsole::setAcceptMode(const ConsoleCommand &c)
     const QString &id = c.ids.first();
     auto result = m_lab->setAcceptMode(id, c.accept);
     if (!result)
-        return labFailure(result.error(), id);
+        return objectFailure(result.error(), id);
     ConsoleAnswer answer = ConsoleAnswer::success(listenerText(*result));
-    answer.ids << id;
+    noteObject(answer, *result);
     return answer;
 }
 
@@ -171,7 +192,8 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
     int done = 0;
     std::optional<Error> firstError;
     QString firstFailedId;
-    ClientStatus last;
+    std::optional<ClientStatus> last;
+    QMap<QString, Error> failures;
     for (const QString &id : c.ids) {
         auto result = c.verb == Verb::Shutdown ? m_lab->shutdownClient(id)
                       : c.verb == Verb::Reset  ? m_lab->resetClient(id)
@@ -179,25 +201,38 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
         if (result) {
             ++done;
             last = *result;
-        } else if (!firstError) {
-            firstError = result.error();
-            firstFailedId = id;
+        } else {
+            failures.insert(id, result.error());
+            if (!firstError) {
+                firstError = result.error();
+                firstFailedId = id;
+            }
         }
     }
-    if (done == 0)
-        return labFailure(*firstError, firstFailedId);
-    const QString verb = c.verb == Verb::Shutdown ? QStringLiteral("half-closed")
-                         : c.verb == Verb::Reset  ? QStringLiteral("reset")
-                                                  : QStringLiteral("closed");
-    QString text = c.ids.size() == 1 ? clientText(last)
-                                     : QStringLiteral("%1 %2 %3").arg(c.idText).arg(done).arg(verb);
-    if (firstError) {
-        text += QStringLiteral("; %1 not %2 (first %3: %4)")
-                    .arg(c.ids.size() - done)
-                    .arg(verb, firstFailedId, firstError->message);
+    ConsoleAnswer answer;
+    if (done == 0) {
+        answer = labFailure(*firstError, firstFailedId);
+    } else {
+        const QString verb = c.verb == Verb::Shutdown ? QStringLiteral("half-closed")
+                             : c.verb == Verb::Reset  ? QStringLiteral("reset")
+                                                      : QStringLiteral("closed");
+        QString text = c.ids.size() == 1
+                           ? clientText(*last)
+                           : QStringLiteral("%1 %2 %3").arg(c.idText).arg(done).arg(verb);
+        if (firstError) {
+            text += QStringLiteral("; %1 not %2 (first %3: %4)")
+                        .arg(c.ids.size() - done)
+                        .arg(verb, firstFailedId, firstError->message);
+        }
+        answer = ConsoleAnswer::success(text);
     }
-    ConsoleAnswer answer = ConsoleAnswer::success(text);
-    answer.ids = c.ids;
+    // Each as it is now, the ones that failed included (closed by their peer
+    // meanwhile, or never connected).
+    for (const QString &id : c.ids) {
+        noteCurrent(answer, id);
+        if (failures.contains(id))
+            noteFailure(answer, id, labFailure(failures.value(id), id));
+    }
     return answer;
 }
 
@@ -207,7 +242,7 @@ ConsoleAnswer LabConsole::startServer(const ConsoleCommand &c)
     if (!result)
         return labFailure(result.error(), QString());
     ConsoleAnswer answer = ConsoleAnswer::success(serverText(*result));
-    answer.ids << result->id;
+    noteObject(answer, *result);
     return answer;
 }
 
@@ -216,60 +251,47 @@ ConsoleAnswer LabConsole::killServer(const ConsoleCommand &c)
     const QString &id = c.ids.first();
     auto result = m_lab->killServer(id, c.signal);
     if (!result)
-        return labFailure(result.error(), id);
+        return objectFailure(result.error(), id);
     ConsoleAnswer answer = ConsoleAnswer::success(serverText(*result));
-    answer.ids << id;
+    noteObject(answer, *result);
     return answer;
 }
 
 ConsoleAnswer LabConsole::status(const ConsoleCommand &c)
 {
     const QString &id = c.ids.first();
-    ConsoleAnswer answer;
     if (id.startsWith(QLatin1Char('P'))) {
         auto result = m_lab->serverStatus(id);
         if (!result)
             return labFailure(result.error(), id);
-        answer = ConsoleAnswer::success(serverText(*result));
-    } else if (id.startsWith(QLatin1Char('L'))) {
+        ConsoleAnswer answer = ConsoleAnswer::success(serverText(*result));
+        noteObject(answer, *result);
+        return answer;
+    }
+    if (isListenerId(id)) {
         const auto listeners = m_lab->listeners();
         const auto it = std::find_if(listeners.begin(), listeners.end(),
                                      [&id](const ListenerStatus &s) { return s.id == id; });
         if (it == listeners.end())
             return ConsoleAnswer::failure(Error{EINVAL, QStringLiteral("no listener %1").arg(id)});
-        answer = ConsoleAnswer::success(listenerDetailText(*it));
-    } else {
-        const auto clients = m_lab->clients();
-        const auto it = std::find_if(clients.begin(), clients.end(),
-                                     [&id](const ClientStatus &s) { return s.id == id; });
-        if (it == clients.end())
-            return ConsoleAnswer::failure(Error{EINVAL, QStringLiteral("no client %1").arg(id)});
-        answer = ConsoleAnswer::success(clientText(*it));
+        ConsoleAnswer answer = ConsoleAnswer::success(listenerDetailText(*it));
+        noteObject(answer, *it);
+        // Its connections come along, so a list of objects learns of them.
+        for (const ClientStatus &connection : it->connections)
+            noteObject(answer, connection);
+        return answer;
     }
-    answer.ids << id;
+    auto result = m_lab->clientStatus(id);
+    if (!result)
+        return labFailure(result.error(), id);
+    ConsoleAnswer answer = ConsoleAnswer::success(clientText(*result));
+    noteObject(answer, *result);
     return answer;
 }
 
 ConsoleAnswer LabConsole::list()
 {
-    QStringList parts;
-    for (const ListenerStatus &s : m_lab->listeners())
-        parts << QStringLiteral("%1 %2 %3")
-                     .arg(s.id, s.bound.text(s.spec.family), s.open ? "listening" : "closed");
-    for (const ClientStatus &s : m_lab->clients()) {
-        parts << QStringLiteral("%1 %2").arg(s.id, clientPhaseName(s.phase));
-        if (s.failure)
-            parts.last() += QLatin1Char(' ') + s.failure->errnoName;
-    }
-    for (const ServerStatus &s : m_lab->servers())
-        parts << QStringLiteral("%1 pid=%2 %3")
-                     .arg(s.id)
-                     .arg(s.pid)
-                     .arg(s.running ? "running" : "exited");
-    return ConsoleAnswer::success(QStringLiteral("%1 objects%2%3")
-                                      .arg(parts.size())
-                                      .arg(parts.isEmpty() ? QString() : QStringLiteral(": "),
-                                           parts.join(QStringLiteral("; "))));
+    return listAnswer(m_lab->listeners(), m_lab->clients(), m_lab->servers());
 }
 
 ConsoleAnswer LabConsole::help()

@@ -53,6 +53,10 @@ private:
     ConsoleAnswer help();
     // A lab Error as an answer, with the Explanation the lab emitted for it.
     ConsoleAnswer labFailure(const Error &error, const QString &subject);
+    // labFailure() for a command on one object, which keeps it as its last answer.
+    ConsoleAnswer objectFailure(const Error &error, const QString &id);
+    // Adds the object's current status to the answer (nothing for an unknown id).
+    void noteCurrent(ConsoleAnswer &answer, const QString &id) const;
     void noteEvent(const LabEvent &event);
 
     std::unique_ptr<Lab> m_lab;

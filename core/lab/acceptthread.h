@@ -56,11 +56,10 @@ public:
     // with no descriptor. False when it was not in accept() (paused): it ends.
     bool prepareNaiveClose(int timeoutMs);
 
-    // Ends a thread left blocked by a naive close: connects to `target` (the
-    // orphan's address) until its accept() returns, then joins. Repeats the
-    // connect because with SO_REUSEPORT another listener may take a connection.
-    // False when it did not end within timeoutMs (then it is detached).
-    bool wakeAndJoin(Family family, const Endpoint &target, int timeoutMs);
+    // Ends a thread left blocked by a naive close: interrupts its accept()
+    // with a signal (EINTR), so no connection has to be made to wake it, then
+    // joins. False when it did not end within timeoutMs (then it is detached).
+    bool interruptAndJoin(int timeoutMs);
 
 private:
     struct Shared;

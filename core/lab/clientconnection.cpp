@@ -66,8 +66,11 @@ Status ClientConnection::requireOpen(const QString &what) const
     if (m_fd.valid())
         return Ok{};
     return m_reporter.fail(
-        what, plainExplanation(EINVAL, QStringLiteral("client %1 is %2")
-                                           .arg(m_status.id, clientPhaseName(m_status.phase))));
+        what, plainExplanation(EINVAL,
+                               QStringLiteral("%1 %2 is %3")
+                                   .arg(m_status.listener.isEmpty() ? QStringLiteral("client")
+                                                                    : QStringLiteral("connection"),
+                                        m_status.id, clientPhaseName(m_status.phase))));
 }
 
 Status ClientConnection::close()

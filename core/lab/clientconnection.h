@@ -16,8 +16,9 @@ namespace sockscope {
 
 // One lab client connection and its close policy. A failed connect is a
 // ClientConnection too (no descriptor, phase Failed), so every id the lab
-// handed out answers status(). Lives in the lab's thread: keep, half-close
-// and never-close watch the socket with a QSocketNotifier to see the peer's FIN.
+// handed out answers status(). A connection a lab listener accepted is one
+// too (id "L1.2"): closed, half-closed or reset on its own. Lives in the lab's thread: keep,
+// half-close and never-close watch the socket with a QSocketNotifier to see the peer's FIN.
 class ClientConnection : public QObject
 {
     Q_OBJECT
@@ -29,6 +30,9 @@ public:
 
     // Applies the close policy right after the connect (announces the connect).
     void start();
+    // For an accepted connection served like a keep client: reads and
+    // discards, and closes when the peer closes.
+    void watchPeer() { watchForEof(); }
 
     // Each fails with EINVAL (explained) when the connection is not open.
     Status close();

@@ -58,6 +58,32 @@ public:
             QStringLiteral("%1 %2").arg(kind, id),
             plainExplanation(EINVAL, QStringLiteral("no %1 %2").arg(kind, id)));
     }
+    // A client "C3", or a connection "L1.2" that listener L1 accepted.
+    ClientConnection *connection(const QString &id) const
+    {
+        const qsizetype dot = id.indexOf(QLatin1Char('.'));
+        if (dot < 0)
+            return find(clients, id, QLatin1Char('C'));
+        const Listener *listener = find(listeners, id.left(dot), QLatin1Char('L'));
+        bool ok = false;
+        const int number = id.mid(dot + 1).toInt(&ok);
+        return listener && ok ? listener->connection(number) : nullptr;
+    }
+    QString connectionKind(const QString &id) const
+    {
+        return id.contains(QLatin1Char('.')) ? QStringLiteral("connection")
+                                             : QStringLiteral("client");
+    }
+    Result<ClientStatus> actOn(const QString &id, Status (ClientConnection::*action)())
+    {
+        ClientConnection *client = connection(id);
+        if (!client)
+            return unknown(id, connectionKind(id));
+        const Status done = (client->*action)();
+        if (!done.ok())
+            return done.error();
+        return client->status();
+    }
     Error invalid(const QString &what, const QString &why) const
     {
         return EventReporter(QString(), sink).fail(what, plainExplanation(EINVAL, why));
@@ -194,34 +220,24 @@ Result<QList<ClientStatus>> Lab::connect(const ClientSpec &spec)
 
 Result<ClientStatus> Lab::closeClient(const QString &id)
 {
-    ClientConnection *client = find(d->clients, id, QLatin1Char('C'));
-    if (!client)
-        return d->unknown(id, QStringLiteral("client"));
-    const Status done = client->close();
-    if (!done.ok())
-        return done.error();
-    return client->status();
+    return d->actOn(id, &ClientConnection::close);
 }
 
 Result<ClientStatus> Lab::shutdownClient(const QString &id)
 {
-    ClientConnection *client = find(d->clients, id, QLatin1Char('C'));
-    if (!client)
-        return d->unknown(id, QStringLiteral("client"));
-    const Status done = client->shutdownWrite();
-    if (!done.ok())
-        return done.error();
-    return client->status();
+    return d->actOn(id, &ClientConnection::shutdownWrite);
 }
 
 Result<ClientStatus> Lab::resetClient(const QString &id)
 {
-    ClientConnection *client = find(d->clients, id, QLatin1Char('C'));
+    return d->actOn(id, &ClientConnection::reset);
+}
+
+Result<ClientStatus> Lab::clientStatus(const QString &id) const
+{
+    ClientConnection *client = d->connection(id);
     if (!client)
-        return d->unknown(id, QStringLiteral("client"));
-    const Status done = client->reset();
-    if (!done.ok())
-        return done.error();
+        return d->unknown(id, d->connectionKind(id));
     return client->status();
 }
 

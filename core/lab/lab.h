@@ -29,7 +29,9 @@ public:
 
     // Fails with the errno of socket/setsockopt/bind/listen, explained.
     Result<ListenerStatus> listen(const ListenerSpec &spec);
-    // Fails with EINVAL (explained: "no listener L7") for an unknown or closed id.
+    // Closes the listening socket only: its accepted connections stay open
+    // (ListenerStatus::connections). Fails with EINVAL (explained: "no
+    // listener L7") for an unknown or closed id.
     Result<ListenerStatus> closeListener(const QString &id, StopMode mode);
     // Closes (gracefully if it is still open) and listens again on the same
     // address and port with the same options: reports EADDRINUSE after a naive close (S1).
@@ -39,9 +41,11 @@ public:
     // Fires spec.count connections; returns when each has connected, failed or
     // timed out. Fails only for bad specs; per-connection failures are in the statuses.
     Result<QList<ClientStatus>> connect(const ClientSpec &spec);
+    // Each acts on a client (C3) or on a connection a listener accepted (L1.2).
     Result<ClientStatus> closeClient(const QString &id);
     Result<ClientStatus> shutdownClient(const QString &id); // SHUT_WR
     Result<ClientStatus> resetClient(const QString &id);    // SO_LINGER 0 + close
+    Result<ClientStatus> clientStatus(const QString &id) const;
 
     // Starts a server process and returns once it reported listening (or failed).
     Result<ServerStatus> startServer(const ServerSpec &spec);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 namespace sockscope {
 
@@ -61,21 +62,6 @@ Endpoint peerEndpointOf(int fd)
     return endpointOf(storage);
 }
 
-Endpoint reachableEndpoint(Family family, const Endpoint &bound)
-{
-    if (!bound.isUnspecified())
-        return bound;
-    Endpoint loopback;
-    loopback.port = bound.port;
-    if (family == Family::IPv6) {
-        loopback.address[15] = 1;
-    } else {
-        const in_addr_t address = htonl(INADDR_LOOPBACK);
-        std::memcpy(loopback.address.data(), &address, 4);
-    }
-    return loopback;
-}
-
 bool setSocketFlag(int fd, int level, int option, bool on)
 {
     const int value = on ? 1 : 0;
@@ -100,6 +86,15 @@ bool setLingerZero(int fd)
 {
     const linger value{1, 0};
     return ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &value, sizeof value) == 0;
+}
+
+int acceptQueueLength(int listenFd)
+{
+    tcp_info info{};
+    socklen_t length = sizeof info;
+    if (::getsockopt(listenFd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0)
+        return 0;
+    return static_cast<int>(info.tcpi_unacked);
 }
 
 bool setNonBlocking(int fd, bool on)

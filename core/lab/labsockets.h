@@ -25,8 +25,6 @@ Endpoint endpointOf(const sockaddr_storage &storage);
 // getsockname / getpeername; an all-zero Endpoint when the call fails.
 Endpoint localEndpointOf(int fd);
 Endpoint peerEndpointOf(int fd);
-// Where a client reaches a listener bound to `bound`: 0.0.0.0 and :: become loopback.
-Endpoint reachableEndpoint(Family family, const Endpoint &bound);
 
 // A descriptor, or the errno and the step that failed (for explainFailure).
 struct SocketAttempt
@@ -58,6 +56,9 @@ bool setLingerZero(int fd);
 // open; otherwise what ended it: 0 for EOF (the peer's FIN), else the errno.
 std::optional<int> discardUntilEnd(int fd);
 bool setSocketFlag(int fd, int level, int option, bool on = true);
+// How many completed connections wait in a listening socket's accept queue
+// (TCP_INFO's tcpi_unacked is the accept backlog for a LISTEN socket); 0 on error.
+int acceptQueueLength(int listenFd);
 bool setNonBlocking(int fd, bool on);
 
 } // namespace sockscope

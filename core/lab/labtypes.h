@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <QList>
 #include <QMetaType>
 #include <QString>
 
@@ -85,18 +86,6 @@ struct ListenerSpec
     AcceptLoop loop = AcceptLoop::EventLoop;
 };
 
-struct ListenerStatus
-{
-    QString id; // "L1"
-    ListenerSpec spec;
-    Endpoint bound;    // the address actually bound (real port when spec port was 0)
-    bool open = false; // we hold a listening descriptor
-    bool acceptThreadRunning = false;
-    int accepted = 0;
-    int held = 0; // accepted connections still open
-    int acceptErrors = 0;
-};
-
 struct ClientSpec
 {
     Family family = Family::IPv4;
@@ -120,15 +109,36 @@ enum class ClientPhase
 };
 QString clientPhaseName(ClientPhase phase);
 
+// A lab client, or a connection a lab listener accepted (then `listener` is
+// its id, its own id is "L1.2" and `policy` is unused).
 struct ClientStatus
 {
-    QString id; // "C3"
+    QString id; // "C3", "L1.2"
+    QString listener;
     Family family = Family::IPv4;
     Endpoint local;
     Endpoint remote;
     ClientPhase phase = ClientPhase::Connected;
     ClosePolicy policy = ClosePolicy::Keep;
     std::optional<Explanation> failure; // connect/bind failure, explained
+};
+
+struct ListenerStatus
+{
+    QString id; // "L1"
+    ListenerSpec spec;
+    Endpoint bound;    // the address actually bound (real port when spec port was 0)
+    bool open = false; // we hold a listening descriptor
+    bool acceptThreadRunning = false;
+    int accepted = 0;
+    int held = 0; // accepted connections still open
+    int acceptErrors = 0;
+    // Every connection it accepted and kept (ids L1.1, L1.2...), open or not:
+    // they live on after the listener closes, as in any server.
+    QList<ClientStatus> connections;
+    // Connections still in the accept queue when the last close really closed
+    // the listening socket: the kernel reset them.
+    int queuedReset = 0;
 };
 
 struct ServerSpec

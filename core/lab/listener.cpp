@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lab/listener.h"
 
-#include "lab/acceptedconnection.h"
 #include "lab/acceptthread.h"
+#include "lab/clientconnection.h"
 #include "lab/labsockets.h"
 
 #include <algorithm>
@@ -22,7 +22,7 @@ constexpr int kAcceptsPerWakeup = 64;
 } // namespace
 
 Listener::Listener(ListenerSpec spec, LabEventSink sink, QObject *parent)
-    : QObject(parent), m_spec(spec), m_reporter(QString(), std::move(sink))
+    : QObject(parent), m_spec(spec), m_sink(sink), m_reporter(QString(), std::move(sink))
 {
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &Listener::retryAccepting);
@@ -90,6 +90,7 @@ void Listener::noteListening()
 Status Listener::close(StopMode mode)
 {
     drainThreads();
+    m_queuedReset = 0;
     if (!m_fd.valid()) {
         if (mode == StopMode::Graceful && hasOrphans()) {
             wakeOrphans();
@@ -107,7 +108,10 @@ Status Listener::close(StopMode mode)
     m_retryTimer.stop();
     if (m_thread) {
         const bool blocked = m_thread->prepareNaiveClose(kNaiveCloseWaitMs);
-        m_fd.reset();
+        if (blocked)
+            m_fd.reset(); // the socket lives on, its accept queue with it
+        else
+            closeDescriptor();
         handleOutcomes(*m_thread);
         if (blocked) {
             m_orphans.push_back(std::move(m_thread));
@@ -123,19 +127,32 @@ Status Listener::close(StopMode mode)
                                 .arg(boundText()));
         }
     } else {
-        m_fd.reset();
+        closeDescriptor();
         m_reporter.note(QStringLiteral("closed the descriptor; no thread was blocked in accept() "
                                        "(event-loop accept), so %1 closed for real")
                             .arg(boundText()));
     }
-    closeConnections();
     return Ok{};
+}
+
+void Listener::closeDescriptor()
+{
+    // Counted first: closing the last reference resets whatever was still
+    // waiting in the accept queue, and nothing else says how many.
+    m_queuedReset = acceptQueueLength(m_fd.get());
+    m_fd.reset();
+    if (m_queuedReset > 0)
+        m_reporter.note(QStringLiteral("the kernel reset the %1 connection(s) still waiting in the "
+                                       "accept queue (never accepted)")
+                            .arg(m_queuedReset));
 }
 
 void Listener::closeGracefully()
 {
     m_notifier.reset();
     m_retryTimer.stop();
+    // shutdown() below already resets the accept queue: count it before.
+    const int queued = acceptQueueLength(m_fd.get());
     if (m_thread) {
         const bool joined = m_thread->stopGracefully(m_fd.get(), kJoinTimeoutMs);
         handleOutcomes(*m_thread);
@@ -145,13 +162,15 @@ void Listener::closeGracefully()
                                : QStringLiteral("the accept thread did not end within 2 s after "
                                                 "shutdown(); left it detached"));
     }
-    m_fd.reset();
-    const auto held = m_connections.size();
-    closeConnections();
-    m_reporter.note(
-        held == 0
-            ? QStringLiteral("closed %1").arg(boundText())
-            : QStringLiteral("closed %1 and %2 accepted connection(s)").arg(boundText()).arg(held));
+    closeDescriptor();
+    m_queuedReset = std::max(m_queuedReset, queued);
+    const auto open = std::count_if(m_connections.begin(), m_connections.end(),
+                                    [](const auto &connection) { return connection->isOpen(); });
+    m_reporter.note(open == 0 ? QStringLiteral("closed %1").arg(boundText())
+                              : QStringLiteral("closed %1; the %2 connection(s) it accepted stay "
+                                               "open")
+                                    .arg(boundText())
+                                    .arg(open));
 }
 
 Status Listener::rebind()
@@ -187,8 +206,12 @@ ListenerStatus Listener::status()
         (m_thread && m_thread->running()) ||
         std::any_of(m_orphans.begin(), m_orphans.end(), [](const auto &t) { return t->running(); });
     status.accepted = m_accepted;
-    status.held = static_cast<int>(m_connections.size());
     status.acceptErrors = m_acceptErrors;
+    status.queuedReset = m_queuedReset;
+    for (const auto &connection : m_connections) {
+        status.connections.append(connection->status());
+        status.held += connection->isOpen() ? 1 : 0;
+    }
     return status;
 }
 
@@ -199,6 +222,13 @@ void Listener::finish()
         closeGracefully();
     wakeOrphans();
     closeConnections();
+}
+
+ClientConnection *Listener::connection(int number) const
+{
+    if (number < 1 || number > static_cast<int>(m_connections.size()))
+        return nullptr;
+    return m_connections[static_cast<std::size_t>(number - 1)].get();
 }
 
 void Listener::acceptReady()
@@ -259,11 +289,19 @@ void Listener::adopt(UniqueFd fd, const Endpoint &peer)
         return;
     }
     const bool read = m_spec.accept != AcceptMode::Hold;
-    auto connection = std::make_unique<AcceptedConnection>(std::move(fd), peer, read);
-    connect(connection.get(), &AcceptedConnection::peerClosed, this, &Listener::connectionClosed);
+    ClientStatus status;
+    status.id = QStringLiteral("%1.%2").arg(id()).arg(m_connections.size() + 1);
+    status.listener = id();
+    status.family = m_spec.family;
+    status.local = localEndpointOf(fd.get());
+    status.remote = peer;
+    status.policy = read ? ClosePolicy::Keep : ClosePolicy::NeverClose;
+    auto connection = std::make_unique<ClientConnection>(status, std::move(fd), 0, m_sink);
+    if (read)
+        connection->watchPeer();
     m_connections.push_back(std::move(connection));
-    m_reporter.note(
-        QStringLiteral("accepted %1 (%2)").arg(peerText, acceptModeName(m_spec.accept)));
+    m_reporter.note(QStringLiteral("accepted %1 as %2 (%3)")
+                        .arg(peerText, status.id, acceptModeName(m_spec.accept)));
 }
 
 void Listener::acceptFailed(int errnum)
@@ -274,24 +312,12 @@ void Listener::acceptFailed(int errnum)
     m_reporter.fail(QStringLiteral("accept() on %1").arg(boundText()), errnum, context);
 }
 
-void Listener::connectionClosed(AcceptedConnection *connection, int errnum)
-{
-    const auto found = std::find_if(m_connections.begin(), m_connections.end(),
-                                    [connection](const auto &c) { return c.get() == connection; });
-    if (found == m_connections.end())
-        return;
-    // Deleted later: we are inside its own signal.
-    found->release()->deleteLater();
-    m_connections.erase(found);
-    m_reporter.note(QStringLiteral("%1 %2; closed the accepted connection")
-                        .arg(connection->peer().text(m_spec.family),
-                             errnum == 0 ? QStringLiteral("closed (read() returned 0)")
-                                         : QStringLiteral("reset the connection")));
-}
-
 void Listener::closeConnections()
 {
-    m_connections.clear();
+    for (const auto &connection : m_connections) {
+        if (connection->isOpen())
+            connection->close();
+    }
 }
 
 void Listener::drainThreads()
@@ -340,17 +366,17 @@ void Listener::handleOutcomes(AcceptThread &thread)
 
 void Listener::wakeOrphans()
 {
-    const Endpoint target = reachableEndpoint(m_spec.family, m_bound);
     for (const auto &orphan : m_orphans) {
-        const bool ended = orphan->wakeAndJoin(m_spec.family, target, kWakeTimeoutMs);
+        const bool ended = orphan->interruptAndJoin(kWakeTimeoutMs);
         handleOutcomes(*orphan);
         m_reporter.note(
-            ended ? QStringLiteral("connected to %1 to wake the orphaned accept thread; it ended "
-                                   "and the orphaned LISTEN socket with it")
-                        .arg(target.text(m_spec.family))
-                  : QStringLiteral("could not wake the orphaned accept thread within 3 s; left it "
-                                   "detached (it ends when a connection reaches %1)")
-                        .arg(target.text(m_spec.family)));
+            ended ? QStringLiteral("interrupted the orphaned accept() with a signal (EINTR, no "
+                                   "connection made); the accept thread ended and the orphaned "
+                                   "LISTEN socket on %1 with it")
+                        .arg(boundText())
+                  : QStringLiteral("could not interrupt the orphaned accept thread within 3 s; "
+                                   "left it detached (it ends when a connection reaches %1)")
+                        .arg(boundText()));
     }
     m_orphans.clear();
 }

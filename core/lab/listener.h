@@ -16,11 +16,12 @@ class QSocketNotifier;
 namespace sockscope {
 
 class AcceptThread;
-class AcceptedConnection;
+class ClientConnection;
 
 // One lab listener: its listening socket, its accept loop (QSocketNotifier on
 // the lab's event loop, or an AcceptThread blocked in accept()), the
-// connections it accepted, and the accept threads a naive close left behind
+// connections it accepted (L1.1, L1.2...: closing the listener leaves them
+// open, as in any server), and the accept threads a naive close left behind
 // (S1). Lives in the lab's thread; failures are explained (EventReporter).
 class Listener : public QObject
 {
@@ -38,8 +39,9 @@ public:
     Status open();
     // The "listening on ..." event, once the caller has set the id.
     void noteListening();
-    // Fails with EINVAL when it is closed and no orphaned accept thread is left
-    // (a graceful close of a naively closed listener ends its orphan: the fix).
+    // Closes the listening socket only. Fails with EINVAL when it is closed and
+    // no orphaned accept thread is left (a graceful close of a naively closed
+    // listener ends its orphan: the fix).
     Status close(StopMode mode);
     // Graceful close when open (a naive close is not undone: its orphan still
     // holds the port, so the listen fails with EADDRINUSE, S1), then open().
@@ -55,9 +57,11 @@ public:
     ListenerStatus status();
     bool isOpen() const { return m_fd.valid(); }
     bool hasOrphans() const { return !m_orphans.empty(); }
+    // An accepted connection by its number (2 for L1.2), or nullptr.
+    ClientConnection *connection(int number) const;
 
-    // Graceful close, then ends the orphaned accept threads (by connecting to
-    // them) and joins them; used by Lab::closeAll().
+    // Graceful close, ends the orphaned accept threads, closes the accepted
+    // connections; used by Lab::closeAll().
     void finish();
 
 private:
@@ -67,15 +71,16 @@ private:
     void handleOutcomes(AcceptThread &thread);
     void adopt(UniqueFd fd, const Endpoint &peer);
     void acceptFailed(int errnum);
-    void connectionClosed(AcceptedConnection *connection, int errnum);
     void closeConnections();
     void closeGracefully();
+    void closeDescriptor();
     void wakeOrphans();
     QString boundText() const;
 
     ListenerSpec m_spec;
     Endpoint m_bound;
     bool m_everBound = false;
+    LabEventSink m_sink;
     EventReporter m_reporter;
     UniqueFd m_fd;
     std::unique_ptr<QSocketNotifier> m_notifier;
@@ -83,8 +88,9 @@ private:
     int m_retryDelayMs = 100;
     std::unique_ptr<AcceptThread> m_thread;
     std::vector<std::unique_ptr<AcceptThread>> m_orphans;
-    std::vector<std::unique_ptr<AcceptedConnection>> m_connections;
+    std::vector<std::unique_ptr<ClientConnection>> m_connections; // L1.1 is [0]
     int m_accepted = 0;
+    int m_queuedReset = 0;
     int m_acceptErrors = 0;
 };
 

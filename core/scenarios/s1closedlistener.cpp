@@ -38,7 +38,8 @@ Scenario closedListenerScenario()
           row(TcpState::Listen, port).notOwned()}},
         {{QStringLiteral("close {L} graceful")},
          QStringLiteral("The way out for the stuck socket: make that accept() return (the lab "
-                        "connects to it) and join the thread. The LISTEN row disappears."),
+                        "interrupts it with a signal, so no connection of its own shows up) and "
+                        "join the thread. The LISTEN row disappears."),
          {ok(), noRow(TcpState::Listen, port, Expectation::Side::Local)}},
         {{QStringLiteral("rebind {L}")},
          QStringLiteral("Now the same rebind succeeds."),

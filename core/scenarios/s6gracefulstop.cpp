@@ -29,12 +29,18 @@ Scenario gracefulStopScenario()
           row(TcpState::Established, port).atLeast(3).owned()}},
         {{QStringLiteral("close {L} graceful")},
          QStringLiteral(
-             "The graceful stop, in order: stop flag, shutdown() so the blocked accept() "
-             "returns, join the accept thread, close the listener, then close the "
-             "connections it accepted. The clients see the FIN and close too; the "
-             "server's side of each connection rests in TIME_WAIT."),
-         {ok(), noRow(TcpState::Listen, port, Expectation::Side::Local),
-          noRow(TcpState::Established, port), noRow(TcpState::CloseWait, port),
+             "The graceful stop of the listener, in order: stop flag, shutdown() so the blocked "
+             "accept() returns, join the accept thread, close the listening socket. That is all "
+             "it closes: the three connections it accepted are sockets of their own and stay "
+             "ESTABLISHED, as in any server."),
+         {mentions(QStringLiteral("3 accepted connections stay open")),
+          noRow(TcpState::Listen, port, Expectation::Side::Local),
+          row(TcpState::Established, port).atLeast(3).owned()}},
+        {{QStringLiteral("close {L}.1..{L}.3")},
+         QStringLiteral("Then the server closes the connections it accepted. The clients see the "
+                        "FIN and close too; the server's side of each connection, which closed "
+                        "first, rests in TIME_WAIT."),
+         {ok(), noRow(TcpState::Established, port), noRow(TcpState::CloseWait, port),
           row(TcpState::TimeWait, port).atLeast(3)}},
         {{QStringLiteral("status {L}")},
          QStringLiteral("Nothing of the listener is left: no accept thread, no held connection."),
@@ -46,7 +52,9 @@ Scenario gracefulStopScenario()
                         "listening with no owner (S1)."),
          {mentions(QStringLiteral("stays in LISTEN")), row(TcpState::Listen, port).notOwned()}},
         {{QStringLiteral("close {L} graceful")},
-         QStringLiteral("Repairing it: wake that accept(), join the thread. The socket is gone."),
+         QStringLiteral("Repairing it: interrupt that accept() (the lab sends its thread a "
+                        "signal, so no connection of its own shows up), join the thread. The "
+                        "socket is gone."),
          {ok(), noRow(TcpState::Listen, port, Expectation::Side::Local)}},
         {{QStringLiteral("fds")},
          QStringLiteral("No descriptor left behind: the count is where it started."),

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "labpanels/labobjectlist.h"
 
+#include "console/consoletokens.h"
+#include "labpanels/labactions.h"
+
 #include <algorithm>
 #include <QGridLayout>
 #include <QHeaderView>
@@ -8,6 +11,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalBlocker>
+#include <QStackedWidget>
 #include <QStyle>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -24,28 +28,48 @@ enum Role
     ResumeRole,                // the mode "Resume accept" goes back to
     PidRole,                   // a server's pid
     RunningRole,               // a server's last answer said "running"
+    StateRole,                 // ObjectLine::state from its last answer; empty: unknown
 };
 
-int numberOf(const QString &id)
+// "C12" -> {"C", 12}; "L1.2" (a connection L1 accepted) -> {"L1.", 2}.
+std::pair<QString, int> stemAndNumber(const QString &id)
 {
-    return id.mid(1).toInt();
+    qsizetype digits = id.size();
+    while (digits > 0 && id.at(digits - 1).isDigit())
+        --digits;
+    return {id.left(digits), id.mid(digits).toInt()};
 }
 
-// "C1..C5", "C7": one console range per run of consecutive clients.
-QStringList clientRanges(QStringList ids)
+bool idLess(const QString &a, const QString &b)
 {
-    std::sort(ids.begin(), ids.end(),
-              [](const QString &a, const QString &b) { return numberOf(a) < numberOf(b); });
+    return stemAndNumber(a) < stemAndNumber(b);
+}
+
+// "C1..C5", "C7", "L1.1..L1.3": one console range per run of consecutive ids.
+QStringList idRanges(QStringList ids)
+{
+    std::sort(ids.begin(), ids.end(), idLess);
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    const auto follows = [](const QString &next, const QString &previous) {
+        const auto [stem, number] = stemAndNumber(previous);
+        return stemAndNumber(next) == std::pair(stem, number + 1);
+    };
     QStringList ranges;
     for (qsizetype i = 0; i < ids.size();) {
         qsizetype j = i;
-        while (j + 1 < ids.size() && numberOf(ids[j + 1]) == numberOf(ids[j]) + 1)
+        while (j + 1 < ids.size() && follows(ids[j + 1], ids[j]))
             ++j;
         ranges << (i == j ? ids[i] : ids[i] + QStringLiteral("..") + ids[j]);
         i = j + 1;
     }
     return ranges;
+}
+
+char kindOf(const QString &id)
+{
+    if (id.startsWith(QLatin1Char('P')))
+        return 'P';
+    return isListenerId(id) ? 'L' : 'C';
 }
 
 } // namespace
@@ -78,18 +102,27 @@ LabObjectList::LabObjectList(QWidget *parent) : QWidget(parent), m_tree(new QTre
             Q_EMIT commandRequested(QStringLiteral("status ") + id);
     });
 
-    auto *buttons = new QGridLayout;
-    buttons->setHorizontalSpacing(4);
-    buttons->setVerticalSpacing(4);
+    // One page of buttons per kind of object, the selected kind's shown: four
+    // rows of buttons for every kind would leave the list itself three rows.
+    m_pages = new QStackedWidget(this);
+    m_pages->setObjectName(QStringLiteral("labObjectActions"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tree, 1);
-    layout->addLayout(buttons);
-    const auto row = [this, buttons](int r, const QString &label, QList<Action> actions) {
-        buttons->addWidget(new QLabel(label, this), r, 0);
-        int column = 1;
-        for (Action action : actions)
-            buttons->addWidget(m_buttons.value(action), r, column++);
+    layout->addWidget(m_pages);
+    const auto page = [this](QChar kind, const QString &label, QList<QList<Action>> rows) {
+        auto *widget = new QWidget(m_pages);
+        auto *grid = new QGridLayout(widget);
+        grid->setContentsMargins(0, 0, 0, 0);
+        grid->setHorizontalSpacing(4);
+        grid->setVerticalSpacing(4);
+        grid->addWidget(new QLabel(label, widget), 0, 0);
+        for (int r = 0; r < rows.size(); ++r) {
+            for (int c = 0; c < rows[r].size(); ++c)
+                grid->addWidget(m_buttons.value(rows[r][c]), r, c + 1);
+        }
+        grid->setColumnStretch(3, 1);
+        m_pageOf.insert(kind, m_pages->addWidget(widget));
     };
     addButton(Action::CloseNaive, tr("Close (naive)"), QStringLiteral("closeNaiveButton"));
     addButton(Action::CloseGraceful, tr("Close (graceful)"), QStringLiteral("closeGracefulButton"));
@@ -100,10 +133,11 @@ LabObjectList::LabObjectList(QWidget *parent) : QWidget(parent), m_tree(new QTre
     addButton(Action::ResetClient, tr("Reset"), QStringLiteral("resetClientButton"));
     addButton(Action::KillTerm, tr("Kill (TERM)"), QStringLiteral("killTermButton"));
     addButton(Action::KillKill, tr("Kill (KILL)"), QStringLiteral("killKillButton"));
-    row(0, tr("Listener"), {Action::CloseNaive, Action::CloseGraceful, Action::Rebind});
-    row(1, QString(), {Action::ToggleAccept});
-    row(2, tr("Client"), {Action::CloseClient, Action::ShutdownClient, Action::ResetClient});
-    row(3, tr("Server"), {Action::KillTerm, Action::KillKill});
+    page(QLatin1Char('L'), tr("Listener"),
+         {{Action::CloseNaive, Action::CloseGraceful}, {Action::Rebind, Action::ToggleAccept}});
+    page(QLatin1Char('C'), tr("Connection"),
+         {{Action::CloseClient, Action::ShutdownClient, Action::ResetClient}});
+    page(QLatin1Char('P'), tr("Server"), {{Action::KillTerm, Action::KillKill}});
     updateButtons();
 }
 
@@ -130,7 +164,19 @@ QTreeWidgetItem *LabObjectList::addObject(const QString &id, QTreeWidgetItem *pa
     m_items.insert(id, item);
     category(id.at(0))->setHidden(false);
     category(id.at(0))->setExpanded(true);
+    parent->setExpanded(true);
     return item;
+}
+
+QTreeWidgetItem *LabObjectList::parentFor(const QString &id) const
+{
+    // A connection a listener accepted lives under it (L1.2 under L1).
+    const qsizetype dot = id.indexOf(QLatin1Char('.'));
+    if (dot > 0) {
+        if (QTreeWidgetItem *listener = m_items.value(id.left(dot)))
+            return listener;
+    }
+    return category(id.at(0));
 }
 
 void LabObjectList::noteAnswer(const ConsoleAnswer &answer)
@@ -143,7 +189,7 @@ void LabObjectList::noteAnswer(const ConsoleAnswer &answer)
         if (id.startsWith(QLatin1Char('C')))
             freshClients << id;
         else
-            fresh << addObject(id, category(id.at(0)));
+            fresh << addObject(id, parentFor(id));
     }
     // Clients fired together stay together: one group to select, collapsed.
     if (freshClients.size() > 1) {
@@ -151,7 +197,7 @@ void LabObjectList::noteAnswer(const ConsoleAnswer &answer)
         auto *group = new QTreeWidgetItem(m_clients, {range});
         group->setData(0, IdRole, range);
         group->setData(0, MembersRole, freshClients);
-        showAnswer(group, answer);
+        showLine(group, answer.firstLine(), answer.ok, QString());
         for (const QString &id : std::as_const(freshClients))
             addObject(id, group);
         group->setExpanded(false);
@@ -163,10 +209,16 @@ void LabObjectList::noteAnswer(const ConsoleAnswer &answer)
         QTreeWidgetItem *item = m_items.value(id);
         if (!item)
             continue;
-        showAnswer(item, answer);
+        // Each object its own line; an answer that does not say one (older
+        // callers) is the object's line as a whole.
+        const auto object = answer.objects.constFind(id);
+        if (object != answer.objects.cend())
+            showLine(item, object->line, object->ok, object->state);
+        else
+            showLine(item, answer.firstLine(), answer.ok, QString());
         QTreeWidgetItem *parent = item->parent();
         if (parent && parent->data(0, MembersRole).toStringList() == answer.ids)
-            showAnswer(parent, answer);
+            showLine(parent, answer.firstLine(), answer.ok, QString());
     }
     // What was just made is what the next action most likely acts on.
     if (!fresh.isEmpty()) {
@@ -179,26 +231,28 @@ void LabObjectList::noteAnswer(const ConsoleAnswer &answer)
     updateButtons();
 }
 
-void LabObjectList::showAnswer(QTreeWidgetItem *item, const ConsoleAnswer &answer)
+void LabObjectList::showLine(QTreeWidgetItem *item, const QString &line, bool ok,
+                             const QString &state)
 {
-    const QString line = answer.firstLine();
     item->setText(1, line);
     item->setToolTip(1, line);
-    item->setIcon(0, answer.ok ? QIcon() : style()->standardIcon(QStyle::SP_MessageBoxWarning));
+    item->setIcon(0, ok ? QIcon() : style()->standardIcon(QStyle::SP_MessageBoxWarning));
+    if (!state.isEmpty())
+        item->setData(0, StateRole, state);
     // A failure about one object must not rewrite what is known of it.
-    if (!answer.ok)
+    if (!ok)
         return;
     const QString id = item->data(0, IdRole).toString();
-    if (id.startsWith(QLatin1Char('L'))) {
+    if (isListenerId(id)) {
         static const QRegularExpression acceptMode(QStringLiteral("\\baccept=(\\S+)"));
-        if (const auto match = acceptMode.match(answer.text); match.hasMatch()) {
+        if (const auto match = acceptMode.match(line); match.hasMatch()) {
             item->setData(0, AcceptRole, match.captured(1));
             if (match.captured(1) != QLatin1String("pause"))
                 item->setData(0, ResumeRole, match.captured(1));
         }
     } else if (id.startsWith(QLatin1Char('P'))) {
         static const QRegularExpression server(QStringLiteral("\\bpid=(\\d+) (running|exited)"));
-        if (const auto match = server.match(answer.text); match.hasMatch()) {
+        if (const auto match = server.match(line); match.hasMatch()) {
             item->setData(0, PidRole, match.captured(1).toInt());
             item->setData(0, RunningRole, match.captured(2) == QLatin1String("running"));
         }
@@ -224,11 +278,24 @@ QStringList LabObjectList::selectedIds(QChar kind) const
         const QString id = item->data(0, IdRole).toString();
         if (!members.isEmpty() && kind == QLatin1Char('C'))
             ids << members;
-        else if (members.isEmpty() && id.startsWith(kind))
+        else if (members.isEmpty() && !id.isEmpty() && kindOf(id) == kind)
             ids << id;
     }
-    std::sort(ids.begin(), ids.end(),
-              [](const QString &a, const QString &b) { return numberOf(a) < numberOf(b); });
+    std::sort(ids.begin(), ids.end(), idLess);
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+QStringList LabObjectList::validIds(Action action) const
+{
+    const ActionRule rule = ruleOf(action);
+    QStringList ids;
+    for (const QString &id : selectedIds(rule.kind)) {
+        // Unknown state (an answer that did not say): let the lab decide.
+        const QString state = m_items.value(id)->data(0, StateRole).toString();
+        if (state.isEmpty() || rule.validStates.contains(state))
+            ids << id;
+    }
     return ids;
 }
 
@@ -239,13 +306,13 @@ QStringList LabObjectList::commandsFor(Action action) const
     case Action::CloseNaive:
     case Action::CloseGraceful:
     case Action::Rebind:
-        for (const QString &id : selectedIds(QLatin1Char('L')))
+        for (const QString &id : validIds(action))
             lines << (action == Action::Rebind       ? QStringLiteral("rebind %1").arg(id)
                       : action == Action::CloseNaive ? QStringLiteral("close %1 naive").arg(id)
                                                      : QStringLiteral("close %1 graceful").arg(id));
         break;
     case Action::ToggleAccept: {
-        const QStringList ids = selectedIds(QLatin1Char('L'));
+        const QStringList ids = validIds(action);
         // Resume only when every selected listener is paused; otherwise pause them all.
         const bool resume = !ids.isEmpty() && std::all_of(ids.begin(), ids.end(), [this](auto &id) {
             return m_items.value(id)->data(0, AcceptRole).toString() == QLatin1String("pause");
@@ -264,13 +331,13 @@ QStringList LabObjectList::commandsFor(Action action) const
         const QString verb = action == Action::CloseClient      ? QStringLiteral("close")
                              : action == Action::ShutdownClient ? QStringLiteral("shutdown")
                                                                 : QStringLiteral("reset");
-        for (const QString &range : clientRanges(selectedIds(QLatin1Char('C'))))
+        for (const QString &range : idRanges(validIds(action)))
             lines << verb + QLatin1Char(' ') + range;
         break;
     }
     case Action::KillTerm:
     case Action::KillKill:
-        for (const QString &id : selectedIds(QLatin1Char('P')))
+        for (const QString &id : validIds(action))
             lines << QStringLiteral("kill %1 %2")
                          .arg(id, action == Action::KillTerm ? "term" : "kill");
         break;
@@ -305,6 +372,13 @@ void LabObjectList::setBusy(bool busy)
 
 void LabObjectList::updateButtons()
 {
+    // The page of the object last clicked (or selected with it).
+    const QTreeWidgetItem *current = m_tree->currentItem();
+    if (!current || !current->isSelected())
+        current = m_tree->selectedItems().value(0);
+    const QString id = current ? current->data(0, IdRole).toString() : QString();
+    if (!id.isEmpty())
+        m_pages->setCurrentIndex(m_pageOf.value(QLatin1Char(kindOf(id))));
     const QStringList toggles = commandsFor(Action::ToggleAccept);
     const bool resume = !toggles.isEmpty() && !toggles.first().endsWith(QLatin1String(" pause"));
     m_buttons.value(Action::ToggleAccept)
@@ -312,11 +386,30 @@ void LabObjectList::updateButtons()
     for (auto it = m_buttons.cbegin(); it != m_buttons.cend(); ++it) {
         const QStringList lines = commandsFor(it.key());
         it.value()->setEnabled(!m_busy && !lines.isEmpty());
-        it.value()->setToolTip(
-            lines.isEmpty()
-                ? tr("Select lab objects in the list first")
-                : tr("Runs the console command(s): %1").arg(lines.join(QStringLiteral("; "))));
+        QString why;
+        if (m_busy)
+            why = tr("Waits for the lab to answer the command before.");
+        else if (!lines.isEmpty())
+            why = tr("Runs: %1").arg(lines.join(QStringLiteral("; ")));
+        else
+            why = whyNot(it.key());
+        it.value()->setToolTip(actionHelp(it.key(), resume) + QStringLiteral("\n\n") + why);
     }
+}
+
+QString LabObjectList::whyNot(Action action) const
+{
+    const ActionRule rule = ruleOf(action);
+    const QStringList selected = selectedIds(rule.kind);
+    if (selected.isEmpty())
+        return tr("Select %1 in the list first.").arg(kindName(rule.kind));
+    QStringList states;
+    for (const QString &id : selected.mid(0, 3))
+        states
+            << QStringLiteral("%1 is %2").arg(id, m_items.value(id)->data(0, StateRole).toString());
+    if (selected.size() > 3)
+        states << QStringLiteral("...");
+    return tr("Not now: %1. %2").arg(states.join(QStringLiteral(", ")), requirement(action));
 }
 
 } // namespace sockscope

@@ -8,15 +8,18 @@
 #include <QWidget>
 
 class QPushButton;
+class QStackedWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
 
 namespace sockscope {
 
-// Every lab object the answers named (listeners, clients, server processes)
-// with its last answer, and buttons that act on the selected ones. Clients
-// fired together are grouped under their range ("C1..C50"). The buttons only
-// build console lines (commandRequested); the panel submits them.
+// Every lab object the answers named (listeners with the connections they
+// accepted under them, clients, server processes), each with its own last
+// answer (failures included), and buttons that act on the selected ones, each
+// enabled only when its action is valid for them. Clients fired together are
+// grouped under their range ("C1..C50"). The buttons only build console lines
+// (commandRequested); the panel submits them.
 class LabObjectList : public QWidget
 {
     Q_OBJECT
@@ -39,7 +42,8 @@ public:
     // Adds the objects of answer.ids that are new (and selects them: the next
     // action most likely acts on them) and shows the answer on each.
     void noteAnswer(const ConsoleAnswer &answer);
-    // The console lines `action` would submit for the current selection.
+    // The console lines `action` would submit for the current selection (the
+    // selected objects it is valid for).
     QStringList commandsFor(Action action) const;
     // Selects these objects (ids like "L1", "C3"), nothing else.
     void selectIds(const QStringList &ids);
@@ -58,8 +62,13 @@ Q_SIGNALS:
 private:
     QTreeWidgetItem *category(QChar kind) const;
     QTreeWidgetItem *addObject(const QString &id, QTreeWidgetItem *parent);
-    void showAnswer(QTreeWidgetItem *item, const ConsoleAnswer &answer);
+    QTreeWidgetItem *parentFor(const QString &id) const;
+    void showLine(QTreeWidgetItem *item, const QString &line, bool ok, const QString &state);
+    // The selected objects of one kind ('L', 'C' for clients and accepted
+    // connections, 'P'), and those of them `action` is valid for.
     QStringList selectedIds(QChar kind) const;
+    QStringList validIds(Action action) const;
+    QString whyNot(Action action) const;
     void addButton(Action action, const QString &text, const QString &objectName);
     void trigger(Action action);
     void updateButtons();
@@ -70,6 +79,8 @@ private:
     QTreeWidgetItem *m_servers;
     QHash<QString, QTreeWidgetItem *> m_items;
     QHash<Action, QPushButton *> m_buttons;
+    QStackedWidget *m_pages = nullptr; // the buttons of one kind of object
+    QHash<QChar, int> m_pageOf;        // 'L', 'C', 'P' -> page
     bool m_busy = false;
 };
 

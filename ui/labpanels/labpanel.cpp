@@ -68,7 +68,8 @@ LabPanel::LabPanel(LabSession *session, QWidget *parent)
     split->addWidget(m_objects);
     split->addWidget(transcript);
     split->setStretchFactor(0, 0);
-    split->setStretchFactor(1, 1);
+    // The objects, each with its last answer, get most: the transcript repeats them.
+    split->setStretchFactor(1, 3);
     split->setStretchFactor(2, 1);
 
     auto *consoleRow = new QHBoxLayout;

@@ -6,6 +6,7 @@
 #include "netlink/diagclient.h"
 #include "netns.h"
 
+#include <algorithm>
 #include <csignal>
 #include <QCoreApplication>
 #include <QProcess>
@@ -245,6 +246,74 @@ private Q_SLOTS:
             QCOMPARE(heldSockets(port), 0);
         // The server child is gone (and reaped: no zombie left to signal).
         QCOMPARE(::kill(pid.captured(1).toInt(), 0), -1);
+    }
+
+    void closingAListenerLeavesItsConnections()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        LabConsole console(QStringLiteral(SOCKSCOPE_BINARY));
+        const auto run = [&console](const char *line) {
+            return console.execute(QString::fromLatin1(line)).value_or(ConsoleAnswer{});
+        };
+        QVERIFY(run("listen 127.0.0.1:9300").ok);
+        const ConsoleAnswer fired = run("connect 127.0.0.1:9300 count 2");
+        QCOMPARE(fired.ids, (QStringList{"C1", "C2"}));
+        // Each client has its own line, not the group's.
+        QVERIFY2(fired.objects.value("C2").line.startsWith(QLatin1String("ok C2 127.0.0.1:")),
+                 qPrintable(fired.objects.value("C2").line));
+        QCOMPARE(fired.objects.value("C2").state, QStringLiteral("connected"));
+
+        const ConsoleAnswer closed = run("close L1 naive");
+        QCOMPARE(
+            closed.firstLine(),
+            QStringLiteral("ok L1 closed naive: 2 accepted connections stay open (L1.1, L1.2)"));
+        QCOMPARE(closed.ids, (QStringList{"L1", "L1.1", "L1.2"}));
+        QCOMPARE(closed.objects.value("L1").state, QStringLiteral("closed"));
+        QCOMPARE(closed.objects.value("L1.1").state, QStringLiteral("connected"));
+        int established = 0;
+        for (const SocketRecord &socket : socketsOn(9300)) {
+            QVERIFY(socket.state != TcpState::Listen && socket.state != TcpState::TimeWait);
+            established += socket.state == TcpState::Established ? 1 : 0;
+        }
+        QCOMPARE(established, 4); // both ends of both connections
+        QVERIFY2(
+            run("list").text.contains(QLatin1String("L1 127.0.0.1:9300 closed; L1.1 connected; "
+                                                    "L1.2 connected; C1 connected")),
+            qPrintable(run("list").text));
+
+        const ConsoleAnswer first = run("close L1.1");
+        QVERIFY2(first.ok && first.text.contains(QLatin1String("closed accepted-by=L1")),
+                 qPrintable(first.firstLine()));
+        QVERIFY(run("reset L1.2").ok);
+        // A failure is the object's last answer too, and says its state.
+        const ConsoleAnswer again = run("close L1.1..L1.2");
+        QVERIFY2(!again.ok && again.errnoName == QLatin1String("EINVAL"),
+                 qPrintable(again.firstLine()));
+        QCOMPARE(again.objects.value("L1.2").state, QStringLiteral("reset"));
+        QVERIFY(again.objects.value("L1.2").line.startsWith(QLatin1String("error EINVAL")));
+        const ConsoleAnswer twice = run("close L1 graceful");
+        QVERIFY(!twice.ok);
+        QCOMPARE(twice.ids, QStringList{"L1"});
+        QCOMPARE(twice.objects.value("L1").state, QStringLiteral("closed"));
+        QVERIFY(twice.objects.value("L1").line.startsWith(QLatin1String("error EINVAL")));
+    }
+
+    void closingAListenerCountsTheQueuedResets()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        LabConsole console(QStringLiteral(SOCKSCOPE_BINARY));
+        QVERIFY(console.execute(QStringLiteral("listen 127.0.0.1:9301 accept pause"))->ok);
+        QVERIFY(console.execute(QStringLiteral("connect 127.0.0.1:9301 count 3"))->ok);
+        const auto queued = [] {
+            const std::vector<SocketRecord> sockets = socketsOn(9301);
+            return std::any_of(sockets.begin(), sockets.end(), [](const SocketRecord &s) {
+                return s.state == TcpState::Listen && s.recvQ == 3;
+            });
+        };
+        QTRY_VERIFY(queued());
+        const auto closed = console.execute(QStringLiteral("close L1 naive"));
+        QCOMPARE(closed->firstLine(),
+                 QStringLiteral("ok L1 closed naive: 3 queued connections reset by the kernel"));
     }
 
     void quitEndsTheSession()
