@@ -503,6 +503,25 @@ private Q_SLOTS:
         QToolTip::hideText();
     }
 
+    // Where labels are left out, an arrow's tooltip still says what it means.
+    void arrowTooltipGivesTheLabel()
+    {
+        StateDiagramWidget widget;
+        widget.resize(306, 290);
+        widget.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&widget));
+        QVERIFY(!widget.text().showLabels);
+        const int edge = widget.layout().edgeBetween(TcpState::TimeWait, TcpState::Close);
+        const QPolygonF route = widget.edgeRoute(edge);
+        const QPoint pos = ((route.first() + route.last()) / 2).toPoint();
+        QHelpEvent help(QEvent::ToolTip, pos, widget.mapToGlobal(pos));
+        QApplication::sendEvent(&widget, &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QStringLiteral("timeout 2MSL")),
+                 qPrintable(QToolTip::text()));
+        QToolTip::hideText();
+    }
+
     void scalesWithoutOverlap_data()
     {
         QTest::addColumn<QSize>("size");
