@@ -381,7 +381,7 @@ private Q_SLOTS:
     void replaysSlowlyThenFollowsLive()
     {
         StateDiagramWidget widget;
-        widget.setReplayStepMs(150);
+        widget.setReplayStepMs(400);
         widget.setTracedPath({{TcpState::SynSent, 0, 1},
                               {TcpState::Established, 1, 20},
                               {TcpState::CloseWait, 20, -1}});
