@@ -87,6 +87,18 @@ private:
     QTimer m_release;
 };
 
+// A framed strip across a pane (the trace notice, the state filter), filled
+// so that it stands out from the panes around it.
+QFrame *stripFrame(QWidget *parent, const QString &objectName, QPalette::ColorRole background)
+{
+    auto *frame = new QFrame(parent);
+    frame->setObjectName(objectName);
+    frame->setFrameShape(QFrame::StyledPanel);
+    frame->setAutoFillBackground(true);
+    frame->setBackgroundRole(background);
+    return frame;
+}
+
 } // namespace
 
 MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
@@ -231,12 +243,7 @@ void MainWindow::buildCentre()
     m_outer->setSizes({330, 1030});
 
     // Not a dialog: a strip above the panes that the user may close.
-    auto *noticeFrame = new QFrame(this);
-    m_noticeBar = noticeFrame;
-    m_noticeBar->setObjectName(QStringLiteral("traceNotice"));
-    noticeFrame->setFrameShape(QFrame::StyledPanel);
-    noticeFrame->setAutoFillBackground(true);
-    noticeFrame->setBackgroundRole(QPalette::ToolTipBase);
+    m_noticeBar = stripFrame(this, QStringLiteral("traceNotice"), QPalette::ToolTipBase);
     m_noticeText = new QLabel(m_noticeBar);
     m_noticeText->setWordWrap(true);
     m_noticeText->setForegroundRole(QPalette::ToolTipText);
@@ -264,12 +271,8 @@ QWidget *MainWindow::buildStateFilterBar()
 {
     // The diagram's filter is otherwise invisible: a table showing one row and
     // a status bar saying "1 shown" do not say why the other rows went.
-    auto *bar = new QFrame(this);
+    QFrame *bar = stripFrame(this, QStringLiteral("stateFilterBar"), QPalette::AlternateBase);
     m_stateFilterBar = bar;
-    bar->setObjectName(QStringLiteral("stateFilterBar"));
-    bar->setFrameShape(QFrame::StyledPanel);
-    bar->setAutoFillBackground(true);
-    bar->setBackgroundRole(QPalette::AlternateBase);
     m_stateFilterText = new QLabel(bar);
     m_stateFilterText->setObjectName(QStringLiteral("stateFilterText"));
     auto *clear = new QToolButton(bar);

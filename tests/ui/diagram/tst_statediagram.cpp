@@ -381,7 +381,7 @@ private Q_SLOTS:
     void replaysSlowlyThenFollowsLive()
     {
         StateDiagramWidget widget;
-        widget.setReplayStepMs(150);
+        widget.setReplayStepMs(400);
         widget.setTracedPath({{TcpState::SynSent, 0, 1},
                               {TcpState::Established, 1, 20},
                               {TcpState::CloseWait, 20, -1}});
@@ -500,6 +500,25 @@ private Q_SLOTS:
         QApplication::sendEvent(&widget, &help);
         QTRY_VERIFY(QToolTip::isVisible());
         QVERIFY(QToolTip::text().contains(tcpStateMeaning(TcpState::CloseWait)));
+        QToolTip::hideText();
+    }
+
+    // Where labels are left out, an arrow's tooltip still says what it means.
+    void arrowTooltipGivesTheLabel()
+    {
+        StateDiagramWidget widget;
+        widget.resize(306, 290);
+        widget.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&widget));
+        QVERIFY(!widget.text().showLabels);
+        const int edge = widget.layout().edgeBetween(TcpState::TimeWait, TcpState::Close);
+        const QPolygonF route = widget.edgeRoute(edge);
+        const QPoint pos = ((route.first() + route.last()) / 2).toPoint();
+        QHelpEvent help(QEvent::ToolTip, pos, widget.mapToGlobal(pos));
+        QApplication::sendEvent(&widget, &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QStringLiteral("timeout 2MSL")),
+                 qPrintable(QToolTip::text()));
         QToolTip::hideText();
     }
 

@@ -17,6 +17,7 @@
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
+#include <memory>
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QFile>
@@ -33,6 +34,19 @@
 
 using namespace sockscope;
 using namespace sockscope::test;
+
+namespace {
+// A window that polls (no trace to load), large enough for every pane, shown.
+std::unique_ptr<MainWindow> pollingWindow()
+{
+    auto *poller = new Poller;
+    poller->setTracing(false);
+    auto window = std::make_unique<MainWindow>(poller, false);
+    window->resize(1400, 900);
+    window->show();
+    return window;
+}
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -151,11 +165,8 @@ private Q_SLOTS:
     // to say so but "1 shown". Now the window names the filter and clears it.
     void diagramStateFilterIsShownAndCleared()
     {
-        auto *poller = new Poller;
-        poller->setTracing(false);
-        MainWindow window(poller, false);
-        window.resize(1400, 900);
-        window.show();
+        const std::unique_ptr<MainWindow> shown = pollingWindow();
+        MainWindow &window = *shown;
         QVERIFY(QTest::qWaitForWindowActive(&window));
         QWidget *indicator = window.stateFilterIndicator();
         QVERIFY(indicator->isHidden());
@@ -192,11 +203,8 @@ private Q_SLOTS:
     // on the table, a vanished connection's row stays; it goes on release.
     void pressedTableHoldsVanishedRows()
     {
-        auto *poller = new Poller;
-        poller->setTracing(false);
-        MainWindow window(poller, false);
-        window.resize(1400, 900);
-        window.show();
+        const std::unique_ptr<MainWindow> shown = pollingWindow();
+        MainWindow &window = *shown;
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         UniqueFd kept = listenOn();
         UniqueFd leaving = listenOn();
