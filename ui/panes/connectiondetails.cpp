@@ -118,6 +118,11 @@ void ConnectionDetails::showConnection(const ConnectionEntry &entry, const Conne
     m_timeline->setNow(nowMs);
     m_timeline->setHistory(view.history, view.stateSinceIsLowerBound && view.history.size() == 1);
     m_timeline->setMarkers(markers);
+    // A listener has no other end: its connections have.
+    if (s.remote.port == 0) {
+        m_ladder->clear();
+        return;
+    }
     const LadderWidget::End self{s.local.text(s.family), entry.steps};
     const LadderWidget::End other{s.remote.text(s.family),
                                   peer ? peer->steps : QList<ConnectionStep>{}};

@@ -118,6 +118,9 @@ QSize LadderWidget::minimumSizeHint() const
 {
     const QFontMetrics fm = fontMetrics();
     const int margin = fm.horizontalAdvance(QLatin1Char('M'));
+    // Nothing shown but a sentence that wraps to any width.
+    if (m_ends[0].address.isEmpty())
+        return {10 * margin, 6 * fm.lineSpacing()};
     const int half = std::max(m_labelWidth + margin, (m_headerWidth + 1) / 2);
     const int rows = std::max<int>(3, static_cast<int>(m_times.size()));
     const int legend = hasPartial() ? kLegendLines * fm.lineSpacing() : 0;
@@ -270,7 +273,8 @@ void LadderWidget::paintEvent(QPaintEvent *)
         painter.setPen(statusColors(palette()).muted);
         painter.drawText(rect().adjusted(8, 8, -8, -8),
                          Qt::AlignTop | Qt::AlignLeft | Qt::TextWordWrap,
-                         tr("Select a connection to see the segments between its two ends."));
+                         tr("Select a connection (not a listener) to see the segments between its "
+                            "two ends."));
         return;
     }
     const QFontMetrics fm = fontMetrics();
