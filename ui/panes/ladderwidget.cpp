@@ -9,7 +9,6 @@
 #include <QEvent>
 #include <QHelpEvent>
 #include <QPainter>
-#include <QPainterPath>
 #include <QToolTip>
 
 namespace sockscope {
