@@ -40,13 +40,13 @@ void ConnectionDetails::showConnection(const ConnectionView &view, std::int64_t 
             .arg(name, value.toHtmlEscaped());
     };
     QString html = QStringLiteral("<p><b style='font-size:large'>%1</b> &nbsp;%2</p><table>")
-                       .arg(tcpStateName(s.state), tcpStateMeaning(s.state).toHtmlEscaped());
+                       .arg(socketStateDisplayName(s), tcpStateMeaning(s.state).toHtmlEscaped());
     html += row(tr("Local"), s.local.text(s.family));
     html += row(tr("Peer"), s.remote.text(s.family));
     html += row(tr("Owner"), ownerText(view.owner));
     html += row(tr("Queues"), tr("receive %1, send %2").arg(s.recvQ).arg(s.sendQ));
     if (s.timer != TimerKind::Off)
-        html += row(tr("Timer"), timerText(s));
+        html += row(tr("Timer"), m_timerText.isEmpty() ? timerText(s) : m_timerText);
     html +=
         row(tr("Socket"), tr("uid %1, inode %2, cookie %3").arg(s.uid).arg(s.inode).arg(s.cookie));
     if (s.info)

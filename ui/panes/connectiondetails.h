@@ -21,11 +21,15 @@ public:
     void showConnection(const ConnectionView &view, std::int64_t nowMs,
                         const QList<ConnectionTimeline::Marker> &markers);
     void clear();
+    // The Timer column's text for the connection shown next: the table counts
+    // the dump's timer down with the clock, the pane shows the same.
+    void setTimerText(const QString &text) { m_timerText = text; }
     ConnectionTimeline *timeline() const { return m_timeline; }
 
 private:
     QLabel *m_summary;
     ConnectionTimeline *m_timeline;
+    QString m_timerText;
 };
 
 } // namespace sockscope

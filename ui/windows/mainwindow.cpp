@@ -3,6 +3,7 @@
 
 #include "diagram/statediagramwidget.h"
 #include "format/durationtext.h"
+#include "help/helpmenu.h"
 #include "itemmodels/eventlogmodel.h"
 #include "itemmodels/portsummarymodel.h"
 #include "itemmodels/socketfilterproxy.h"
@@ -35,6 +36,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTableView>
+#include <QTextDocumentFragment>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -49,6 +51,9 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
 {
     setWindowTitle(tr("SockScope"));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    // The right-hand panels (lab, scenarios) run the full height: their lists
+    // and transcripts need it more than the event log needs the width.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_poller->setParent(this);
     m_proxy->setSourceModel(m_model);
     buildCentre();
@@ -84,11 +89,18 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
     connect(m_poller, &Poller::batchReady, this, &MainWindow::onBatch);
     connect(m_poller, &Poller::pollFailed, this,
             [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+    addHelpMenu(this, [this] {
+        return QTextDocumentFragment::fromHtml(m_traceStatus->text()).toPlainText();
+    });
     auto *clock = new QTimer(this);
     connect(clock, &QTimer::timeout, this, [this] {
         const std::int64_t now = monotonicMs();
         m_model->tick(now);
-        m_details->timeline()->setNow(now);
+        // The details count down with the table, batch or no batch.
+        if (m_selectedId != 0)
+            onConnectionSelected();
+        else
+            m_details->timeline()->setNow(now);
     });
     clock->start(500);
     resize(1360, 860);
@@ -111,14 +123,21 @@ void MainWindow::buildCentre()
     QHeaderView *header = m_table->horizontalHeader();
     header->setDefaultSectionSize(64);
     header->setStretchLastSection(true);
-    const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    m_table->setColumnWidth(SocketTableModel::StateColumn, digit * 13);
-    m_table->setColumnWidth(SocketTableModel::LocalColumn, digit * 21);
-    m_table->setColumnWidth(SocketTableModel::RemoteColumn, digit * 21);
-    m_table->setColumnWidth(SocketTableModel::TimeInStateColumn, digit * 11);
-    m_table->setColumnWidth(SocketTableModel::TimerColumn, digit * 16);
-    m_table->setColumnWidth(SocketTableModel::OwnerColumn, digit * 40);
-    m_table->setColumnWidth(SocketTableModel::FamilyColumn, digit * 6);
+    // Wide enough for the usual text (IPv4 endpoints, a FIN_WAIT2 countdown),
+    // not the longest: longer text elides and the tooltip holds it whole.
+    // The sort arrow shares the header with the title.
+    const auto fit = [this](const char *sample) {
+        return fontMetrics().horizontalAdvance(QString::fromUtf8(sample)) + 18;
+    };
+    m_table->setColumnWidth(SocketTableModel::StateColumn, fit("ESTABLISHED"));
+    m_table->setColumnWidth(SocketTableModel::LocalColumn, fit("127.0.0.1:65535"));
+    m_table->setColumnWidth(SocketTableModel::RemoteColumn, fit("127.0.0.1:65535"));
+    m_table->setColumnWidth(SocketTableModel::TimeInStateColumn, fit("≥ 1 min 00 s"));
+    m_table->setColumnWidth(SocketTableModel::TimerColumn, fit("fin-wait-2 59.9 s"));
+    m_table->setColumnWidth(SocketTableModel::OwnerColumn, fit("lab · pid 123456 sockscope +1"));
+    m_table->setColumnWidth(SocketTableModel::FamilyColumn, fit("ipv6"));
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onConnectionSelected);
 
@@ -158,7 +177,16 @@ void MainWindow::buildCentre()
     m_outer->addWidget(m_portsPane);
     m_outer->addWidget(m_right);
     m_outer->setStretchFactor(1, 1);
-    m_outer->setSizes({330, 1030});
+    m_outer->setSizes({200, 1160});
+    // The ports pane is as wide as its columns (they come and go with the
+    // states in use) until the user drags the splitter.
+    connect(m_outer, &QSplitter::splitterMoved, this, [this] { m_portsWidthChosen = true; });
+    QHeaderView *portsHeader = m_portsPane->view()->horizontalHeader();
+    const auto fitLater = [this] {
+        QMetaObject::invokeMethod(this, &MainWindow::fitPortsPane, Qt::QueuedConnection);
+    };
+    connect(portsHeader, &QHeaderView::sectionResized, this, fitLater);
+    connect(portsHeader, &QHeaderView::geometriesChanged, this, fitLater);
 
     // Not a dialog: a strip above the panes that the user may close.
     auto *noticeFrame = new QFrame(this);
@@ -190,8 +218,30 @@ void MainWindow::buildCentre()
     setCentralWidget(centre);
 }
 
+void MainWindow::fitPortsPane()
+{
+    if (m_portsWidthChosen)
+        return;
+    const QTableView *view = m_portsPane->view();
+    const int content = view->horizontalHeader()->length() + 2 * view->frameWidth() +
+                        view->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, view);
+    const int width =
+        std::max(m_portsPane->minimumWidth(), std::min(content, m_outer->width() / 3));
+    const QList<int> sizes = m_outer->sizes();
+    if (sizes.size() == 2 && sizes[0] != width)
+        m_outer->setSizes({width, sizes[0] + sizes[1] - width});
+}
+
 void MainWindow::buildToolBar()
 {
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    QAction *quit =
+        file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"));
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setMenuRole(QAction::QuitRole);
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
@@ -209,6 +259,10 @@ void MainWindow::buildToolBar()
     m_interval->setSuffix(tr(" ms"));
     m_interval->setSingleStep(50);
     m_interval->setValue(Poller::kDefaultIntervalMs);
+    m_interval->setToolTip(tr("How often the kernel's socket table is dumped. While tracing, "
+                              "transitions come as they happen and this paces the selected "
+                              "port's refresh (queues, timers, owners)."));
+    // The one way the interval is set: the poller follows the spin box.
     connect(m_interval, &QSpinBox::valueChanged, m_poller, &Poller::setIntervalMs);
     bar->addWidget(m_interval);
 
@@ -219,6 +273,9 @@ void MainWindow::buildToolBar()
         tr("Filter sockets: words that must all match, e.g. time_wait :9000 (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setMinimumWidth(200);
+    m_filter->setToolTip(tr("Rows must match every word: a state (time_wait), a port (:9000), an "
+                            "address, a process name or pid. Ctrl+F goes here, Esc shows all "
+                            "ports."));
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &SocketFilterProxy::setFilterWords);
     bar->addWidget(m_filter);
     auto *focusFilter = new QAction(tr("Find"), this);
@@ -256,12 +313,14 @@ QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QS
     addDockWidget(Qt::RightDockWidgetArea, dock);
     if (!m_rightDocks.isEmpty())
         tabifyDockWidget(m_rightDocks.first(), dock);
+    else // the table keeps its first six columns at 1280 px
+        resizeDocks({dock}, {std::max(300, width() * 27 / 100)}, Qt::Horizontal);
     m_rightDocks << dock;
     QAction *toggle = dock->toggleViewAction();
     if (!shortcut.isEmpty()) {
         toggle->setShortcut(shortcut);
         // The shortcut raises the panel; toggling it off stays in the menu.
-        auto *raise = new QAction(this);
+        auto *raise = new QAction(tr("Show %1").arg(title), this);
         raise->setShortcut(shortcut);
         connect(raise, &QAction::triggered, dock, [dock] {
             dock->show();
@@ -354,6 +413,8 @@ void MainWindow::onConnectionSelected()
         markers << ConnectionTimeline::Marker{reset.timeMs, reset.text, reset.error};
     std::stable_sort(markers.begin(), markers.end(),
                      [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
+    m_details->setTimerText(
+        m_model->index(m_model->rowOf(view->id), SocketTableModel::TimerColumn).data().toString());
     m_details->showConnection(*view, monotonicMs(), markers);
     m_diagram->setTracedPath(view->history);
 }
@@ -446,11 +507,14 @@ void MainWindow::restoreSettings()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // "table/header" held the column order before Owner moved forward.
     m_table->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("table/header")).toByteArray());
+        settings.value(QStringLiteral("table/columns")).toByteArray());
     for (QSplitter *splitter : {m_outer, m_right, m_bottom})
         splitter->restoreState(
             settings.value(QStringLiteral("splitters/") + splitter->objectName()).toByteArray());
+    m_portsWidthChosen = settings.contains(QStringLiteral("splitters/") + m_outer->objectName()) &&
+                         settings.value(QStringLiteral("splitters/portsWidthChosen")).toBool();
     m_filter->setText(settings.value(QStringLiteral("table/filter")).toString());
     m_portsPane->filterEdit()->setText(settings.value(QStringLiteral("ports/filter")).toString());
     m_eventPane->filterEdit()->setText(settings.value(QStringLiteral("events/filter")).toString());
@@ -458,15 +522,26 @@ void MainWindow::restoreSettings()
         settings.value(QStringLiteral("poll/interval"), Poller::kDefaultIntervalMs).toInt());
 }
 
+void MainWindow::setPollIntervalMs(int intervalMs)
+{
+    m_interval->setValue(intervalMs);
+}
+
+int MainWindow::pollIntervalMs() const
+{
+    return m_interval->value();
+}
+
 void MainWindow::saveSettings() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("table/header"), m_table->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("table/columns"), m_table->horizontalHeader()->saveState());
     for (const QSplitter *splitter : {m_outer, m_right, m_bottom})
         settings.setValue(QStringLiteral("splitters/") + splitter->objectName(),
                           splitter->saveState());
+    settings.setValue(QStringLiteral("splitters/portsWidthChosen"), m_portsWidthChosen);
     settings.setValue(QStringLiteral("table/filter"), m_filter->text());
     settings.setValue(QStringLiteral("ports/filter"), m_portsPane->filterEdit()->text());
     settings.setValue(QStringLiteral("events/filter"), m_eventPane->filterEdit()->text());

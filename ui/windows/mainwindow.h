@@ -61,8 +61,13 @@ public:
                           const QKeySequence &shortcut = {});
     // Selects the port in the ports pane and the connections (by cookie) in the table.
     void focusSockets(std::optional<std::uint16_t> port, const QList<std::uint64_t> &cookies);
-    // Call after the panels are added: restores geometry, docks, columns, filters.
+    // Call after the panels are added: restores geometry, docks, columns,
+    // filters and the poll interval.
     void restoreSettings();
+    // The toolbar's interval, which the poller follows (--interval sets it
+    // after restoreSettings()).
+    void setPollIntervalMs(int intervalMs);
+    int pollIntervalMs() const;
 
 Q_SIGNALS:
     // After the model took a batch: panels that follow the kernel hook here.
@@ -78,6 +83,7 @@ private:
     void onPortSelected(std::optional<std::uint16_t> port);
     void onConnectionSelected();
     void refreshDiagramCounts();
+    void fitPortsPane();
     void updateStatus(const PollStats &stats);
     void updateTraceStatus(const PollStats &stats);
     void saveSettings() const;
@@ -107,7 +113,8 @@ private:
     QLabel *m_traceStatus = nullptr;
     QWidget *m_noticeBar = nullptr;
     QLabel *m_noticeText = nullptr;
-    bool m_noticeShown = false; // shown once per window, never again once dismissed
+    bool m_noticeShown = false;      // shown once per window, never again once dismissed
+    bool m_portsWidthChosen = false; // by the user: the ports pane no longer fits its content
     std::uint64_t m_selectedId = 0;
 };
 
