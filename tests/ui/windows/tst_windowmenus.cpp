@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window's menus as a user finds them: File > Quit (Ctrl+Q closes), Help
 // with the close states primer, the real shortcuts and About; and the poll
-// interval, saved or given, is the one the poller uses.
+// interval, saved or given, is the one the poller uses. With
+// SOCKSCOPE_HELP_PNG=/dir/ it saves the help dialogs, to look at.
 #include "help/helpmenu.h"
 #include "itemmodels/sockettablemodel.h"
 #include "poller/poller.h"
@@ -86,6 +87,9 @@ private Q_SLOTS:
         for (const char *needed : {"CLOSE_WAIT", "close()", "TIME_WAIT", "60 s", "FIN_WAIT2",
                                    "tcp_fin_timeout", "BOUND"})
             QVERIFY2(text.contains(QLatin1String(needed)), needed);
+        if (qEnvironmentVariableIsSet("SOCKSCOPE_HELP_PNG")) // to look at it
+            dialog->grab().save(qEnvironmentVariable("SOCKSCOPE_HELP_PNG") +
+                                QStringLiteral("primer.png"));
     }
 
     void helpListsTheRealShortcuts()
@@ -102,6 +106,9 @@ private Q_SLOTS:
         auto *dialog = assembled.window->findChild<QDialog *>(QStringLiteral("shortcutList"));
         QVERIFY(dialog);
         QVERIFY(dialog->findChild<QTextBrowser *>()->toPlainText().contains(QLatin1String("F8")));
+        if (qEnvironmentVariableIsSet("SOCKSCOPE_HELP_PNG"))
+            dialog->grab().save(qEnvironmentVariable("SOCKSCOPE_HELP_PNG") +
+                                QStringLiteral("shortcuts.png"));
     }
 
     void aboutSaysVersionLicenceAndPrivileges()
