@@ -44,7 +44,10 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     AssembledWindow assembled =
         assembleWindow(QCoreApplication::applicationFilePath(), !screenshot, options.trace);
     MainWindow &window = *assembled.window;
-    window.poller()->setIntervalMs(options.intervalMs);
+    // Through the window, so that its spin box and the poller agree; without
+    // --interval the saved interval restoreSettings() read stays.
+    if (options.intervalMs > 0)
+        window.setPollIntervalMs(options.intervalMs);
     if (!screenshot) {
         window.show();
         return QApplication::exec();

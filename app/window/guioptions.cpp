@@ -91,10 +91,12 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
                                             "scenario, or no command for the window (see --help)")
                                  .arg(parser.positionalArguments().first())};
     GuiOptions options;
-    const Result<int> interval = intervalOption(parser);
-    if (!interval)
-        return interval.error();
-    options.intervalMs = *interval;
+    if (parser.isSet(QStringLiteral("interval"))) {
+        const Result<int> interval = intervalOption(parser);
+        if (!interval)
+            return interval.error();
+        options.intervalMs = *interval;
+    }
     options.dark = parser.isSet(QStringLiteral("dark"));
     options.trace = !parser.isSet(QStringLiteral("no-trace"));
     options.screenshotFile = parser.value(QStringLiteral("screenshot"));

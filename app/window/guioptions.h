@@ -19,7 +19,7 @@ struct ScreenshotSelection
 // What `sockscope [options]` asks of the window.
 struct GuiOptions
 {
-    int intervalMs = 0;
+    int intervalMs = 0; // 0: no --interval, the saved interval (or the default) applies
     bool dark = false;
     bool trace = true;      // --no-trace: poll only
     QString screenshotFile; // empty: run the window interactively

@@ -50,7 +50,7 @@ QString heldBySentence(const QString &subject, const QList<Culprit> &culprits)
     if (culprits.size() > kNamed) {
         QMap<QString, int> states;
         for (qsizetype i = kNamed; i < culprits.size(); ++i)
-            ++states[tcpStateName(culprits[i].socket.state)];
+            ++states[socketStateDisplayName(culprits[i].socket)];
         QStringList counts;
         for (auto it = states.cbegin(); it != states.cend(); ++it)
             counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
@@ -87,6 +87,10 @@ QString addressInUseNote(const FailureContext &c, const Culprit &first)
                               "came from also set it; the kernel does not report that flag, a "
                               "probe bind tells");
     }
+    if (isBoundInactive(s))
+        return QStringLiteral("a socket that is only bound holds its port all the same: a second "
+                              "bind passes only when both sockets set SO_REUSEADDR (and neither "
+                              "listens) or both set SO_REUSEPORT");
     if (c.reuseAddr)
         return QStringLiteral("SO_REUSEADDR did not help: it must be set on both sockets, and "
                               "that connection's socket did not set it; the kernel does not "
@@ -115,7 +119,7 @@ void explainAddressInUse(const FailureContext &c, Explanation &e)
     if (e.culprits.isEmpty()) {
         e.summary = QStringLiteral("%1 is in use, but the dump shows no TCP socket on it: a "
                                    "socket can be bound without listening or connecting (sock_diag "
-                                   "does not list those), or it closed meanwhile")
+                                   "lists those only from Linux 6.8 on), or it closed meanwhile")
                         .arg(address);
         return;
     }

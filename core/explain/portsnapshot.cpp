@@ -213,8 +213,17 @@ Culprit describeCulprit(const OwnedSocket &entry)
         }
         return culprit;
     }
+    if (isBoundInactive(s)) {
+        culprit.description =
+            QStringLiteral("the bound socket %1%2, which neither listens nor is connected")
+                .arg(s.local.text(s.family), detailText);
+        culprit.whenItEnds = entry.owner.ownership == Ownership::Owned
+                                 ? QStringLiteral("it goes away when that process closes it")
+                                 : QStringLiteral("it goes away when its owner closes it");
+        return culprit;
+    }
     culprit.description = QStringLiteral("the %1 connection %2 → %3%4")
-                              .arg(tcpStateName(s.state), s.local.text(s.family),
+                              .arg(tcpStateDisplayName(s.state), s.local.text(s.family),
                                    s.remote.text(s.family), detailText);
     if (s.state == TcpState::TimeWait) {
         culprit.endsInMs = s.expiresMs;

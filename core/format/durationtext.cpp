@@ -46,7 +46,7 @@ char *putTimer(char *p, const SocketRecord &socket, std::int64_t remainingMs)
 {
     if (socket.timer == TimerKind::Off)
         return p;
-    p = putDuration(put(put(p, timerKindCName(socket.timer)), " "), remainingMs);
+    p = putDuration(put(put(p, timerDisplayCName(socket.timer, socket.state)), " "), remainingMs);
     if (socket.retrans > 0)
         p = put(put(p, "/"), socket.retrans);
     return p;

@@ -23,8 +23,8 @@ QString countdownText(std::int64_t remainingMs);
 QString countdownPhrase(std::int64_t remainingMs);
 
 // A kernel timer with durationText: "timewait 42.1 s", "keepalive 7.0 s/2"
-// (retransmits after the slash), "" when off. remainingMs defaults to the
-// dump's expiresMs; the window passes what is left of it now.
+// (retransmits after the slash), "fin-wait-2 58.0 s" (timerDisplayCName), "" when off. remainingMs
+// defaults to the dump's expiresMs; the window passes what is left of it now.
 QString timerText(const SocketRecord &socket);
 QString timerText(const SocketRecord &socket, std::int64_t remainingMs);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/tcpstate.h"
 
+#include "model/socketrecord.h"
+
 #include <array>
 
 namespace sockscope {
@@ -21,6 +23,21 @@ const char *tcpStateCName(TcpState state)
 QString tcpStateName(TcpState state)
 {
     return QString::fromLatin1(tcpStateCName(state));
+}
+
+QString tcpStateDisplayName(TcpState state)
+{
+    return state == TcpState::Close ? QStringLiteral("CLOSED") : tcpStateName(state);
+}
+
+bool isBoundInactive(const SocketRecord &socket)
+{
+    return socket.state == TcpState::Close && socket.local.port != 0 && socket.remote.port == 0;
+}
+
+QString socketStateDisplayName(const SocketRecord &socket)
+{
+    return isBoundInactive(socket) ? QStringLiteral("BOUND") : tcpStateDisplayName(socket.state);
 }
 
 std::optional<TcpState> tcpStateFromName(const QString &name)
@@ -63,6 +80,12 @@ const char *timerKindCName(TimerKind kind)
 QString timerKindName(TimerKind kind)
 {
     return QString::fromLatin1(timerKindCName(kind));
+}
+
+const char *timerDisplayCName(TimerKind kind, TcpState state)
+{
+    return kind == TimerKind::TimeWait && state == TcpState::FinWait2 ? "fin-wait-2"
+                                                                      : timerKindCName(kind);
 }
 
 } // namespace sockscope

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <netinet/in.h>
+#include <QRegularExpression>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -78,6 +79,22 @@ Result<QMap<QString, std::uint16_t>> chooseScenarioPorts(const QList<ScenarioPor
         chosen.insert(slot.name, candidate);
     }
     return chosen;
+}
+
+QString withPortNumbers(const QString &text, const QMap<QString, int> &ports)
+{
+    static const QRegularExpression word(QStringLiteral("\\b[A-Z][A-Z0-9]*\\b"));
+    QString result;
+    qsizetype last = 0;
+    for (auto it = word.globalMatch(text); it.hasNext();) {
+        const auto match = it.next();
+        const auto port = ports.constFind(match.captured(0));
+        if (port == ports.constEnd())
+            continue;
+        result += text.mid(last, match.capturedStart() - last) + QString::number(port.value());
+        last = match.capturedEnd();
+    }
+    return result + text.mid(last);
 }
 
 } // namespace sockscope

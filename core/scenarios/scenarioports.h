@@ -17,4 +17,8 @@ namespace sockscope {
 // dump is not available.
 Result<QMap<QString, std::uint16_t>> chooseScenarioPorts(const QList<ScenarioPort> &ports);
 
+// A step's explanation with its port names ("PORT", "PORT2", "CPORT") replaced
+// by the chosen numbers. Whole words only: PORT inside PORT2 is not PORT.
+QString withPortNumbers(const QString &text, const QMap<QString, int> &ports);
+
 } // namespace sockscope

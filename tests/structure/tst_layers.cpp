@@ -20,7 +20,8 @@ const QList<QStringList> kLayers = {
     {"core/console"},
     {"core/scenarios"},
     {"ui/itemmodels"},
-    {"ui/theme", "ui/diagram", "ui/panes", "ui/labpanels", "ui/guide", "ui/session", "ui/windows"},
+    {"ui/theme", "ui/diagram", "ui/panes", "ui/labpanels", "ui/guide", "ui/session", "ui/help",
+     "ui/windows"},
     {"app", "app/cli", "app/window"},
 };
 

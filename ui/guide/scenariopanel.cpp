@@ -2,6 +2,7 @@
 #include "guide/scenariopanel.h"
 
 #include "scenarios/scenariocatalog.h"
+#include "scenarios/scenarioports.h"
 #include "session/labsession.h"
 #include "util/monotonic.h"
 
@@ -116,10 +117,8 @@ void ScenarioPanel::onReady(const QString &id, const QString &error,
     m_ports = ports;
     m_loaded = true;
     for (int i = 0; i < m_scenario.steps.size(); ++i) {
-        QString text = m_scenario.steps[i].explanation;
-        for (auto it = m_ports.cbegin(); it != m_ports.cend(); ++it)
-            text.replace(it.key(), QString::number(it.value()));
-        m_steps->addItem(tr("%1. %2").arg(i + 1).arg(text));
+        m_steps->addItem(
+            tr("%1. %2").arg(i + 1).arg(withPortNumbers(m_scenario.steps[i].explanation, m_ports)));
     }
     QStringList portList;
     for (auto it = m_ports.cbegin(); it != m_ports.cend(); ++it)

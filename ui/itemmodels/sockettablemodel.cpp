@@ -47,7 +47,11 @@ const ConnectionView *SocketTableModel::connectionAt(int row) const
 
 QVariant SocketTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole)
+        return headerToolTip(section);
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case StateColumn:
@@ -77,19 +81,48 @@ QVariant SocketTableModel::headerData(int section, Qt::Orientation orientation, 
     }
 }
 
+QString SocketTableModel::headerToolTip(int section)
+{
+    switch (section) {
+    case StateColumn:
+        return tr("The TCP state the kernel reports now. BOUND: bound with bind() but neither "
+                  "listening nor connected (ss: BOUND-INACTIVE); it still holds its port.");
+    case TimeInStateColumn:
+        return tr("How long the socket has been in this state. ≥: at least that long, it "
+                  "was already in it when SockScope first saw it.");
+    case TimerColumn:
+        return tr("The kernel timer running on the socket and how long it has left: "
+                  "retransmit, keepalive, probe (zero window), timewait (TIME_WAIT's 60 s) or "
+                  "fin-wait-2 (an orphaned FIN_WAIT2's tcp_fin_timeout). /N: retransmits so far.");
+    case OwnerColumn:
+        return tr("The process holding the socket's descriptor (pid and command). \"lab\": one "
+                  "of the lab's. Empty: no process holds it, the kernel finishes the close.");
+    case RecvQColumn:
+        return tr("Bytes received and not yet read by the process (for LISTEN: connections "
+                  "waiting for accept()).");
+    case SendQColumn:
+        return tr("Bytes sent and not yet acknowledged by the peer (for LISTEN: the backlog).");
+    case InodeColumn:
+        return tr("The socket's inode: /proc/PID/fd links to socket:[inode].");
+    default:
+        return {};
+    }
+}
+
 QVariant SocketTableModel::display(const Row &row, int column, std::int64_t now) const
 {
     const SocketRecord &s = row.view.socket;
     switch (column) {
     case StateColumn:
-        return tcpStateName(s.state);
+        // Gone rows keep CLOSED: a destroyed listener has no peer either.
+        return row.goneMs >= 0 ? tcpStateDisplayName(s.state) : socketStateDisplayName(s);
     case LocalColumn:
         return s.local.text(s.family);
     case RemoteColumn:
         return s.remote.text(s.family);
-    case OwnerColumn:
-        return labOwned(row) ? tr("lab · %1").arg(ownerText(row.view.owner))
-                             : ownerText(row.view.owner);
+    case OwnerColumn: // the tooltip has the whole command line
+        return labOwned(row) ? tr("lab · %1").arg(shortOwnerText(row.view.owner))
+                             : shortOwnerText(row.view.owner);
     case TimeInStateColumn: {
         const QString text = durationText(now - row.view.stateSinceMs);
         return row.view.stateSinceIsLowerBound ? QStringLiteral("≥ ") + text : text;
@@ -221,16 +254,30 @@ QVariant SocketTableModel::data(const QModelIndex &index, int role) const
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::ToolTipRole:
-        if (index.column() == OwnerColumn && row.view.owner.ownership == Ownership::Orphaned)
-            return tr("No process holds this socket: the kernel keeps it (TIME_WAIT, FIN_WAIT2), "
-                      "or its descriptor was closed while accept() still ran on it.");
-        if (index.column() == OwnerColumn && row.view.owner.ownership == Ownership::Unknown)
-            return tr("It belongs to a process whose descriptors we may not read: run as root "
-                      "to see every owner.");
-        return {};
+        return toolTip(row, index.column(), now);
     default:
         return {};
     }
+}
+
+QVariant SocketTableModel::toolTip(const Row &row, int column, std::int64_t now) const
+{
+    // Narrow columns elide: the tooltip holds the whole text.
+    if (column == StateColumn && row.goneMs < 0 && isBoundInactive(row.view.socket))
+        return tr("BOUND: bound with bind(), neither listening nor connected (the kernel says "
+                  "CLOSE, ss BOUND-INACTIVE). It holds its port all the same.");
+    if (column != OwnerColumn)
+        return column == LocalColumn || column == RemoteColumn || column == TimerColumn
+                   ? display(row, column, now)
+                   : QVariant();
+    if (row.view.owner.ownership == Ownership::Orphaned)
+        return tr("No process holds this socket: the kernel keeps it (TIME_WAIT, FIN_WAIT2), "
+                  "or its descriptor was closed while accept() still ran on it.");
+    if (row.view.owner.ownership == Ownership::Unknown)
+        return tr("It belongs to a process whose descriptors we may not read: run as root "
+                  "to see every owner.");
+    return labOwned(row) ? tr("lab · %1").arg(ownerText(row.view.owner))
+                         : ownerText(row.view.owner);
 }
 
 bool SocketTableModel::labOwned(const Row &row) const
@@ -347,7 +394,7 @@ void SocketTableModel::markGone(std::uint64_t id, std::int64_t timeMs, Pending &
         pending.fresh[fresh.value()].goneMs = timeMs;
 }
 
-void SocketTableModel::signalChanged(std::vector<int> &rows)
+void SocketTableModel::signalChanged(std::vector<int> &rows, const QList<int> &roles)
 {
     // One signal per run of adjacent rows, not one per row. A sorting proxy
     // re-sorts for each signal (O(rows) and a layout change each): past a few
@@ -361,14 +408,14 @@ void SocketTableModel::signalChanged(std::vector<int> &rows)
     for (std::size_t i = 1; i < rows.size(); ++i)
         runs += rows[i] != rows[i - 1] + 1;
     if (runs > kMaxRuns) {
-        Q_EMIT dataChanged(index(rows.front(), 0), index(rows.back(), ColumnCount - 1));
+        Q_EMIT dataChanged(index(rows.front(), 0), index(rows.back(), ColumnCount - 1), roles);
         return;
     }
     for (std::size_t first = 0; first < rows.size();) {
         std::size_t last = first;
         while (last + 1 < rows.size() && rows[last + 1] == rows[last] + 1)
             ++last;
-        Q_EMIT dataChanged(index(rows[first], 0), index(rows[last], ColumnCount - 1));
+        Q_EMIT dataChanged(index(rows[first], 0), index(rows[last], ColumnCount - 1), roles);
         first = last + 1;
     }
 }
@@ -382,6 +429,8 @@ void SocketTableModel::appendFresh(Pending &pending)
     m_rows.reserve(m_rows.size() + pending.fresh.size());
     for (Row &row : pending.fresh) {
         count(row, +1);
+        if (row.goneMs < 0 && row.appearedMs + kHighlightMs > row.observedMs)
+            m_highlighted.push_back(row.view.id);
         m_rowById.insert(row.view.id, static_cast<int>(m_rows.size()));
         m_rows.append(std::move(row));
     }
@@ -480,9 +529,24 @@ void SocketTableModel::removeScattered(const std::function<bool(const Row &)> &e
     reindexFrom(0);
 }
 
+void SocketTableModel::endHighlights(std::int64_t nowMs)
+{
+    std::vector<int> ended;
+    while (!m_highlighted.empty()) {
+        const int row = rowOf(m_highlighted.front());
+        if (row >= 0 && nowMs - m_rows[row].appearedMs < kHighlightMs)
+            break;
+        if (row >= 0)
+            ended.push_back(row);
+        m_highlighted.pop_front();
+    }
+    signalChanged(ended, {Qt::BackgroundRole, HighlightRole});
+}
+
 void SocketTableModel::tick(std::int64_t nowMs)
 {
     removeExpired(nowMs);
+    endHighlights(nowMs);
     if (m_rows.isEmpty())
         return;
     const int last = static_cast<int>(m_rows.size()) - 1;

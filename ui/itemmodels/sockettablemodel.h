@@ -4,6 +4,7 @@
 #include "poller/pollbatch.h"
 
 #include <array>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <QAbstractTableModel>
@@ -32,9 +33,9 @@ public:
         RemoteColumn,
         TimeInStateColumn,
         TimerColumn,
+        OwnerColumn,
         RecvQColumn,
         SendQColumn,
-        OwnerColumn,
         FamilyColumn,
         UidColumn,
         InodeColumn,
@@ -60,8 +61,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     void applyBatch(const PollBatch &batch);
-    // Refreshes clock-driven cells (time in state, countdowns) and removes
-    // vanished rows whose highlight is over. `nowMs` is monotonic.
+    // Refreshes clock-driven cells (time in state, countdowns), repaints rows
+    // whose "new" highlight ended and removes vanished rows whose highlight is
+    // over. `nowMs` is monotonic.
     void tick(std::int64_t nowMs);
 
     // Tests replace the clock; defaults to monotonicMs().
@@ -102,6 +104,8 @@ private:
         std::int64_t goneMs = -1;
     };
     QVariant display(const Row &row, int column, std::int64_t now) const;
+    QVariant toolTip(const Row &row, int column, std::int64_t now) const;
+    static QString headerToolTip(int section);
     bool labOwned(const Row &row) const;
     QVariant sortKey(const Row &row, int column, std::int64_t now) const;
     // One batch in progress: rows changed in place and rows to append.
@@ -113,7 +117,8 @@ private:
     };
     void upsert(const ConnectionView &view, std::int64_t timeMs, bool initial, Pending &pending);
     void markGone(std::uint64_t id, std::int64_t timeMs, Pending &pending);
-    void signalChanged(std::vector<int> &rows);
+    void signalChanged(std::vector<int> &rows, const QList<int> &roles = {});
+    void endHighlights(std::int64_t nowMs);
     void appendFresh(Pending &pending);
     void count(const Row &row, int delta);
     void removeExpired(std::int64_t nowMs);
@@ -126,6 +131,9 @@ private:
     QHash<std::uint64_t, int> m_rowById;
     StateCounts m_stateCounts{};
     QSet<int> m_labPids;
+    // Rows marked new, oldest first (appended as batches come, in time order):
+    // their whole row must repaint when the mark ends, batch or no batch.
+    std::deque<std::uint64_t> m_highlighted;
     std::function<std::int64_t()> m_clock;
     std::uint64_t m_peerMark = 0;
     bool m_removalsHeld = false;

@@ -84,7 +84,7 @@ void ConnectionDetails::showConnection(const ConnectionEntry &entry, const Conne
     const ConnectionView &view = entry.view;
     const SocketRecord &s = view.socket;
     QString html = QStringLiteral("<p><b style='font-size:large'>%1</b> &nbsp;%2</p>")
-                       .arg(tcpStateName(s.state), tcpStateMeaning(s.state).toHtmlEscaped());
+                       .arg(socketStateDisplayName(s), tcpStateMeaning(s.state).toHtmlEscaped());
     if (entry.ended())
         html += QStringLiteral("<p><b>%1</b></p>")
                     .arg(endedAtText(entry.endedMs, nowMs).toHtmlEscaped());
@@ -94,7 +94,7 @@ void ConnectionDetails::showConnection(const ConnectionEntry &entry, const Conne
     html += row(tr("Owner"), ownerText(view.owner));
     html += row(tr("Queues"), tr("receive %1, send %2").arg(s.recvQ).arg(s.sendQ));
     if (s.timer != TimerKind::Off)
-        html += row(tr("Timer"), timerText(s));
+        html += row(tr("Timer"), m_timerText.isEmpty() ? timerText(s) : m_timerText);
     html +=
         row(tr("Socket"), tr("uid %1, inode %2, cookie %3").arg(s.uid).arg(s.inode).arg(s.cookie));
     if (s.info)
@@ -104,7 +104,7 @@ void ConnectionDetails::showConnection(const ConnectionEntry &entry, const Conne
     if (peer) {
         // Both ends on this machine: the other socket of the same connection.
         const SocketRecord &p = peer->view.socket;
-        QString state = tcpStateName(p.state);
+        QString state = socketStateDisplayName(p);
         if (peer->ended())
             state += QStringLiteral(" (") + endedAtText(peer->endedMs, nowMs) + QLatin1Char(')');
         html += QStringLiteral("<tr><td colspan='2'><b>%1</b></td></tr>")

@@ -27,6 +27,9 @@ public:
     void showConnection(const ConnectionEntry &entry, const ConnectionEntry *peer,
                         std::int64_t nowMs, const QList<ConnectionTimeline::Marker> &markers);
     void clear();
+    // The Timer column's text for the connection shown next: the table counts
+    // the dump's timer down with the clock, the pane shows the same.
+    void setTimerText(const QString &text) { m_timerText = text; }
     ConnectionTimeline *timeline() const { return m_timeline; }
     LadderWidget *ladder() const { return m_ladder; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -39,6 +42,7 @@ private:
     ConnectionTimeline *m_timeline;
     LadderWidget *m_ladder;
     QTabWidget *m_tabs;
+    QString m_timerText;
 };
 
 } // namespace sockscope

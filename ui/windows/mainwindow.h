@@ -76,7 +76,13 @@ public:
     // an ended one from the history. Returns false when neither knows it.
     bool showConnection(std::uint64_t id);
     // Call after the panels are added: restores geometry, docks, columns, filters.
+    // Call after the panels are added: restores geometry, docks, columns,
+    // filters and the poll interval.
     void restoreSettings();
+    // The toolbar's interval, which the poller follows (--interval sets it
+    // after restoreSettings()).
+    void setPollIntervalMs(int intervalMs);
+    int pollIntervalMs() const;
 
 Q_SIGNALS:
     // After the model took a batch: panels that follow the kernel hook here.
@@ -96,6 +102,7 @@ private:
     QWidget *buildStateFilterBar();
     void updateShownCount();
     void refreshDiagramCounts();
+    void fitPortsPane();
     void updateStatus(const PollStats &stats);
     void updateTraceStatus(const PollStats &stats);
     void saveSettings() const;
@@ -127,7 +134,8 @@ private:
     QLabel *m_noticeText = nullptr;
     QWidget *m_stateFilterBar = nullptr;
     QLabel *m_stateFilterText = nullptr;
-    bool m_noticeShown = false; // shown once per window, never again once dismissed
+    bool m_noticeShown = false;      // shown once per window, never again once dismissed
+    bool m_portsWidthChosen = false; // by the user: the ports pane no longer fits its content
     std::uint64_t m_selectedId = 0;
     ConnectionHistory m_history;
     HistoryModel *m_historyModel = nullptr;

@@ -203,6 +203,43 @@ private Q_SLOTS:
                  qPrintable(plain.explanation.note));
     }
 
+    void boundSocketIsCalledWhatItIs()
+    {
+        // bind() alone: no listen(), no connect().
+        const std::uint16_t port = freePort();
+        UniqueFd bound(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = htons(port);
+        QCOMPARE(::bind(bound.get(), reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+        QCOMPARE(realBindErrno(port, false), EADDRINUSE);
+        if (!hasState(port, TcpState::Close))
+            QSKIP("this kernel's sock_diag does not list bound sockets (Linux 6.8 on does)");
+
+        const Explanation e = explainFailure(EADDRINUSE, bindContext(port));
+        QVERIFY(!e.culprits.isEmpty());
+        const Culprit &culprit = e.culprits.first();
+        QVERIFY(isBoundInactive(culprit.socket));
+        QCOMPARE(socketStateDisplayName(culprit.socket), QStringLiteral("BOUND"));
+        QVERIFY2(
+            culprit.description.startsWith(
+                QStringLiteral("the bound socket 127.0.0.1:%1 (pid %2").arg(port).arg(::getpid())),
+            qPrintable(culprit.description));
+        QVERIFY2(
+            culprit.description.endsWith(QLatin1String("which neither listens nor is connected")),
+            qPrintable(culprit.description));
+        QVERIFY2(!e.text().contains(QLatin1String("CLOSE")) &&
+                     !e.text().contains(QLatin1String("0.0.0.0:0")),
+                 qPrintable(e.text()));
+        QVERIFY2(e.note.contains(QLatin1String("only bound")), qPrintable(e.note));
+
+        const BindVerdict verdict = checkBind(Family::IPv4, loopbackEndpoint(port), false, false);
+        QVERIFY(!verdict.canBind);
+        QVERIFY2(verdict.explanation.text().contains(QLatin1String("the bound socket")),
+                 qPrintable(verdict.explanation.text()));
+    }
+
     void freePortCanBeBound()
     {
         const std::uint16_t port = freePort();

@@ -14,9 +14,11 @@ using namespace sockscope;
 using sockscope::test::loopbackEndpoint;
 
 namespace {
-SocketRecord timerSocket(TimerKind timer, std::uint32_t expiresMs, std::uint32_t retrans)
+SocketRecord timerSocket(TimerKind timer, std::uint32_t expiresMs, std::uint32_t retrans,
+                         TcpState state = TcpState::TimeWait)
 {
     SocketRecord socket;
+    socket.state = state;
     socket.timer = timer;
     socket.expiresMs = expiresMs;
     socket.retrans = retrans;
@@ -115,6 +117,10 @@ private Q_SLOTS:
         QTest::newRow("off") << timerSocket(TimerKind::Off, 0, 0) << qint64(-1) << "";
         QTest::newRow("timewait") << timerSocket(TimerKind::TimeWait, 42150, 0) << qint64(-1)
                                   << "timewait 42.1 s";
+        // The kernel times FIN_WAIT2 out on its timewait timer; the learner sees FIN_WAIT2.
+        QTest::newRow("fin-wait-2")
+            << timerSocket(TimerKind::TimeWait, 58000, 0, TcpState::FinWait2) << qint64(-1)
+            << "fin-wait-2 58.0 s";
         QTest::newRow("retransmits after the slash")
             << timerSocket(TimerKind::Keepalive, 7000, 2) << qint64(-1) << "keepalive 7.0 s/2";
         QTest::newRow("short") << timerSocket(TimerKind::Retransmit, 200, 1) << qint64(-1)

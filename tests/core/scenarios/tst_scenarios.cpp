@@ -4,6 +4,8 @@
 // reported them (not as the lab believed them).
 #include "netns.h"
 #include "processrun.h"
+#include "scenarios/scenariocatalog.h"
+#include "scenarios/scenarioports.h"
 
 #include <functional>
 #include <QCoreApplication>
@@ -12,8 +14,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTest>
+
+using namespace sockscope;
 
 namespace {
 
@@ -233,6 +238,34 @@ private Q_SLOTS:
         QCOMPARE(run.out.count('\n'), 6);
         QCOMPARE(runSockscope({QStringLiteral("scenario"), QStringLiteral("S9")}).status, 2);
         QCOMPARE(runSockscope({QStringLiteral("scenario")}).status, 2);
+    }
+
+    // S5's step 6 once said "on 358212": PORT was replaced inside PORT2.
+    void portNamesAreReplacedAsWholeWords()
+    {
+        const QMap<QString, int> ports{{QStringLiteral("PORT"), 35821},
+                                       {QStringLiteral("PORT2"), 35822},
+                                       {QStringLiteral("CPORT"), 40000}};
+        QCOMPARE(withPortNumbers(QStringLiteral("A new server on PORT2 while PORT waits; CPORT, "
+                                                "PORTS and PORT2X are not ports."),
+                                 ports),
+                 QStringLiteral("A new server on 35822 while 35821 waits; 40000, PORTS and PORT2X "
+                                "are not ports."));
+        for (const Scenario &scenario : allScenarios()) {
+            QMap<QString, int> chosen;
+            for (const ScenarioPort &port : scenario.ports)
+                chosen.insert(port.name, 30000 + static_cast<int>(chosen.size()));
+            for (const ScenarioStep &step : scenario.steps) {
+                const QString text = withPortNumbers(step.explanation, chosen);
+                for (auto it = chosen.cbegin(); it != chosen.cend(); ++it)
+                    QVERIFY2(!QRegularExpression(QStringLiteral("\\b%1\\b").arg(it.key()))
+                                  .match(text)
+                                  .hasMatch(),
+                             qPrintable(scenario.id + QStringLiteral(": ") + text));
+                QVERIFY2(!QRegularExpression(QStringLiteral("\\d{6}")).match(text).hasMatch(),
+                         qPrintable(scenario.id + QStringLiteral(": ") + text));
+            }
+        }
     }
 
     void scenario_data()

@@ -210,6 +210,73 @@ private Q_SLOTS:
                  QStringLiteral("30.0 s"));
     }
 
+    // A view repaints only what dataChanged names: when no batch comes, the
+    // clock alone must end the "new" colour of every cell of the row.
+    void newMarkEndsWithoutABatch()
+    {
+        SocketTableModel model;
+        std::int64_t now = 1000;
+        model.setClock([&now] { return now; });
+        ConnectionTracker tracker;
+        model.applyBatch(batchFrom(tracker, {}, 0));
+        model.applyBatch(batchFrom(tracker, {record(1, TcpState::Established, 40000, 9000)}, now));
+        QCOMPARE(model
+                     .data(model.index(0, SocketTableModel::StateColumn),
+                           SocketTableModel::HighlightRole)
+                     .toInt(),
+                 1);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        now += SocketTableModel::kHighlightMs + 500;
+        model.tick(now);
+        QSet<int> repainted;
+        for (const QList<QVariant> &signal : changed) {
+            const auto from = signal.at(0).toModelIndex();
+            const auto to = signal.at(1).toModelIndex();
+            const auto roles = signal.at(2).value<QList<int>>();
+            if (from.row() <= 0 && to.row() >= 0 &&
+                (roles.isEmpty() || roles.contains(Qt::BackgroundRole)))
+                for (int column = from.column(); column <= to.column(); ++column)
+                    repainted << column;
+        }
+        for (int column = 0; column < SocketTableModel::ColumnCount; ++column) {
+            QVERIFY2(repainted.contains(column),
+                     qPrintable(QStringLiteral("column %1").arg(column)));
+            QVERIFY(!model.data(model.index(0, column), Qt::BackgroundRole).isValid());
+        }
+    }
+
+    // The diagram's names: CLOSED, and BOUND for bind() alone (no peer).
+    void closedAndBoundSocketsAreNamedAsShown()
+    {
+        SocketTableModel model;
+        ConnectionTracker tracker;
+        model.applyBatch(batchFrom(
+            tracker, {record(1, TcpState::Close, 9555, 0), record(2, TcpState::Close, 40000, 9000)},
+            0));
+        const auto state = [&model](std::uint64_t id) {
+            return model.data(model.index(model.rowOf(id), SocketTableModel::StateColumn))
+                .toString();
+        };
+        QCOMPARE(state(1), QStringLiteral("BOUND"));
+        QCOMPARE(state(2), QStringLiteral("CLOSED"));
+    }
+
+    void columnsAUserReadsFirstComeFirst()
+    {
+        SocketTableModel model;
+        QStringList headers;
+        for (int column = 0; column < model.columnCount(); ++column)
+            headers << model.headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        QCOMPARE(headers.mid(0, 6), (QStringList{"State", "Local address", "Peer address",
+                                                 "In state", "Timer", "Owner"}));
+        QCOMPARE(headers.mid(headers.size() - 3), (QStringList{"Family", "UID", "Inode"}));
+        for (const auto column :
+             {SocketTableModel::TimerColumn, SocketTableModel::TimeInStateColumn,
+              SocketTableModel::OwnerColumn})
+            QVERIFY(
+                !model.headerData(column, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
+    }
+
     // Live: real sockets through the poller; the selected row stays selected
     // across 100 polls because rows are updated, never reset.
     void selectionSurvivesPolls()

@@ -70,6 +70,51 @@ private Q_SLOTS:
             timeline.grab().save(qEnvironmentVariable("SOCKSCOPE_TIMELINE_PNG") +
                                  QTest::currentDataTag() + QStringLiteral(".png"));
     }
+
+    // A 5 ms FIN_WAIT1 once read "FIN_W…" and lab notes at close times
+    // overlapped: names fit their spans, texts never cross, tooltips hold all.
+    void namesFitAndNothingOverlaps()
+    {
+        using S = TcpState;
+        ConnectionTimeline timeline;
+        timeline.setNow(35'000);
+        timeline.setHistory({{S::Established, 0, 5000},
+                             {S::FinWait1, 5000, 5005},
+                             {S::FinWait2, 5005, 5010},
+                             {S::TimeWait, 5010, -1}},
+                            false);
+        const QString refused = QStringLiteral("connect 127.0.0.1:40000 → 127.0.0.1:9000: "
+                                               "EADDRINUSE: the connection already exists");
+        timeline.setMarkers(
+            {{5004, refused, true}, {5008, refused, true}, {20'000, refused, true}});
+        timeline.resize(420, timeline.sizeHint().height());
+        const ConnectionTimeline::Layout placed = timeline.placement();
+        QCOMPARE(placed.spans.size(), 4);
+        const QStringList names{"ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT"};
+        for (int i = 0; i < names.size(); ++i)
+            QVERIFY2(placed.spans[i].width() - 6 >=
+                         timeline.fontMetrics().horizontalAdvance(names[i]),
+                     qPrintable(names[i]));
+        QCOMPARE(timeline.toolTipAt(placed.spans[1].center()), QStringLiteral("FIN_WAIT1 · 5 ms"));
+        QCOMPARE(placed.markerTexts.size() + placed.hiddenMarkers.size(), 3);
+        QVERIFY(!placed.markerTexts.isEmpty());
+        for (int i = 0; i < placed.markerTexts.size(); ++i) {
+            QCOMPARE(timeline.toolTipAt(placed.markerTexts[i].center()), refused);
+            QVERIFY(!placed.markerTexts[i].intersects(placed.spans.first()));
+            for (int j = 0; j < placed.markerTexts.size(); ++j) {
+                QVERIFY(i == j || !placed.markerTexts[i].intersects(placed.markerTexts[j]));
+                // A later marker's line passes this row: not through its text.
+                const double x = placed.markerXs[j];
+                QVERIFY(j <= i ||
+                        !(placed.markerTexts[i].left() < x && x < placed.markerTexts[i].right()));
+            }
+        }
+        if (!placed.hiddenMarkers.isEmpty())
+            QVERIFY(timeline.toolTipAt(placed.more.center()).contains(refused));
+        if (qEnvironmentVariableIsSet("SOCKSCOPE_TIMELINE_PNG"))
+            timeline.grab().save(qEnvironmentVariable("SOCKSCOPE_TIMELINE_PNG") +
+                                 QStringLiteral("markers.png"));
+    }
 };
 
 QTEST_MAIN(TestConnectionTimeline)

@@ -10,6 +10,7 @@
 #include "itemmodels/sockettablemodel.h"
 #include "loopback.h"
 #include "netns.h"
+#include "panes/connectiondetails.h"
 #include "panes/eventlogpane.h"
 #include "panes/portspane.h"
 #include "poller/poller.h"
@@ -17,14 +18,18 @@
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
+#include <cmath>
 #include <memory>
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QItemSelectionModel>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QListWidget>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -124,6 +129,88 @@ private Q_SLOTS:
         // next dump (every 1-10 s) when the kernel lacks the timewait probe.
         QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->countsFor(9000)[int(TcpState::TimeWait)] == 1,
                                  12000);
+    }
+
+    // The details pane counts the selected TIME_WAIT down with the table,
+    // batch or no batch (it once stayed at its first value).
+    void detailsTimerCountsDownWithTheTable()
+    {
+        AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
+        MainWindow &window = *assembled.window;
+        window.show();
+        UniqueFd listener = listenOn();
+        const std::uint16_t port = localPort(listener.get());
+        std::uint16_t clientPort = 0;
+        {
+            ConnectedPair pair = connectPair(listener.get(), port);
+            clientPort = pair.clientPort;
+            QVERIFY(clientPort != 0);
+            pair.client.reset(); // the client closes first: its side ends in TIME_WAIT
+        }
+        SocketTableModel *model = window.socketModel();
+        const auto timeWaitRow = [model, clientPort] {
+            for (int row = 0; row < model->rowCount(); ++row) {
+                const ConnectionView *view = model->connectionAt(row);
+                if (view->socket.state == TcpState::TimeWait &&
+                    view->socket.local.port == clientPort)
+                    return row;
+            }
+            return -1;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(timeWaitRow() >= 0, 12000);
+        window.socketView()->selectRow(
+            window.socketProxy()->mapFromSource(model->index(timeWaitRow(), 0)).row());
+        const auto *summary = window.details()->findChild<QLabel *>();
+        QVERIFY(summary);
+        const auto seconds = [](const QString &text) {
+            static const QRegularExpression timer(QStringLiteral("timewait (\\d+\\.\\d) s"));
+            const auto match = timer.match(text);
+            return match.hasMatch() ? match.captured(1).toDouble() : -1.0;
+        };
+        const auto table = [&] {
+            return seconds(
+                model->index(timeWaitRow(), SocketTableModel::TimerColumn).data().toString());
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(seconds(summary->text()) > 0, 5000);
+        const double first = seconds(summary->text());
+        // Ticks come every 500 ms, dumps seconds apart: between dumps the pane
+        // must still follow the table, at most one tick behind.
+        QElapsedTimer watched;
+        watched.start();
+        while (watched.elapsed() < 4000) {
+            QTest::qWait(250);
+            const double shown = seconds(summary->text());
+            QVERIFY2(
+                std::abs(shown - table()) <= 0.6,
+                qPrintable(QStringLiteral("details %1 s, table %2 s").arg(shown).arg(table())));
+        }
+        QVERIFY(seconds(summary->text()) <= first - 3);
+    }
+
+    // With 9000 taken the scenario picks other ports; its steps must name
+    // them: "on 358212" was PORT replaced inside PORT2.
+    void guidedS5NamesTheChosenPorts()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        // Fails only when S4's sockets still hold 9000: busy either way.
+        UniqueFd busy = listenOn(false, 9000, /*reuseAddr*/ true);
+        AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
+        ScenarioPanel *panel = assembled.scenarios;
+        QSignalSpy ready(assembled.session, &LabSession::scenarioReady);
+        panel->load(QStringLiteral("S5"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->readyForNext(), 10000);
+        const auto ports = ready.last().at(2).value<QMap<QString, int>>();
+        QVERIFY(ports.value(QStringLiteral("PORT")) != 9000);
+        const auto *steps = panel->findChild<QListWidget *>();
+        QVERIFY(steps);
+        QStringList texts;
+        for (int row = 0; row < steps->count(); ++row)
+            texts << steps->item(row)->text();
+        const QString all = texts.join(QLatin1Char('\n'));
+        QVERIFY2(all.contains(QString::number(ports.value(QStringLiteral("PORT2")))),
+                 qPrintable(all));
+        QVERIFY2(!QRegularExpression(QStringLiteral("\\d{6}|\\bC?PORT2?\\b")).match(all).hasMatch(),
+                 qPrintable(all));
     }
 
     void eventLogExports()
