@@ -328,406 +328,396 @@ void MainWindow::updateShownCount()
 {
     m_counts->setText(tr("%n socket(s)", nullptr, m_model->rowCount()) +
                       tr(" · %1 shown").arg(m_proxy->rowCount()));
-    void MainWindow::fitPortsPane()
-    {
-        if (m_portsWidthChosen)
-            return;
-        const QTableView *view = m_portsPane->view();
-        const int content = view->horizontalHeader()->length() + 2 * view->frameWidth() +
-                            view->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, view);
-        const int width =
-            std::max(m_portsPane->minimumWidth(), std::min(content, m_outer->width() / 3));
-        const QList<int> sizes = m_outer->sizes();
-        if (sizes.size() == 2 && sizes[0] != width)
-            m_outer->setSizes({width, sizes[0] + sizes[1] - width});
-    }
+}
 
-    void MainWindow::buildToolBar()
-    {
-        QMenu *file = menuBar()->addMenu(tr("&File"));
-        file->setObjectName(QStringLiteral("fileMenu"));
-        QAction *quit =
-            file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"));
-        connect(quit, &QAction::triggered, this, &QWidget::close);
-        quit->setObjectName(QStringLiteral("quitAction"));
-        quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
-        quit->setMenuRole(QAction::QuitRole);
-        m_viewMenu = menuBar()->addMenu(tr("&View"));
-        QToolBar *bar = addToolBar(tr("Main"));
-        bar->setObjectName(QStringLiteral("mainToolBar"));
-        m_pause =
-            bar->addAction(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("&Pause"));
-        m_pause->setCheckable(true);
-        m_pause->setShortcut(QKeySequence(Qt::Key_F8));
-        m_pause->setToolTip(tr("Pause or resume polling (F8)"));
-        connect(m_pause, &QAction::toggled, m_poller, &Poller::setPaused);
-        m_viewMenu->addAction(m_pause);
+void MainWindow::fitPortsPane()
+{
+    if (m_portsWidthChosen)
+        return;
+    const QTableView *view = m_portsPane->view();
+    const int content = view->horizontalHeader()->length() + 2 * view->frameWidth() +
+                        view->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, view);
+    const int width =
+        std::max(m_portsPane->minimumWidth(), std::min(content, m_outer->width() / 3));
+    const QList<int> sizes = m_outer->sizes();
+    if (sizes.size() == 2 && sizes[0] != width)
+        m_outer->setSizes({width, sizes[0] + sizes[1] - width});
+}
 
-        bar->addWidget(new QLabel(tr(" Interval "), bar));
-        m_interval = new QSpinBox(bar);
-        m_interval->setRange(Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
-        m_interval->setSuffix(tr(" ms"));
-        m_interval->setSingleStep(50);
-        m_interval->setValue(Poller::kDefaultIntervalMs);
-        m_interval->setToolTip(tr("How often the kernel's socket table is dumped. While tracing, "
-                                  "transitions come as they happen and this paces the selected "
-                                  "port's refresh (queues, timers, owners)."));
-        // The one way the interval is set: the poller follows the spin box.
-        connect(m_interval, &QSpinBox::valueChanged, m_poller, &Poller::setIntervalMs);
-        bar->addWidget(m_interval);
+void MainWindow::buildToolBar()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    QAction *quit =
+        file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"));
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setMenuRole(QAction::QuitRole);
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    m_pause =
+        bar->addAction(QIcon::fromTheme(QStringLiteral("media-playback-pause")), tr("&Pause"));
+    m_pause->setCheckable(true);
+    m_pause->setShortcut(QKeySequence(Qt::Key_F8));
+    m_pause->setToolTip(tr("Pause or resume polling (F8)"));
+    connect(m_pause, &QAction::toggled, m_poller, &Poller::setPaused);
+    m_viewMenu->addAction(m_pause);
 
-        bar->addSeparator();
-        m_filter = new QLineEdit(bar);
-        m_filter->setObjectName(QStringLiteral("socketFilter"));
-        m_filter->setPlaceholderText(
-            tr("Filter sockets: words that must all match, e.g. time_wait :9000 (Ctrl+F)"));
-        m_filter->setClearButtonEnabled(true);
-        m_filter->setMinimumWidth(200);
-        m_filter->setToolTip(
-            tr("Rows must match every word: a state (time_wait), a port (:9000), an "
-               "address, a process name or pid. Ctrl+F goes here, Esc shows all "
-               "ports."));
-        connect(m_filter, &QLineEdit::textChanged, m_proxy, &SocketFilterProxy::setFilterWords);
-        bar->addWidget(m_filter);
-        auto *focusFilter = new QAction(tr("Find"), this);
-        focusFilter->setShortcut(QKeySequence::Find);
-        connect(focusFilter, &QAction::triggered, m_filter, [this] {
-            m_filter->setFocus();
-            m_filter->selectAll();
+    bar->addWidget(new QLabel(tr(" Interval "), bar));
+    m_interval = new QSpinBox(bar);
+    m_interval->setRange(Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
+    m_interval->setSuffix(tr(" ms"));
+    m_interval->setSingleStep(50);
+    m_interval->setValue(Poller::kDefaultIntervalMs);
+    m_interval->setToolTip(tr("How often the kernel's socket table is dumped. While tracing, "
+                              "transitions come as they happen and this paces the selected "
+                              "port's refresh (queues, timers, owners)."));
+    // The one way the interval is set: the poller follows the spin box.
+    connect(m_interval, &QSpinBox::valueChanged, m_poller, &Poller::setIntervalMs);
+    bar->addWidget(m_interval);
+
+    bar->addSeparator();
+    m_filter = new QLineEdit(bar);
+    m_filter->setObjectName(QStringLiteral("socketFilter"));
+    m_filter->setPlaceholderText(
+        tr("Filter sockets: words that must all match, e.g. time_wait :9000 (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setMinimumWidth(200);
+    m_filter->setToolTip(tr("Rows must match every word: a state (time_wait), a port (:9000), an "
+                            "address, a process name or pid. Ctrl+F goes here, Esc shows all "
+                            "ports."));
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &SocketFilterProxy::setFilterWords);
+    bar->addWidget(m_filter);
+    auto *focusFilter = new QAction(tr("Find"), this);
+    focusFilter->setShortcut(QKeySequence::Find);
+    connect(focusFilter, &QAction::triggered, m_filter, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    addAction(focusFilter);
+    auto *allPorts = new QAction(tr("Show all ports"), this);
+    allPorts->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(allPorts, &QAction::triggered, this, [this] {
+        m_portsPane->selectPort(std::nullopt);
+        applyStateFilter(std::nullopt);
+    });
+    addAction(allPorts);
+    m_viewMenu->addAction(allPorts);
+    m_viewMenu->addSeparator();
+}
+
+QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QString &objectName,
+                                  const QKeySequence &shortcut)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    // Panels scroll rather than force their full height on the window, so it
+    // still fits small screens (and exact --screenshot sizes).
+    auto *scroll = new QScrollArea(dock);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(panel);
+    scroll->setMinimumWidth(std::min(panel->minimumSizeHint().width() + 16, 300));
+    dock->setWidget(scroll);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    if (!m_rightDocks.isEmpty())
+        tabifyDockWidget(m_rightDocks.first(), dock);
+    else // the table keeps its first six columns at 1280 px
+        resizeDocks({dock}, {std::max(300, width() * 27 / 100)}, Qt::Horizontal);
+    m_rightDocks << dock;
+    QAction *toggle = dock->toggleViewAction();
+    if (!shortcut.isEmpty()) {
+        toggle->setShortcut(shortcut);
+        // The shortcut raises the panel; toggling it off stays in the menu.
+        auto *raise = new QAction(tr("Show %1").arg(title), this);
+        raise->setShortcut(shortcut);
+        connect(raise, &QAction::triggered, dock, [dock] {
+            dock->show();
+            dock->raise();
         });
-        addAction(focusFilter);
-        auto *allPorts = new QAction(tr("Show all ports"), this);
-        allPorts->setShortcut(QKeySequence(Qt::Key_Escape));
-        connect(allPorts, &QAction::triggered, this, [this] {
-            m_portsPane->selectPort(std::nullopt);
-            applyStateFilter(std::nullopt);
-        });
-        addAction(allPorts);
-        m_viewMenu->addAction(allPorts);
-        m_viewMenu->addSeparator();
+        addAction(raise);
+        toggle->setShortcut({});
+        toggle->setText(
+            QStringLiteral("%1\t%2").arg(title, shortcut.toString(QKeySequence::NativeText)));
     }
+    m_viewMenu->addAction(toggle);
+    return dock;
+}
 
-    QDockWidget *MainWindow::addPanel(QWidget * panel, const QString &title,
-                                      const QString &objectName, const QKeySequence &shortcut)
-    {
-        auto *dock = new QDockWidget(title, this);
-        dock->setObjectName(objectName);
-        // Panels scroll rather than force their full height on the window, so it
-        // still fits small screens (and exact --screenshot sizes).
-        auto *scroll = new QScrollArea(dock);
-        scroll->setWidgetResizable(true);
-        scroll->setFrameShape(QFrame::NoFrame);
-        scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-        scroll->setWidget(panel);
-        scroll->setMinimumWidth(std::min(panel->minimumSizeHint().width() + 16, 300));
-        dock->setWidget(scroll);
-        addDockWidget(Qt::RightDockWidgetArea, dock);
-        if (!m_rightDocks.isEmpty())
-            tabifyDockWidget(m_rightDocks.first(), dock);
-        else // the table keeps its first six columns at 1280 px
-            resizeDocks({dock}, {std::max(300, width() * 27 / 100)}, Qt::Horizontal);
-        m_rightDocks << dock;
-        QAction *toggle = dock->toggleViewAction();
-        if (!shortcut.isEmpty()) {
-            toggle->setShortcut(shortcut);
-            // The shortcut raises the panel; toggling it off stays in the menu.
-            auto *raise = new QAction(tr("Show %1").arg(title), this);
-            raise->setShortcut(shortcut);
-            connect(raise, &QAction::triggered, dock, [dock] {
-                dock->show();
-                dock->raise();
-            });
-            addAction(raise);
-            toggle->setShortcut({});
-            toggle->setText(
-                QStringLiteral("%1\t%2").arg(title, shortcut.toString(QKeySequence::NativeText)));
-        }
-        m_viewMenu->addAction(toggle);
-        return dock;
+void MainWindow::onBatch(const PollBatch &batch)
+{
+    m_model->applyBatch(batch);
+    m_ports->applyBatch(batch);
+    m_events->applyBatch(batch);
+    m_history.apply(batch.events, batch.updated);
+    m_history.prune(monotonicMs());
+    m_historyModel->refresh();
+    const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
+    for (const SocketEvent &event : batch.events) {
+        if (event.kind != EventKind::StateChanged ||
+            (port && !touchesPort(event.connection.socket, *port)))
+            continue;
+        m_diagram->flashTransition(event.from, event.to);
     }
+    refreshDiagramCounts();
+    if (m_selectedId != 0)
+        onConnectionSelected();
+    if (batch.stats.totalUs > 0)
+        updateStatus(batch.stats);
+    // Trace batches come between dumps: the table and the trace's figures move
+    // with each (the dump's socket count would lag behind the table).
+    updateShownCount();
+    updateTraceStatus(batch.stats);
+    Q_EMIT batchApplied(batch);
+    // Once the queued batch itself is freed.
+    if (batch.events.size() + batch.updated.size() >= kBigBatchItems)
+        QTimer::singleShot(0, this, [] { returnFreedMemory(); });
+}
 
-    void MainWindow::onBatch(const PollBatch &batch)
-    {
-        m_model->applyBatch(batch);
-        m_ports->applyBatch(batch);
-        m_events->applyBatch(batch);
-        m_history.apply(batch.events, batch.updated);
-        m_history.prune(monotonicMs());
-        m_historyModel->refresh();
-        const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
-        for (const SocketEvent &event : batch.events) {
-            if (event.kind != EventKind::StateChanged ||
-                (port && !touchesPort(event.connection.socket, *port)))
-                continue;
-            m_diagram->flashTransition(event.from, event.to);
-        }
-        refreshDiagramCounts();
-        if (m_selectedId != 0)
-            onConnectionSelected();
-        if (batch.stats.totalUs > 0)
-            updateStatus(batch.stats);
-        // Trace batches come between dumps: the table and the trace's figures move
-        // with each (the dump's socket count would lag behind the table).
-        updateShownCount();
-        updateTraceStatus(batch.stats);
-        Q_EMIT batchApplied(batch);
-        // Once the queued batch itself is freed.
-        if (batch.events.size() + batch.updated.size() >= kBigBatchItems)
-            QTimer::singleShot(0, this, [] { returnFreedMemory(); });
+void MainWindow::refreshDiagramCounts()
+{
+    const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
+    if (port) {
+        m_diagram->setCounts(m_ports->countsFor(*port));
+        return;
     }
+    m_diagram->setCounts(m_model->stateCounts());
+}
 
-    void MainWindow::refreshDiagramCounts()
-    {
-        const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
-        if (port) {
-            m_diagram->setCounts(m_ports->countsFor(*port));
-            return;
-        }
-        m_diagram->setCounts(m_model->stateCounts());
+void MainWindow::onPortSelected(std::optional<std::uint16_t> port)
+{
+    m_proxy->setPortFilter(port);
+    // While tracing, full dumps are seconds apart: the port in view gets its
+    // queues, timers and owners refreshed at the poll interval.
+    m_poller->setFocusPort(port.value_or(0));
+    m_diagram->setTitle(port ? tr("port %1").arg(*port) : tr("all ports"));
+    refreshDiagramCounts();
+}
+
+void MainWindow::onConnectionSelected()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    const ConnectionView *view =
+        rows.isEmpty() ? nullptr : m_model->connectionAt(m_proxy->mapToSource(rows.first()).row());
+    if (view) {
+        m_selectedId = view->id;
+        // A socket of the first snapshot that never moved: keep it from now on.
+        m_history.remember(*view);
+    } else {
+        // The row left after its connection ended (or an ended one was asked
+        // for): keep showing it. A live one deselected clears the pane.
+        const ConnectionEntry *entry = m_history.find(m_selectedId);
+        if (!entry || !entry->ended())
+            m_selectedId = 0;
     }
+    showSelected();
+}
 
-    void MainWindow::onPortSelected(std::optional<std::uint16_t> port)
-    {
-        m_proxy->setPortFilter(port);
-        // While tracing, full dumps are seconds apart: the port in view gets its
-        // queues, timers and owners refreshed at the poll interval.
-        m_poller->setFocusPort(port.value_or(0));
-        m_diagram->setTitle(port ? tr("port %1").arg(*port) : tr("all ports"));
-        refreshDiagramCounts();
-    }
-
-    void MainWindow::onConnectionSelected()
-    {
-        const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-        const ConnectionView *view =
-            rows.isEmpty() ? nullptr
-                           : m_model->connectionAt(m_proxy->mapToSource(rows.first()).row());
-        if (view) {
-            m_selectedId = view->id;
-            // A socket of the first snapshot that never moved: keep it from now on.
-            m_history.remember(*view);
-        } else {
-            // The row left after its connection ended (or an ended one was asked
-            // for): keep showing it. A live one deselected clears the pane.
-            const ConnectionEntry *entry = m_history.find(m_selectedId);
-            if (!entry || !entry->ended())
-                m_selectedId = 0;
-        }
-        showSelected();
-    }
-
-    bool MainWindow::showConnection(std::uint64_t id)
-    {
-        const int row = m_model->rowOf(id);
-        const QModelIndex index =
-            row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
-        if (index.isValid()) {
-            m_table->selectRow(index.row());
-            m_table->scrollTo(index);
-            return true;
-        }
-        if (!m_history.find(id))
-            return false;
-        m_selectedId = id;
-        if (m_table->selectionModel()->hasSelection())
-            m_table->clearSelection(); // shows it through onConnectionSelected
-        else
-            showSelected();
+bool MainWindow::showConnection(std::uint64_t id)
+{
+    const int row = m_model->rowOf(id);
+    const QModelIndex index =
+        row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+    if (index.isValid()) {
+        m_table->selectRow(index.row());
+        m_table->scrollTo(index);
         return true;
     }
+    if (!m_history.find(id))
+        return false;
+    m_selectedId = id;
+    if (m_table->selectionModel()->hasSelection())
+        m_table->clearSelection(); // shows it through onConnectionSelected
+    else
+        showSelected();
+    return true;
+}
 
-    void MainWindow::showSelected()
-    {
-        if (m_selectedId == 0) {
-            m_details->clear();
-            m_diagram->clearConnectionHistory();
-            m_model->setPeerMark(0);
-            return;
-        }
-        // The other end may be a socket of the first snapshot the history has not
-        // kept yet: the table finds it by its mirrored 4-tuple.
-        if (const ConnectionEntry *self = m_history.find(m_selectedId);
-            self && !self->ended() && !m_history.peerOf(m_selectedId)) {
-            if (const ConnectionView *other =
-                    m_model->connectionAt(m_model->peerRowOf(m_selectedId)))
-                m_history.remember(*other);
-        }
-        const ConnectionEntry *entry = m_history.find(m_selectedId);
-        if (!entry) {
-            m_details->clear();
-            return;
-        }
-        const ConnectionEntry *peer = m_history.peerOf(m_selectedId);
-        m_model->setPeerMark(peer ? peer->view.id : 0);
-        const ConnectionView *view = &entry->view;
-        // A listener's own address would match every action on its port: only
-        // connections (with a peer) collect the lab's mentions.
-        QList<ConnectionTimeline::Marker> markers;
-        const SocketRecord &s = view->socket;
-        if (s.remote.port != 0) {
-            const QStringList endpoints{
-                s.local.text(s.family) + QStringLiteral(" → ") + s.remote.text(s.family),
-                s.remote.text(s.family) + QStringLiteral(" → ") + s.local.text(s.family),
-                QStringLiteral("from ") + s.local.text(s.family)};
-            for (const EventLogModel::LabMention &mention : m_events->labMentions(endpoints)) {
-                if (mention.timeMs >= view->firstSeenMs - 2000)
-                    markers << ConnectionTimeline::Marker{mention.timeMs, mention.text,
-                                                          mention.error};
-            }
-        }
-        for (const EventLogModel::LabMention &reset : m_events->resetMentions(view->id))
-            markers << ConnectionTimeline::Marker{reset.timeMs, reset.text, reset.error};
-        std::stable_sort(markers.begin(), markers.end(),
-                         [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
-        m_details->setTimerText(
-            m_model->index(m_model->rowOf(view->id), SocketTableModel::TimerColumn)
-                .data()
-                .toString());
-        m_details->showConnection(*entry, peer, monotonicMs(), markers);
-        m_diagram->showConnectionHistory(*view);
+void MainWindow::showSelected()
+{
+    if (m_selectedId == 0) {
+        m_details->clear();
+        m_diagram->clearConnectionHistory();
+        m_model->setPeerMark(0);
+        return;
     }
-
-    void MainWindow::focusSockets(std::optional<std::uint16_t> port,
-                                  const QList<std::uint64_t> &cookies)
-    {
-        // A port without a row cannot be selected: show all ports rather than keep
-        // an old port's filter hiding the sockets asked for.
-        m_portsPane->selectPort(port && m_ports->rowOf(*port) >= 0 ? port : std::nullopt);
-        m_table->clearSelection();
-        for (int row = 0; row < m_model->rowCount(); ++row) {
-            const ConnectionView *view = m_model->connectionAt(row);
-            if (!view || !cookies.contains(view->socket.cookie))
-                continue;
-            const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
-            if (!index.isValid())
-                continue;
-            m_table->selectionModel()->select(index, QItemSelectionModel::Select |
-                                                         QItemSelectionModel::Rows);
-            m_table->scrollTo(index);
+    // The other end may be a socket of the first snapshot the history has not
+    // kept yet: the table finds it by its mirrored 4-tuple.
+    if (const ConnectionEntry *self = m_history.find(m_selectedId);
+        self && !self->ended() && !m_history.peerOf(m_selectedId)) {
+        if (const ConnectionView *other = m_model->connectionAt(m_model->peerRowOf(m_selectedId)))
+            m_history.remember(*other);
+    }
+    const ConnectionEntry *entry = m_history.find(m_selectedId);
+    if (!entry) {
+        m_details->clear();
+        return;
+    }
+    const ConnectionEntry *peer = m_history.peerOf(m_selectedId);
+    m_model->setPeerMark(peer ? peer->view.id : 0);
+    const ConnectionView *view = &entry->view;
+    // A listener's own address would match every action on its port: only
+    // connections (with a peer) collect the lab's mentions.
+    QList<ConnectionTimeline::Marker> markers;
+    const SocketRecord &s = view->socket;
+    if (s.remote.port != 0) {
+        const QStringList endpoints{
+            s.local.text(s.family) + QStringLiteral(" → ") + s.remote.text(s.family),
+            s.remote.text(s.family) + QStringLiteral(" → ") + s.local.text(s.family),
+            QStringLiteral("from ") + s.local.text(s.family)};
+        for (const EventLogModel::LabMention &mention : m_events->labMentions(endpoints)) {
+            if (mention.timeMs >= view->firstSeenMs - 2000)
+                markers << ConnectionTimeline::Marker{mention.timeMs, mention.text, mention.error};
         }
     }
+    for (const EventLogModel::LabMention &reset : m_events->resetMentions(view->id))
+        markers << ConnectionTimeline::Marker{reset.timeMs, reset.text, reset.error};
+    std::stable_sort(markers.begin(), markers.end(),
+                     [](const auto &a, const auto &b) { return a.timeMs < b.timeMs; });
+    m_details->setTimerText(
+        m_model->index(m_model->rowOf(view->id), SocketTableModel::TimerColumn).data().toString());
+    m_details->showConnection(*entry, peer, monotonicMs(), markers);
+    m_diagram->showConnectionHistory(*view);
+}
 
-    void MainWindow::updateStatus(const PollStats &stats)
-    {
-        // While tracing, a dump runs only every few seconds: its cost is per dump,
-        // and how often it runs says what it costs over time.
-        const QString cost = tr("%1 %2 ms (sockets %3, owners %4)")
-                                 .arg(stats.tracing ? tr("last dump") : tr("poll"))
-                                 .arg(stats.totalUs / 1000.0, 0, 'f', 1)
-                                 .arg(stats.dumpUs / 1000.0, 0, 'f', 1)
-                                 .arg(stats.ownersUs / 1000.0, 0, 'f', 1);
-        const QString every = stats.tracing && stats.dumpIntervalMs > 0
-                                  ? tr(" · dumps every %1").arg(durationText(stats.dumpIntervalMs))
-                                  : QString();
-        m_cost->setText(cost + every +
-                        (stats.destroyNotices ? tr(" · destroy notices on") : QString()));
+void MainWindow::focusSockets(std::optional<std::uint16_t> port,
+                              const QList<std::uint64_t> &cookies)
+{
+    // A port without a row cannot be selected: show all ports rather than keep
+    // an old port's filter hiding the sockets asked for.
+    m_portsPane->selectPort(port && m_ports->rowOf(*port) >= 0 ? port : std::nullopt);
+    m_table->clearSelection();
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const ConnectionView *view = m_model->connectionAt(row);
+        if (!view || !cookies.contains(view->socket.cookie))
+            continue;
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (!index.isValid())
+            continue;
+        m_table->selectionModel()->select(index,
+                                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        m_table->scrollTo(index);
     }
+}
 
-    void MainWindow::updateTraceStatus(const PollStats &stats)
-    {
-        if (stats.tracing) {
-            QString text =
-                tr("Tracing every transition · %n event(s)", nullptr,
-                   static_cast<int>(std::min<std::uint64_t>(stats.traceEvents, INT_MAX)));
-            if (stats.traceDrops > 0)
-                text += QStringLiteral(" · <span style=\"color:%1\">%2</span>")
-                            .arg(statusColors(palette()).warning.name(),
-                                 tr("%1 lost").arg(stats.traceDrops));
-            m_traceStatus->setText(text);
-            m_traceStatus->setToolTip(
-                tr("Every TCP state change and reset comes from the kernel's tracepoints, to the "
-                   "microsecond. Full dumps only refresh queues, timers and owners.%1")
-                    .arg(stats.traceDrops > 0 ? tr(" Lost events: the ring buffer was full; the "
-                                                   "next dump repairs the states they changed.")
-                                              : QString()));
-            m_noticeBar->hide();
-            return;
-        }
-        const int interval = stats.dumpIntervalMs > 0 ? stats.dumpIntervalMs : m_interval->value();
-        if (stats.backedOff) {
-            // Polling on its own keeps under a tenth of a core: a big machine is
-            // polled less often than asked, and the user should know why.
-            m_traceStatus->setText(
-                QStringLiteral("<span style=\"color:%1\">%2</span>")
-                    .arg(statusColors(palette()).warning.name(),
-                         tr("Polling every %1: a full poll costs %2 ms")
-                             .arg(durationText(interval))
-                             .arg(static_cast<double>(stats.pollCpuUs) / 1000.0, 0, 'f', 0)));
-            m_traceStatus->setToolTip(
-                tr("Polling is slowed down from every %1 ms so that it takes no more than a tenth "
-                   "of a core. %2")
-                    .arg(m_interval->value())
-                    .arg(stats.traceNotice));
-        } else {
-            m_traceStatus->setText(tr("Polling every %1 ms").arg(interval));
-            m_traceStatus->setToolTip(stats.traceNotice);
-        }
-        if (!m_noticeShown && !stats.traceNotice.isEmpty()) {
-            m_noticeShown = true;
-            m_noticeText->setText(stats.traceNotice);
-            m_noticeBar->show();
-        }
-    }
+void MainWindow::updateStatus(const PollStats &stats)
+{
+    // While tracing, a dump runs only every few seconds: its cost is per dump,
+    // and how often it runs says what it costs over time.
+    const QString cost = tr("%1 %2 ms (sockets %3, owners %4)")
+                             .arg(stats.tracing ? tr("last dump") : tr("poll"))
+                             .arg(stats.totalUs / 1000.0, 0, 'f', 1)
+                             .arg(stats.dumpUs / 1000.0, 0, 'f', 1)
+                             .arg(stats.ownersUs / 1000.0, 0, 'f', 1);
+    const QString every = stats.tracing && stats.dumpIntervalMs > 0
+                              ? tr(" · dumps every %1").arg(durationText(stats.dumpIntervalMs))
+                              : QString();
+    m_cost->setText(cost + every +
+                    (stats.destroyNotices ? tr(" · destroy notices on") : QString()));
+}
 
-    void MainWindow::restoreSettings()
-    {
-        if (!m_persistSettings)
-            return;
-        QSettings settings;
-        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-        restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-        // "table/header" held the column order before Owner moved forward.
-        m_table->horizontalHeader()->restoreState(
-            settings.value(QStringLiteral("table/columns")).toByteArray());
-        for (QSplitter *splitter : {m_outer, m_right, m_bottom})
-            splitter->restoreState(
-                settings.value(QStringLiteral("splitters/") + splitter->objectName())
-                    .toByteArray());
-        m_portsWidthChosen =
-            settings.contains(QStringLiteral("splitters/") + m_outer->objectName()) &&
-            settings.value(QStringLiteral("splitters/portsWidthChosen")).toBool();
-        m_filter->setText(settings.value(QStringLiteral("table/filter")).toString());
-        m_portsPane->filterEdit()->setText(
-            settings.value(QStringLiteral("ports/filter")).toString());
-        m_eventPane->filterEdit()->setText(
-            settings.value(QStringLiteral("events/filter")).toString());
-        m_interval->setValue(
-            settings.value(QStringLiteral("poll/interval"), Poller::kDefaultIntervalMs).toInt());
+void MainWindow::updateTraceStatus(const PollStats &stats)
+{
+    if (stats.tracing) {
+        QString text = tr("Tracing every transition · %n event(s)", nullptr,
+                          static_cast<int>(std::min<std::uint64_t>(stats.traceEvents, INT_MAX)));
+        if (stats.traceDrops > 0)
+            text += QStringLiteral(" · <span style=\"color:%1\">%2</span>")
+                        .arg(statusColors(palette()).warning.name(),
+                             tr("%1 lost").arg(stats.traceDrops));
+        m_traceStatus->setText(text);
+        m_traceStatus->setToolTip(
+            tr("Every TCP state change and reset comes from the kernel's tracepoints, to the "
+               "microsecond. Full dumps only refresh queues, timers and owners.%1")
+                .arg(stats.traceDrops > 0 ? tr(" Lost events: the ring buffer was full; the "
+                                               "next dump repairs the states they changed.")
+                                          : QString()));
+        m_noticeBar->hide();
+        return;
     }
+    const int interval = stats.dumpIntervalMs > 0 ? stats.dumpIntervalMs : m_interval->value();
+    if (stats.backedOff) {
+        // Polling on its own keeps under a tenth of a core: a big machine is
+        // polled less often than asked, and the user should know why.
+        m_traceStatus->setText(
+            QStringLiteral("<span style=\"color:%1\">%2</span>")
+                .arg(statusColors(palette()).warning.name(),
+                     tr("Polling every %1: a full poll costs %2 ms")
+                         .arg(durationText(interval))
+                         .arg(static_cast<double>(stats.pollCpuUs) / 1000.0, 0, 'f', 0)));
+        m_traceStatus->setToolTip(
+            tr("Polling is slowed down from every %1 ms so that it takes no more than a tenth "
+               "of a core. %2")
+                .arg(m_interval->value())
+                .arg(stats.traceNotice));
+    } else {
+        m_traceStatus->setText(tr("Polling every %1 ms").arg(interval));
+        m_traceStatus->setToolTip(stats.traceNotice);
+    }
+    if (!m_noticeShown && !stats.traceNotice.isEmpty()) {
+        m_noticeShown = true;
+        m_noticeText->setText(stats.traceNotice);
+        m_noticeBar->show();
+    }
+}
 
-    void MainWindow::setPollIntervalMs(int intervalMs)
-    {
-        m_interval->setValue(intervalMs);
-    }
+void MainWindow::restoreSettings()
+{
+    if (!m_persistSettings)
+        return;
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // "table/header" held the column order before Owner moved forward.
+    m_table->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("table/columns")).toByteArray());
+    for (QSplitter *splitter : {m_outer, m_right, m_bottom})
+        splitter->restoreState(
+            settings.value(QStringLiteral("splitters/") + splitter->objectName()).toByteArray());
+    m_portsWidthChosen = settings.contains(QStringLiteral("splitters/") + m_outer->objectName()) &&
+                         settings.value(QStringLiteral("splitters/portsWidthChosen")).toBool();
+    m_filter->setText(settings.value(QStringLiteral("table/filter")).toString());
+    m_portsPane->filterEdit()->setText(settings.value(QStringLiteral("ports/filter")).toString());
+    m_eventPane->filterEdit()->setText(settings.value(QStringLiteral("events/filter")).toString());
+    m_interval->setValue(
+        settings.value(QStringLiteral("poll/interval"), Poller::kDefaultIntervalMs).toInt());
+}
 
-    int MainWindow::pollIntervalMs() const
-    {
-        return m_interval->value();
-    }
+void MainWindow::setPollIntervalMs(int intervalMs)
+{
+    m_interval->setValue(intervalMs);
+}
 
-    void MainWindow::saveSettings() const
-    {
-        QSettings settings;
-        settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-        settings.setValue(QStringLiteral("window/state"), saveState());
-        settings.setValue(QStringLiteral("table/columns"),
-                          m_table->horizontalHeader()->saveState());
-        for (const QSplitter *splitter : {m_outer, m_right, m_bottom})
-            settings.setValue(QStringLiteral("splitters/") + splitter->objectName(),
-                              splitter->saveState());
-        settings.setValue(QStringLiteral("splitters/portsWidthChosen"), m_portsWidthChosen);
-        settings.setValue(QStringLiteral("table/filter"), m_filter->text());
-        settings.setValue(QStringLiteral("ports/filter"), m_portsPane->filterEdit()->text());
-        settings.setValue(QStringLiteral("events/filter"), m_eventPane->filterEdit()->text());
-        settings.setValue(QStringLiteral("poll/interval"), m_interval->value());
-    }
+int MainWindow::pollIntervalMs() const
+{
+    return m_interval->value();
+}
 
-    void MainWindow::closeEvent(QCloseEvent * event)
-    {
-        if (m_persistSettings)
-            saveSettings();
-        m_poller->stop();
-        event->accept();
-    }
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("table/columns"), m_table->horizontalHeader()->saveState());
+    for (const QSplitter *splitter : {m_outer, m_right, m_bottom})
+        settings.setValue(QStringLiteral("splitters/") + splitter->objectName(),
+                          splitter->saveState());
+    settings.setValue(QStringLiteral("splitters/portsWidthChosen"), m_portsWidthChosen);
+    settings.setValue(QStringLiteral("table/filter"), m_filter->text());
+    settings.setValue(QStringLiteral("ports/filter"), m_portsPane->filterEdit()->text());
+    settings.setValue(QStringLiteral("events/filter"), m_eventPane->filterEdit()->text());
+    settings.setValue(QStringLiteral("poll/interval"), m_interval->value());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_persistSettings)
+        saveSettings();
+    m_poller->stop();
+    event->accept();
+}
 
 } // namespace sockscope
