@@ -193,8 +193,14 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
     std::optional<Error> firstError;
     QString firstFailedId;
     std::optional<ClientStatus> last;
-    QMap<QString, Error> failures;
+    // Each failure with its own explanation: m_lastFailure only keeps the last.
+    QMap<QString, std::pair<Error, std::optional<Explanation>>> failures;
+    const auto failureOf = [this, &failures](const QString &id) {
+        m_lastFailure = failures.value(id).second;
+        return labFailure(failures.value(id).first, id);
+    };
     for (const QString &id : c.ids) {
+        m_lastFailure.reset();
         auto result = c.verb == Verb::Shutdown ? m_lab->shutdownClient(id)
                       : c.verb == Verb::Reset  ? m_lab->resetClient(id)
                                                : m_lab->closeClient(id);
@@ -202,7 +208,7 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
             ++done;
             last = *result;
         } else {
-            failures.insert(id, result.error());
+            failures.insert(id, {result.error(), m_lastFailure});
             if (!firstError) {
                 firstError = result.error();
                 firstFailedId = id;
@@ -211,7 +217,7 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
     }
     ConsoleAnswer answer;
     if (done == 0) {
-        answer = labFailure(*firstError, firstFailedId);
+        answer = failureOf(firstFailedId);
     } else {
         const QString verb = c.verb == Verb::Shutdown ? QStringLiteral("half-closed")
                              : c.verb == Verb::Reset  ? QStringLiteral("reset")
@@ -231,7 +237,7 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
     for (const QString &id : c.ids) {
         noteCurrent(answer, id);
         if (failures.contains(id))
-            noteFailure(answer, id, labFailure(failures.value(id), id));
+            noteFailure(answer, id, failureOf(id));
     }
     return answer;
 }

@@ -117,6 +117,14 @@ private Q_SLOTS:
                                     << "unexpected 'now'";
         QTest::newRow("backwards range") << "close C5..C1"
                                          << "not a valid id range";
+        QTest::newRow("range across listeners") << "close L1.1..L2.3"
+                                                << "not a valid id range";
+        QTest::newRow("accepted connection is no listener") << "accept L1.1 pause"
+                                                            << "not an id this command takes";
+        QTest::newRow("close mode on a connection") << "close L1.2 naive"
+                                                    << "listeners only";
+        QTest::newRow("unknown accepted connection") << "close L1.1..3"
+                                                     << "no connection L1.1";
     }
 
     void badInputAnswersEinval()
