@@ -181,10 +181,20 @@ ConsoleAnswer LabConsole::setAcceptMode(const ConsoleCommand &c)
 
 ConsoleAnswer LabConsole::connect(const ConsoleCommand &c)
 {
+    QMap<QString, qsizetype> acceptedBefore;
+    for (const ListenerStatus &listener : m_lab->listeners())
+        acceptedBefore.insert(listener.id, listener.connections.size());
     auto result = m_lab->connect(c.client);
     if (!result)
         return labFailure(result.error(), QString());
-    return connectAnswer(*result);
+    ConsoleAnswer answer = connectAnswer(*result);
+    // The lab's own listeners accepted some of them meanwhile: their side.
+    for (const ListenerStatus &listener : m_lab->listeners()) {
+        for (const ClientStatus &accepted :
+             listener.connections.mid(acceptedBefore.value(listener.id)))
+            noteMadeAlong(answer, accepted);
+    }
+    return answer;
 }
 
 ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)

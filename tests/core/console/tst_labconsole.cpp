@@ -270,6 +270,10 @@ private Q_SLOTS:
         QVERIFY2(fired.objects.value("C2").line.startsWith(QLatin1String("ok C2 127.0.0.1:")),
                  qPrintable(fired.objects.value("C2").line));
         QCOMPARE(fired.objects.value("C2").state, QStringLiteral("connected"));
+        // The listener's side of each, made along: told, not among the ids.
+        QCOMPARE(fired.objects.value("L1.2").state, QStringLiteral("connected"));
+        QVERIFY2(fired.objects.value("L1.2").line.contains(QLatin1String("accepted-by=L1")),
+                 qPrintable(fired.objects.value("L1.2").line));
 
         const ConsoleAnswer closed = run("close L1 naive");
         QCOMPARE(
