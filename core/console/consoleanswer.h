@@ -41,7 +41,10 @@ struct ConsoleAnswer
     QStringList details;                    // lines printed after the first, indented by two spaces
     QStringList ids;                        // the lab objects the command made or acted on
     std::optional<Explanation> explanation; // a failure's explanation, with culprits
-    QMap<QString, ObjectLine> objects;      // the objects of ids, each as it is now
+    // The objects of ids, each as it is now, and objects the command made
+    // along without acting on them (the connections a lab listener accepted
+    // during a connect).
+    QMap<QString, ObjectLine> objects;
 
     static ConsoleAnswer success(const QString &text);
     // Uses error.errnoName(); a message that starts with "NAME: " (an

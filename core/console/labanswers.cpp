@@ -89,9 +89,11 @@ QString listenerState(const ListenerStatus &s)
     return QLatin1String(s.acceptThreadRunning ? kStateOrphaned : kStateClosed);
 }
 
-void noteLine(ConsoleAnswer &answer, const QString &id, const QString &text, const QString &state)
+// listed: among the ids the command acted on.
+void noteLine(ConsoleAnswer &answer, const QString &id, const QString &text, const QString &state,
+              bool listed = true)
 {
-    if (!answer.ids.contains(id))
+    if (listed && !answer.ids.contains(id))
         answer.ids << id;
     answer.objects.insert(id, ObjectLine{QStringLiteral("ok ") + text, state, true});
 }
@@ -128,6 +130,11 @@ void noteObject(ConsoleAnswer &answer, const ServerStatus &status)
 {
     noteLine(answer, status.id, serverText(status),
              QLatin1String(status.running ? kStateRunning : kStateExited));
+}
+
+void noteMadeAlong(ConsoleAnswer &answer, const ClientStatus &status)
+{
+    noteLine(answer, status.id, clientText(status), clientPhaseName(status.phase), false);
 }
 
 void noteFailure(ConsoleAnswer &answer, const QString &id, const ConsoleAnswer &failure)

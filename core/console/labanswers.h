@@ -26,6 +26,8 @@ QString serverText(const ServerStatus &status);
 void noteObject(ConsoleAnswer &answer, const ListenerStatus &status);
 void noteObject(ConsoleAnswer &answer, const ClientStatus &status);
 void noteObject(ConsoleAnswer &answer, const ServerStatus &status);
+// Adds the object to answer.objects only: made along, not acted on.
+void noteMadeAlong(ConsoleAnswer &answer, const ClientStatus &status);
 // The object's line becomes `failure`'s first line (its state stays).
 void noteFailure(ConsoleAnswer &answer, const QString &id, const ConsoleAnswer &failure);
 // `list`: every object, the connections a listener accepted right after it.

@@ -181,10 +181,20 @@ ConsoleAnswer LabConsole::setAcceptMode(const ConsoleCommand &c)
 
 ConsoleAnswer LabConsole::connect(const ConsoleCommand &c)
 {
+    QMap<QString, qsizetype> acceptedBefore;
+    for (const ListenerStatus &listener : m_lab->listeners())
+        acceptedBefore.insert(listener.id, listener.connections.size());
     auto result = m_lab->connect(c.client);
     if (!result)
         return labFailure(result.error(), QString());
-    return connectAnswer(*result);
+    ConsoleAnswer answer = connectAnswer(*result);
+    // The lab's own listeners accepted some of them meanwhile: their side.
+    for (const ListenerStatus &listener : m_lab->listeners()) {
+        for (const ClientStatus &accepted :
+             listener.connections.mid(acceptedBefore.value(listener.id)))
+            noteMadeAlong(answer, accepted);
+    }
+    return answer;
 }
 
 ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
@@ -193,8 +203,14 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
     std::optional<Error> firstError;
     QString firstFailedId;
     std::optional<ClientStatus> last;
-    QMap<QString, Error> failures;
+    // Each failure with its own explanation: m_lastFailure only keeps the last.
+    QMap<QString, std::pair<Error, std::optional<Explanation>>> failures;
+    const auto failureOf = [this, &failures](const QString &id) {
+        m_lastFailure = failures.value(id).second;
+        return labFailure(failures.value(id).first, id);
+    };
     for (const QString &id : c.ids) {
+        m_lastFailure.reset();
         auto result = c.verb == Verb::Shutdown ? m_lab->shutdownClient(id)
                       : c.verb == Verb::Reset  ? m_lab->resetClient(id)
                                                : m_lab->closeClient(id);
@@ -202,7 +218,7 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
             ++done;
             last = *result;
         } else {
-            failures.insert(id, result.error());
+            failures.insert(id, {result.error(), m_lastFailure});
             if (!firstError) {
                 firstError = result.error();
                 firstFailedId = id;
@@ -211,7 +227,7 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
     }
     ConsoleAnswer answer;
     if (done == 0) {
-        answer = labFailure(*firstError, firstFailedId);
+        answer = failureOf(firstFailedId);
     } else {
         const QString verb = c.verb == Verb::Shutdown ? QStringLiteral("half-closed")
                              : c.verb == Verb::Reset  ? QStringLiteral("reset")
@@ -231,7 +247,7 @@ ConsoleAnswer LabConsole::actOnClients(const ConsoleCommand &c)
     for (const QString &id : c.ids) {
         noteCurrent(answer, id);
         if (failures.contains(id))
-            noteFailure(answer, id, labFailure(failures.value(id), id));
+            noteFailure(answer, id, failureOf(id));
     }
     return answer;
 }

@@ -111,7 +111,7 @@ Status Listener::close(StopMode mode)
         if (blocked)
             m_fd.reset(); // the socket lives on, its accept queue with it
         else
-            closeDescriptor();
+            closeDescriptor(acceptQueueLength(m_fd.get()));
         handleOutcomes(*m_thread);
         if (blocked) {
             m_orphans.push_back(std::move(m_thread));
@@ -127,7 +127,7 @@ Status Listener::close(StopMode mode)
                                 .arg(boundText()));
         }
     } else {
-        closeDescriptor();
+        closeDescriptor(acceptQueueLength(m_fd.get()));
         m_reporter.note(QStringLiteral("closed the descriptor; no thread was blocked in accept() "
                                        "(event-loop accept), so %1 closed for real")
                             .arg(boundText()));
@@ -135,11 +135,9 @@ Status Listener::close(StopMode mode)
     return Ok{};
 }
 
-void Listener::closeDescriptor()
+void Listener::closeDescriptor(int queued)
 {
-    // Counted first: closing the last reference resets whatever was still
-    // waiting in the accept queue, and nothing else says how many.
-    m_queuedReset = acceptQueueLength(m_fd.get());
+    m_queuedReset = queued;
     m_fd.reset();
     if (m_queuedReset > 0)
         m_reporter.note(QStringLiteral("the kernel reset the %1 connection(s) still waiting in the "
@@ -151,7 +149,8 @@ void Listener::closeGracefully()
 {
     m_notifier.reset();
     m_retryTimer.stop();
-    // shutdown() below already resets the accept queue: count it before.
+    // Counted first: shutdown() and close() reset whatever still waits in
+    // the accept queue, and nothing says how many afterwards.
     const int queued = acceptQueueLength(m_fd.get());
     if (m_thread) {
         const bool joined = m_thread->stopGracefully(m_fd.get(), kJoinTimeoutMs);
@@ -162,8 +161,7 @@ void Listener::closeGracefully()
                                : QStringLiteral("the accept thread did not end within 2 s after "
                                                 "shutdown(); left it detached"));
     }
-    closeDescriptor();
-    m_queuedReset = std::max(m_queuedReset, queued);
+    closeDescriptor(queued);
     const auto open = std::count_if(m_connections.begin(), m_connections.end(),
                                     [](const auto &connection) { return connection->isOpen(); });
     m_reporter.note(open == 0 ? QStringLiteral("closed %1").arg(boundText())

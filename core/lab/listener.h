@@ -73,7 +73,9 @@ private:
     void acceptFailed(int errnum);
     void closeConnections();
     void closeGracefully();
-    void closeDescriptor();
+    // Closes the listening descriptor; `queued` connections waited in its
+    // accept queue (counted before: the close resets them).
+    void closeDescriptor(int queued);
     void wakeOrphans();
     QString boundText() const;
 

@@ -220,6 +220,15 @@ void LabObjectList::noteAnswer(const ConsoleAnswer &answer)
         if (parent && parent->data(0, MembersRole).toStringList() == answer.ids)
             showLine(parent, answer.firstLine(), answer.ok, QString());
     }
+    // Made along (a listener's side of new connections): listed, not selected.
+    for (auto it = answer.objects.cbegin(); it != answer.objects.cend(); ++it) {
+        if (answer.ids.contains(it.key()))
+            continue;
+        QTreeWidgetItem *item = m_items.value(it.key());
+        if (!item)
+            item = addObject(it.key(), parentFor(it.key()));
+        showLine(item, it->line, it->ok, it->state);
+    }
     // What was just made is what the next action most likely acts on.
     if (!fresh.isEmpty()) {
         const QSignalBlocker blocker(m_tree);

@@ -117,6 +117,14 @@ private Q_SLOTS:
                                     << "unexpected 'now'";
         QTest::newRow("backwards range") << "close C5..C1"
                                          << "not a valid id range";
+        QTest::newRow("range across listeners") << "close L1.1..L2.3"
+                                                << "not a valid id range";
+        QTest::newRow("accepted connection is no listener") << "accept L1.1 pause"
+                                                            << "not an id this command takes";
+        QTest::newRow("close mode on a connection") << "close L1.2 naive"
+                                                    << "listeners only";
+        QTest::newRow("unknown accepted connection") << "close L1.1..3"
+                                                     << "no connection L1.1";
     }
 
     void badInputAnswersEinval()
@@ -262,6 +270,10 @@ private Q_SLOTS:
         QVERIFY2(fired.objects.value("C2").line.startsWith(QLatin1String("ok C2 127.0.0.1:")),
                  qPrintable(fired.objects.value("C2").line));
         QCOMPARE(fired.objects.value("C2").state, QStringLiteral("connected"));
+        // The listener's side of each, made along: told, not among the ids.
+        QCOMPARE(fired.objects.value("L1.2").state, QStringLiteral("connected"));
+        QVERIFY2(fired.objects.value("L1.2").line.contains(QLatin1String("accepted-by=L1")),
+                 qPrintable(fired.objects.value("L1.2").line));
 
         const ConsoleAnswer closed = run("close L1 naive");
         QCOMPARE(

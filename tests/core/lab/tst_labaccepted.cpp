@@ -15,20 +15,26 @@ using namespace sockscope::test;
 Q_DECLARE_METATYPE(sockscope::AcceptLoop)
 Q_DECLARE_METATYPE(sockscope::StopMode)
 
+namespace {
+// A naive close of a thread's listener leaves it orphaned (S1, tst_lab): not
+// a close of the listening socket, so not among these rows.
+void addLoopAndStopRows()
+{
+    QTest::addColumn<AcceptLoop>("loop");
+    QTest::addColumn<StopMode>("mode");
+    QTest::newRow("event-loop naive") << AcceptLoop::EventLoop << StopMode::Naive;
+    QTest::newRow("event-loop graceful") << AcceptLoop::EventLoop << StopMode::Graceful;
+    QTest::newRow("thread graceful") << AcceptLoop::Thread << StopMode::Graceful;
+}
+} // namespace
+
 class TestLabAccepted : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { SOCKSCOPE_REQUIRE_NETNS(); }
 
-    void closingTheListenerLeavesAcceptedConnections_data()
-    {
-        QTest::addColumn<AcceptLoop>("loop");
-        QTest::addColumn<StopMode>("mode");
-        QTest::newRow("event-loop naive") << AcceptLoop::EventLoop << StopMode::Naive;
-        QTest::newRow("event-loop graceful") << AcceptLoop::EventLoop << StopMode::Graceful;
-        QTest::newRow("thread graceful") << AcceptLoop::Thread << StopMode::Graceful;
-    }
+    void closingTheListenerLeavesAcceptedConnections_data() { addLoopAndStopRows(); }
     void closingTheListenerLeavesAcceptedConnections()
     {
         QFETCH(AcceptLoop, loop);
@@ -91,14 +97,7 @@ private Q_SLOTS:
         QVERIFY(waitForState(port, TcpState::CloseWait, clients->constFirst().local.port));
     }
 
-    void queuedConnectionsAreResetAndCounted_data()
-    {
-        QTest::addColumn<AcceptLoop>("loop");
-        QTest::addColumn<StopMode>("mode");
-        QTest::newRow("event-loop naive") << AcceptLoop::EventLoop << StopMode::Naive;
-        QTest::newRow("event-loop graceful") << AcceptLoop::EventLoop << StopMode::Graceful;
-        QTest::newRow("thread graceful") << AcceptLoop::Thread << StopMode::Graceful;
-    }
+    void queuedConnectionsAreResetAndCounted_data() { addLoopAndStopRows(); }
     void queuedConnectionsAreResetAndCounted()
     {
         QFETCH(AcceptLoop, loop);

@@ -70,6 +70,7 @@ private Q_SLOTS:
             connectAnswer({client(QStringLiteral("C1"), ClientPhase::Connected, 40001), refused});
         objects.noteAnswer(fired);
         QTreeWidgetItem *group = objects.itemOf(QStringLiteral("C1"))->parent();
+        QVERIFY(group->isSelected());
         QCOMPARE(group->text(1), fired.firstLine());
         QVERIFY2(objects.itemOf("C1")->text(1).startsWith(QLatin1String("ok C1 127.0.0.1:40001")),
                  qPrintable(objects.itemOf("C1")->text(1)));
@@ -117,6 +118,18 @@ private Q_SLOTS:
         QVERIFY2(naive.contains(QLatin1String("close() the listening descriptor")) &&
                      naive.contains(QLatin1String("L1 is closed")),
                  qPrintable(naive));
+
+        // A connect's answer tells of the listener's side too: listed under
+        // it, not selected (the clients are what was made).
+        ClientStatus second = client(QStringLiteral("L1.2"), ClientPhase::Connected, 9000);
+        second.listener = QStringLiteral("L1");
+        const ClientStatus mine = client(QStringLiteral("C7"), ClientPhase::Connected, 40007);
+        ConsoleAnswer fired = connectAnswer({mine});
+        noteMadeAlong(fired, second);
+        objects.noteAnswer(fired);
+        QCOMPARE(objects.itemOf("L1.2")->parent(), objects.itemOf("L1"));
+        QVERIFY(!objects.itemOf("L1.2")->isSelected());
+        QVERIFY(objects.itemOf("C7")->isSelected());
 
         objects.selectIds({QStringLiteral("L1.1"), QStringLiteral("C1")});
         QCOMPARE(objects.commandsFor(Action::CloseClient), QStringList{"close L1.1"});
