@@ -234,9 +234,11 @@ void MainWindow::buildCentre()
     m_bottom->setObjectName(QStringLiteral("diagramSplitter"));
     m_bottom->addWidget(m_diagram);
     m_bottom->addWidget(m_details);
-    m_bottom->setStretchFactor(0, 3);
-    m_bottom->setStretchFactor(1, 2);
-    m_bottom->setSizes({560, 420});
+    // The details pane holds the ladder, whose two ends need about as much
+    // width as the diagram: share the room evenly.
+    m_bottom->setStretchFactor(0, 1);
+    m_bottom->setStretchFactor(1, 1);
+    m_bottom->setSizes({500, 500});
     m_right = new QSplitter(Qt::Vertical, this);
     m_right->setObjectName(QStringLiteral("tableSplitter"));
     auto *tableBox = new QWidget(this);
@@ -247,9 +249,10 @@ void MainWindow::buildCentre()
     tableLayout->addWidget(m_table, 1);
     m_right->addWidget(tableBox);
     m_right->addWidget(m_bottom);
-    m_right->setStretchFactor(0, 1);
-    m_right->setStretchFactor(1, 1);
-    m_right->setSizes({400, 420});
+    // The table scrolls; the diagram and the ladder do not read well small.
+    m_right->setStretchFactor(0, 2);
+    m_right->setStretchFactor(1, 3);
+    m_right->setSizes({320, 480});
     m_outer = new QSplitter(Qt::Horizontal, this);
     m_outer->setObjectName(QStringLiteral("portsSplitter"));
     m_outer->addWidget(m_portsPane);
@@ -338,7 +341,7 @@ void MainWindow::fitPortsPane()
     const int content = view->horizontalHeader()->length() + 2 * view->frameWidth() +
                         view->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, view);
     const int width =
-        std::max(m_portsPane->minimumWidth(), std::min(content, m_outer->width() / 3));
+        std::max(m_portsPane->minimumWidth(), std::min(content, m_outer->width() / 4));
     const QList<int> sizes = m_outer->sizes();
     if (sizes.size() == 2 && sizes[0] != width)
         m_outer->setSizes({width, sizes[0] + sizes[1] - width});
