@@ -46,7 +46,7 @@ QString tcpStateMeaning(TcpState state)
 
 QString tcpStateFigureName(TcpState state)
 {
-    return state == TcpState::Close ? QStringLiteral("CLOSED") : tcpStateName(state);
+    return tcpStateDisplayName(state);
 }
 
 } // namespace sockscope

@@ -141,20 +141,20 @@ void EventLogModel::applyBatch(const PollBatch &batch)
         entry.origin = eventSourceName(event.source);
         switch (event.kind) {
         case EventKind::Appeared:
-            entry.change = tcpStateName(event.to);
+            entry.change = tcpStateDisplayName(event.to);
             break;
         case EventKind::StateChanged:
-            entry.change =
-                tcpStateName(event.from) + QStringLiteral(" → ") + tcpStateName(event.to);
+            entry.change = tcpStateDisplayName(event.from) + QStringLiteral(" → ") +
+                           tcpStateDisplayName(event.to);
             break;
         case EventKind::Gone:
-            entry.change = tr("was %1").arg(tcpStateName(event.from));
+            entry.change = tr("was %1").arg(tcpStateDisplayName(event.from));
             break;
         case EventKind::ResetSent:
         case EventKind::ResetReceived:
             entry.kind = event.kind == EventKind::ResetSent ? QStringLiteral("reset sent")
                                                             : QStringLiteral("reset received");
-            entry.change = tr("in %1").arg(tcpStateName(event.from));
+            entry.change = tr("in %1").arg(tcpStateDisplayName(event.from));
             break;
         }
         entry.local = s.local.text(s.family);

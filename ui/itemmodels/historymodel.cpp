@@ -81,7 +81,7 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     case EndedColumn:
         return endedClockText(entry->endedMs, m_clock());
     case StateColumn:
-        return tcpStateName(s.state);
+        return socketStateDisplayName(s);
     case LocalColumn:
         return s.local.text(s.family);
     case PeerColumn:

@@ -77,7 +77,7 @@ QVariant PortSummaryModel::headerData(int section, Qt::Orientation orientation, 
     }
     if (role == Qt::ToolTipRole && stateIndex >= 0 &&
         stateIndex < static_cast<int>(stateColumns().size()))
-        return tcpStateName(stateColumns()[stateIndex]);
+        return tcpStateDisplayName(stateColumns()[stateIndex]);
     return {};
 }
 

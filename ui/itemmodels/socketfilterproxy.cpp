@@ -121,6 +121,11 @@ bool SocketFilterProxy::wordsMatch(int sourceRow, const ConnectionView &view) co
     m_haystack.resize(0);
     m_haystack += lowerStateName(s.state);
     m_haystack += QLatin1Char(' ');
+    // The table's word for it too ("closed", "bound"), where it differs.
+    if (s.state == TcpState::Close) {
+        m_haystack += socketStateDisplayName(s).toLower();
+        m_haystack += QLatin1Char(' ');
+    }
     appendEndpoint(m_haystack, s.local, s.family);
     m_haystack += QLatin1Char(' ');
     appendEndpoint(m_haystack, s.remote, s.family);

@@ -65,7 +65,7 @@ QString AnswerView::html(const Exchange &exchange) const
         const QList<Culprit> &culprits = answer.explanation->culprits;
         QStringList named;
         for (const Culprit &culprit : culprits.mid(0, kShownCulprits))
-            named << tcpStateName(culprit.socket.state) + QLatin1Char(' ') +
+            named << socketStateDisplayName(culprit.socket) + QLatin1Char(' ') +
                          connectionText(culprit.socket);
         if (culprits.size() > kShownCulprits)
             named << tr("%n more", nullptr, static_cast<int>(culprits.size()) - kShownCulprits);

@@ -45,7 +45,7 @@ void BlockerList::setCulprits(const QList<Culprit> &culprits, std::int64_t answe
     clear();
     m_answeredMs = answeredMs;
     for (const Culprit &culprit : culprits) {
-        const QString state = tcpStateName(culprit.socket.state);
+        const QString state = socketStateDisplayName(culprit.socket);
         auto *item = new QListWidgetItem(this);
         item->setData(HeadRole, QStringLiteral("%1   %2\n%3")
                                     .arg(state, connectionText(culprit.socket),

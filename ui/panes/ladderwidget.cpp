@@ -74,7 +74,7 @@ QString LadderWidget::timeText(std::int64_t timeNs) const
 
 QString LadderWidget::markText(const Mark &mark) const
 {
-    return mark.state == TcpState::Unknown ? tr("closed") : tcpStateName(mark.state);
+    return mark.state == TcpState::Unknown ? tr("closed") : tcpStateDisplayName(mark.state);
 }
 
 QStringList LadderWidget::headerLines(int side) const

@@ -126,6 +126,36 @@ private Q_SLOTS:
 
     // Both ends of a loopback connection, listed apart, sort next to each
     // other among equal keys; the model finds and marks one from the other.
+    // The words the table shows for CLOSE find those rows too: "bound" a
+    // socket that is only bound, "closed" a connection that closed.
+    void findsTheTablesNames()
+    {
+        SocketTableModel model;
+        PollBatch batch;
+        const std::pair<std::uint16_t, std::uint16_t> ends[] = {{9555, 0}, {40000, 9000}};
+        std::uint64_t id = 0;
+        for (const auto &[local, remote] : ends) {
+            SocketEvent appeared;
+            appeared.to = TcpState::Close;
+            appeared.connection.id = ++id;
+            appeared.connection.socket = loopbackRecord(id, TcpState::Close, local, remote, 1000);
+            batch.events.push_back(appeared);
+        }
+        model.applyBatch(batch);
+        SocketFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        const auto shownLocal = [&proxy](const QString &words) {
+            proxy.setFilterWords(words);
+            QStringList local;
+            for (int row = 0; row < proxy.rowCount(); ++row)
+                local << proxy.index(row, SocketTableModel::LocalColumn).data().toString();
+            return local;
+        };
+        QCOMPARE(shownLocal(QStringLiteral("bound")), QStringList{"127.0.0.1:9555"});
+        QCOMPARE(shownLocal(QStringLiteral("closed")), QStringList{"127.0.0.1:40000"});
+        QCOMPARE(shownLocal(QStringLiteral("close")).size(), 2);
+    }
+
     void pairsSitTogether()
     {
         SocketTableModel model;
