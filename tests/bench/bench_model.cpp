@@ -12,6 +12,7 @@
 // identical snapshot (an idle poll). Medians over the runs. Then the filter
 // proxy over 100,000 rows: the time to apply a filter text, to clear it, and
 // to sort by another column.
+#include "events/connectionhistory.h"
 #include "events/connectiontracker.h"
 #include "itemmodels/eventlogmodel.h"
 #include "itemmodels/portsummarymodel.h"
@@ -115,6 +116,7 @@ struct Models
     SocketFilterProxy proxy;
     PortSummaryModel ports;
     EventLogModel events{20000};
+    ConnectionHistory history; // the window's copy of what happened
     Models()
     {
         proxy.setSourceModel(&table);
@@ -124,7 +126,7 @@ struct Models
 
 struct Timings
 {
-    std::vector<double> tracker, table, ports, events, idleTracker, idleModels;
+    std::vector<double> tracker, table, ports, events, history, idleTracker, idleModels;
     std::size_t changedEvents = 0, changedUpdated = 0, idleEvents = 0, idleUpdated = 0;
 };
 
@@ -138,6 +140,7 @@ void run(const std::vector<SocketRecord> &first, const std::vector<SocketRecord>
     models.table.applyBatch(initial);
     models.ports.applyBatch(initial);
     models.events.applyBatch(initial);
+    models.history.apply(initial.events, initial.updated);
 
     const auto timed = [](std::vector<double> &into, const auto &work) {
         const auto start = std::chrono::steady_clock::now();
@@ -152,6 +155,7 @@ void run(const std::vector<SocketRecord> &first, const std::vector<SocketRecord>
     timed(t.table, [&] { models.table.applyBatch(batch); });
     timed(t.ports, [&] { models.ports.applyBatch(batch); });
     timed(t.events, [&] { models.events.applyBatch(batch); });
+    timed(t.history, [&] { models.history.apply(batch.events, batch.updated); });
 
     ConnectionTracker::Diff idle;
     timed(t.idleTracker, [&] { idle = tracker.apply(second, 1500, owners); });
@@ -162,6 +166,7 @@ void run(const std::vector<SocketRecord> &first, const std::vector<SocketRecord>
         models.table.applyBatch(idleBatch);
         models.ports.applyBatch(idleBatch);
         models.events.applyBatch(idleBatch);
+        models.history.apply(idleBatch.events, idleBatch.updated);
     });
 }
 
@@ -260,15 +265,17 @@ int main(int argc, char **argv)
     const double table = median(t.table);
     const double ports = median(t.ports);
     const double events = median(t.events);
+    const double history = median(t.history);
     std::printf("bench_model: %d sockets, %d %% churn, median of %d runs\n", sockets, churnPercent,
                 runs);
     std::printf("  churned poll: %zu events, %zu updated views\n", t.changedEvents,
                 t.changedUpdated);
     std::printf("    tracker apply (poller thread)       %8.2f ms\n", median(t.tracker));
-    std::printf("    models apply (GUI thread)           %8.2f ms\n", table + ports + events);
+    std::printf("    models apply (GUI thread)           %8.2f ms\n", table + ports + events + history);
     std::printf("      sockets table + filter proxy      %8.2f ms\n", table);
     std::printf("      ports summary                     %8.2f ms\n", ports);
     std::printf("      event log                         %8.2f ms\n", events);
+    std::printf("      connection history                %8.2f ms\n", history);
     std::printf("  idle poll (nothing changed): %zu events, %zu updated views\n", t.idleEvents,
                 t.idleUpdated);
     std::printf("    tracker apply                       %8.2f ms\n", median(t.idleTracker));

@@ -7,8 +7,6 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <charconv>
-#include <tuple>
-#include <utility>
 
 namespace sockscope {
 
@@ -144,37 +142,10 @@ bool SocketFilterProxy::wordsMatch(int sourceRow, const ConnectionView &view) co
 bool SocketFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
     if (m_table && sortRole() == SocketTableModel::SortRole) {
-        if (const auto less = m_table->lessThan(left.row(), right.row(), left.column())) {
-            if (*less || *m_table->lessThan(right.row(), left.row(), left.column()))
-                return *less;
-            return pairLess(left.row(), right.row());
-        }
+        if (const auto less = m_table->lessThan(left.row(), right.row(), left.column()))
+            return *less;
     }
     return QSortFilterProxyModel::lessThan(left, right);
-}
-
-namespace {
-// The connection's two endpoints, lower first: the same for both of its ends.
-std::pair<const Endpoint *, const Endpoint *> pairKey(const SocketRecord &socket)
-{
-    const auto order = [](const Endpoint &e) { return std::tie(e.address, e.port); };
-    if (order(socket.remote) < order(socket.local))
-        return {&socket.remote, &socket.local};
-    return {&socket.local, &socket.remote};
-}
-} // namespace
-
-bool SocketFilterProxy::pairLess(int left, int right) const
-{
-    // Equal sort keys: the two ends of one loopback connection side by side.
-    const ConnectionView *a = m_table->connectionAt(left);
-    const ConnectionView *b = m_table->connectionAt(right);
-    if (!a || !b)
-        return false;
-    const auto [a1, a2] = pairKey(a->socket);
-    const auto [b1, b2] = pairKey(b->socket);
-    return std::tie(a1->address, a1->port, a2->address, a2->port) <
-           std::tie(b1->address, b1->port, b2->address, b2->port);
 }
 
 bool SocketFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) const

@@ -43,7 +43,6 @@ protected:
 private:
     void refilter(const std::function<void()> &change);
     bool wordsMatch(int sourceRow, const ConnectionView &view) const;
-    bool pairLess(int left, int right) const;
     const QString &ownerTextOf(const OwnerLookup &owner) const;
 
     QStringList m_words;

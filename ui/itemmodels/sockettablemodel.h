@@ -88,7 +88,10 @@ public:
     const ConnectionView *connectionAt(int row) const;
     // SortRole's order without building QVariants (a sort of 100,000 rows
     // compares a few million times). nullopt: compare SortRole as usual.
+    // Equal keys fall back to the connection's two ports, so both ends of a
+    // loopback connection sit side by side (up to kPairedSortRows rows).
     std::optional<bool> lessThan(int left, int right, int column) const;
+    static constexpr qsizetype kPairedSortRows = 5000;
 
     // Rows per state, vanished rows excluded (the state diagram's counts),
     // kept as batches apply rather than recounted.
