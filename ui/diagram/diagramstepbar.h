@@ -27,7 +27,8 @@ public:
     QString caption() const;
 
 private:
-    QAction *addStepAction(const QString &text, const QString &toolTip, const QKeySequence &key);
+    QAction *addStepAction(const QString &text, const QString &glyph, const QString &toolTip,
+                           const QKeySequence &key);
 
     QAction *m_back;
     QAction *m_forward;

@@ -83,11 +83,20 @@ void ConnectionDetails::showConnection(const ConnectionEntry &entry, const Conne
 {
     const ConnectionView &view = entry.view;
     const SocketRecord &s = view.socket;
-    QString html = QStringLiteral("<p><b style='font-size:large'>%1</b> &nbsp;%2</p>")
-                       .arg(socketStateDisplayName(s), tcpStateMeaning(s.state).toHtmlEscaped());
-    if (entry.ended())
-        html += QStringLiteral("<p><b>%1</b></p>")
-                    .arg(endedAtText(entry.endedMs, nowMs).toHtmlEscaped());
+    QString html;
+    if (entry.ended()) {
+        // Its last state's meaning ("waiting for the ACK of our FIN") would
+        // read as if it were still waiting.
+        html = QStringLiteral("<p><b style='font-size:large'>%1</b> &nbsp;%2</p><p><b>%3</b></p>")
+                   .arg(tcpStateDisplayName(TcpState::Close),
+                        tr("the connection is over; it was last seen in %1")
+                            .arg(socketStateDisplayName(s))
+                            .toHtmlEscaped(),
+                        endedAtText(entry.endedMs, nowMs).toHtmlEscaped());
+    } else {
+        html = QStringLiteral("<p><b style='font-size:large'>%1</b> &nbsp;%2</p>")
+                   .arg(socketStateDisplayName(s), tcpStateMeaning(s.state).toHtmlEscaped());
+    }
     html += QStringLiteral("<table>");
     html += row(tr("Local"), s.local.text(s.family));
     html += row(tr("Peer"), s.remote.text(s.family));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "panes/ladderwidget.h"
 
+#include "format/durationtext.h"
 #include "panes/connectiontimeline.h"
 #include "theme/statuscolors.h"
 
@@ -68,13 +69,17 @@ void LadderWidget::setEnds(const End &self, const End &peer, bool peerKnown)
 
 QString LadderWidget::timeText(std::int64_t timeNs) const
 {
-    return QStringLiteral("+%1 ms").arg(static_cast<double>(timeNs - m_originNs) / kNsPerMs, 0, 'f',
-                                        3);
+    // A handshake lies microseconds apart, a close may come a minute later:
+    // microseconds where they tell, the window's durations beyond a second.
+    const std::int64_t sinceNs = timeNs - m_originNs;
+    if (sinceNs >= 1000 * kNsPerMs)
+        return QLatin1Char('+') + durationText(static_cast<std::int64_t>(sinceNs / kNsPerMs));
+    return QStringLiteral("+%1 ms").arg(static_cast<double>(sinceNs) / kNsPerMs, 0, 'f', 3);
 }
 
 QString LadderWidget::markText(const Mark &mark) const
 {
-    return mark.state == TcpState::Unknown ? tr("closed") : tcpStateDisplayName(mark.state);
+    return tcpStateDisplayName(mark.state == TcpState::Unknown ? TcpState::Close : mark.state);
 }
 
 QStringList LadderWidget::headerLines(int side) const

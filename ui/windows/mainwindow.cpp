@@ -340,8 +340,11 @@ void MainWindow::fitPortsPane()
     const QTableView *view = m_portsPane->view();
     const int content = view->horizontalHeader()->length() + 2 * view->frameWidth() +
                         view->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, view);
-    const int width =
-        std::max(m_portsPane->minimumWidth(), std::min(content, m_outer->width() / 4));
+    // It grows with its columns but does not shrink when one goes: the panes
+    // beside it jumping sideways while in use is worse than some empty room.
+    const int width = std::max(
+        {m_portsFitWidth, m_portsPane->minimumWidth(), std::min(content, m_outer->width() / 4)});
+    m_portsFitWidth = width;
     const QList<int> sizes = m_outer->sizes();
     if (sizes.size() == 2 && sizes[0] != width)
         m_outer->setSizes({width, sizes[0] + sizes[1] - width});
@@ -583,7 +586,16 @@ void MainWindow::showSelected()
     m_details->setTimerText(
         m_model->index(m_model->rowOf(view->id), SocketTableModel::TimerColumn).data().toString());
     m_details->showConnection(*entry, peer, monotonicMs(), markers);
-    m_diagram->showConnectionHistory(*view);
+    if (entry->ended() && !view->history.isEmpty() &&
+        view->history.back().state != TcpState::Close) {
+        // Its end is a step too: the diagram walks it into CLOSED.
+        ConnectionView closed = *view;
+        closed.history.back().leftMs = entry->endedMs;
+        closed.history.append(StateSpan{TcpState::Close, entry->endedMs, -1});
+        m_diagram->showConnectionHistory(closed);
+    } else {
+        m_diagram->showConnectionHistory(*view);
+    }
 }
 
 void MainWindow::focusSockets(std::optional<std::uint16_t> port,

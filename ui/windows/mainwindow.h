@@ -135,6 +135,7 @@ private:
     QWidget *m_stateFilterBar = nullptr;
     QLabel *m_stateFilterText = nullptr;
     bool m_noticeShown = false;      // shown once per window, never again once dismissed
+    int m_portsFitWidth = 0;         // the widest the ports pane was fitted to
     bool m_portsWidthChosen = false; // by the user: the ports pane no longer fits its content
     std::uint64_t m_selectedId = 0;
     ConnectionHistory m_history;

@@ -45,7 +45,10 @@ QString headline(const ConnectionDetails &details)
 // The summary's own end (not its peer's) is shown as ended.
 bool showsEnded(const ConnectionDetails &details)
 {
-    return headline(details).contains(QLatin1String("ended at"));
+    // Not its last state's meaning, which would read as still going on.
+    const QString text = headline(details);
+    return text.contains(QLatin1String("ended at")) &&
+           text.contains(QLatin1String("the connection is over"));
 }
 
 bool localIs(const ConnectionDetails &details, const QString &address)
