@@ -33,6 +33,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMouseEvent>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -174,7 +175,12 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
             showSelected();
     });
     clock->start(500);
-    resize(1360, 860);
+    // A first start on a laptop (1280x800, 1366x768) must not open larger
+    // than the screen, with the status bar out of sight.
+    QSize size(1360, 860);
+    if (const QScreen *screen = this->screen())
+        size = size.boundedTo(screen->availableGeometry().size() * 0.95);
+    resize(size);
     m_poller->start();
 }
 
@@ -322,8 +328,8 @@ void MainWindow::applyStateFilter(std::optional<TcpState> state)
     m_diagram->setFilteredState(state);
     m_stateFilterBar->setVisible(state.has_value());
     if (state)
-        m_stateFilterText->setText(tr("Filtered: state <b>%1</b> only (the diagram's ringed box)")
-                                       .arg(tcpStateDisplayName(*state)));
+        m_stateFilterText->setText(
+            tr("Filtered: state <b>%1</b> only").arg(tcpStateDisplayName(*state)));
     updateShownCount();
 }
 
