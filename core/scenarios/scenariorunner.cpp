@@ -4,6 +4,7 @@
 #include "console/kernelcommands.h"
 #include "console/labanswers.h"
 #include "console/labconsole.h"
+#include "lab/lab.h"
 #include "owners/owneddump.h"
 #include "scenarios/scenarioports.h"
 #include "util/monotonic.h"
@@ -161,6 +162,25 @@ StepRecord ScenarioRunner::runStep(int index)
     for (const CheckResult &check : std::as_const(record.checks))
         record.passed = record.passed && check.passed;
     return record;
+}
+
+int ScenarioRunner::openObjects() const
+{
+    const auto connectionOpen = [](const ClientStatus &client) {
+        return client.phase == ClientPhase::Connected || client.phase == ClientPhase::PeerClosed ||
+               client.phase == ClientPhase::HalfClosed;
+    };
+    int open = 0;
+    for (const ListenerStatus &listener : m_console->lab().listeners()) {
+        open += listener.open ? 1 : 0;
+        for (const ClientStatus &connection : listener.connections)
+            open += connectionOpen(connection) ? 1 : 0;
+    }
+    for (const ClientStatus &client : m_console->lab().clients())
+        open += connectionOpen(client) ? 1 : 0;
+    for (const ServerStatus &server : m_console->lab().servers())
+        open += server.running ? 1 : 0;
+    return open;
 }
 
 ScenarioTranscript ScenarioRunner::runAll(const std::function<void(const StepRecord &)> &onStep)

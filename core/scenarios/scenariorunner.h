@@ -38,6 +38,9 @@ public:
     StepRecord runStep(int index);
     // prepare(), every step (onStep after each), then closes the lab.
     ScenarioTranscript runAll(const std::function<void(const StepRecord &)> &onStep = {});
+    // Listeners, connections and server processes of the lab still open: what
+    // a reset would close (the kernel's orphans and TIME_WAITs are not counted).
+    int openObjects() const;
 
     // "listen 127.0.0.1:{PORT}" -> "listen 127.0.0.1:9000"; {L} {C} {P} are the
     // last ids the lab gave, {P-1} the one before, {C*} the last connect's range.

@@ -20,7 +20,8 @@ namespace sockscope {
 ScenarioPanel::ScenarioPanel(LabSession *session, QWidget *parent)
     : QWidget(parent), m_session(session), m_choice(new QComboBox(this)),
       m_start(new QPushButton(tr("Start"), this)), m_next(new QPushButton(tr("Next step"), this)),
-      m_runAll(new QPushButton(tr("Run to end"), this)), m_summary(new QLabel(this)),
+      m_runAll(new QPushButton(tr("Run to end"), this)),
+      m_reset(new QPushButton(tr("Reset"), this)), m_summary(new QLabel(this)),
       m_steps(new QListWidget(this)), m_result(new QTextBrowser(this))
 {
     for (const Scenario &scenario : allScenarios())
@@ -35,6 +36,10 @@ ScenarioPanel::ScenarioPanel(LabSession *session, QWidget *parent)
     m_next->setToolTip(tr("Run the next step through the lab (Ctrl+N)"));
     m_next->setEnabled(false);
     m_runAll->setEnabled(false);
+    m_reset->setObjectName(QStringLiteral("scenarioReset"));
+    m_reset->setToolTip(tr("Closes the sockets this scenario opened; TIME_WAIT sockets are the "
+                           "kernel's and expire on their own"));
+    m_reset->setEnabled(false);
     m_summary->setWordWrap(true);
     m_summary->setText(tr("<b>Guided scenarios.</b> Six classic socket-lifecycle pitfalls, "
                           "reproduced with real sockets on loopback. Pick one and press Start; "
@@ -50,6 +55,7 @@ ScenarioPanel::ScenarioPanel(LabSession *session, QWidget *parent)
     buttons->addWidget(m_start);
     buttons->addWidget(m_next);
     buttons->addWidget(m_runAll);
+    buttons->addWidget(m_reset);
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_steps);
     split->addWidget(m_result);
@@ -64,6 +70,13 @@ ScenarioPanel::ScenarioPanel(LabSession *session, QWidget *parent)
             [this] { load(m_choice->currentData().toString()); });
     connect(m_next, &QPushButton::clicked, this, [this] { next(); });
     connect(m_runAll, &QPushButton::clicked, this, &ScenarioPanel::runToEnd);
+    connect(m_reset, &QPushButton::clicked, this, &ScenarioPanel::reset);
+    connect(m_session, &LabSession::scenarioObjectsOpen, this, [this](int count) {
+        // A step of a scenario already reset or replaced reports a lab that is gone.
+        if (m_running && m_loaded)
+            m_openObjects = count;
+    });
+    connect(m_session, &LabSession::scenarioStopped, this, &ScenarioPanel::onStopped);
     connect(m_session, &LabSession::scenarioReady, this, &ScenarioPanel::onReady);
     connect(m_session, &LabSession::scenarioStepDone, this, &ScenarioPanel::onStepDone);
 }
@@ -83,12 +96,14 @@ std::optional<std::uint16_t> ScenarioPanel::mainPort() const
 void ScenarioPanel::load(const QString &id)
 {
     const std::optional<Scenario> scenario = findScenario(id);
-    if (!scenario || m_running)
+    if (!scenario || m_running || m_resetting)
         return;
     m_choice->setCurrentIndex(m_choice->findData(scenario->id));
     m_scenario = *scenario;
     m_loaded = false;
     m_done = 0;
+    // The lab thread closes the previous scenario's lab before it prepares this one.
+    m_openObjects = 0;
     m_records.clear();
     m_blamed.clear();
     m_allPassed = true;
@@ -99,7 +114,41 @@ void ScenarioPanel::load(const QString &id)
                                 m_scenario.summary.toHtmlEscaped()));
     m_running = true;
     m_start->setEnabled(false);
+    updateReset();
     m_session->startScenario(m_scenario.id);
+}
+
+void ScenarioPanel::reset()
+{
+    if (m_running || m_resetting || !hasOpenObjects())
+        return;
+    m_resetting = true;
+    m_runToEnd = false;
+    m_loaded = false;
+    m_next->setEnabled(false);
+    m_runAll->setEnabled(false);
+    m_start->setEnabled(false);
+    updateReset();
+    m_session->stopScenario();
+}
+
+void ScenarioPanel::onStopped()
+{
+    if (!m_resetting)
+        return;
+    m_resetting = false;
+    m_openObjects = 0;
+    m_start->setEnabled(true);
+    updateReset();
+    m_result->append(
+        tr("<p><b>Reset:</b> the sockets this scenario opened are closed. Sockets the kernel "
+           "still shows on its ports (TIME_WAIT, FIN_WAIT2) are the kernel's: they expire on "
+           "their own. Press <b>Start</b> to run it again.</p>"));
+}
+
+void ScenarioPanel::updateReset()
+{
+    m_reset->setEnabled(!m_running && !m_resetting && hasOpenObjects());
 }
 
 void ScenarioPanel::onReady(const QString &id, const QString &error,
@@ -109,6 +158,7 @@ void ScenarioPanel::onReady(const QString &id, const QString &error,
         return;
     m_running = false;
     m_start->setEnabled(true);
+    updateReset();
     if (!error.isEmpty()) {
         m_result->setHtml(tr("<p style='color:#c03030'><b>The scenario cannot start:</b> %1</p>")
                               .arg(error.toHtmlEscaped()));
@@ -139,6 +189,7 @@ bool ScenarioPanel::next()
     m_running = true;
     m_next->setEnabled(false);
     m_runAll->setEnabled(false);
+    updateReset();
     m_steps->setCurrentRow(m_done);
     m_result->setHtml(tr("<p><i>Running step %1…</i></p>").arg(m_done + 1));
     m_session->runScenarioStep(m_done);
@@ -156,9 +207,10 @@ void ScenarioPanel::runToEnd()
 
 void ScenarioPanel::onStepDone(int index, const StepRecord &record)
 {
-    if (!m_running || index != m_done)
+    if (!m_running || !m_loaded || index != m_done)
         return;
     m_running = false;
+    updateReset();
     m_records << record;
     ++m_done;
     m_allPassed = m_allPassed && record.passed;

@@ -42,6 +42,11 @@ public:
     // Loaded, ports chosen, no step running: next() would start one.
     bool readyForNext() const { return m_loaded && !m_running && m_done < stepCount(); }
     bool finished() const { return m_loaded && m_done >= stepCount(); }
+    // Closes the sockets and processes the scenario opened (on the lab
+    // thread); the scenario must be started again to run more steps.
+    void reset();
+    // The scenario's lab still holds something reset() would close.
+    bool hasOpenObjects() const { return m_openObjects > 0; }
 
 Q_SIGNALS:
     void focusRequested(std::optional<std::uint16_t> port, const QList<std::uint64_t> &cookies);
@@ -54,6 +59,8 @@ private:
     void onReady(const QString &id, const QString &error, const QMap<QString, int> &ports);
     void onStepDone(int index, const StepRecord &record);
     void showStep(int index);
+    void onStopped();
+    void updateReset();
     QString portText(const QString &name) const;
     std::optional<std::uint16_t> mainPort() const;
 
@@ -62,6 +69,7 @@ private:
     QPushButton *m_start;
     QPushButton *m_next;
     QPushButton *m_runAll;
+    QPushButton *m_reset;
     QLabel *m_summary;
     QListWidget *m_steps;
     QTextBrowser *m_result;
@@ -70,10 +78,12 @@ private:
     QList<StepRecord> m_records;
     QList<std::uint64_t> m_blamed; // cookies of the last failure's culprits
     int m_done = 0;
+    int m_openObjects = 0;
     bool m_loaded = false;
     bool m_running = false;
     bool m_runToEnd = false;
     bool m_allPassed = true;
+    bool m_resetting = false;
 };
 
 } // namespace sockscope

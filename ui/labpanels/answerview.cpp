@@ -58,7 +58,8 @@ QString AnswerView::html(const Exchange &exchange) const
                 .arg((answer.ok ? colors.good : colors.bad).name(), verdict.toHtmlEscaped(),
                      answer.text.toHtmlEscaped());
     if (!answer.details.isEmpty()) {
-        html += QStringLiteral("<pre style='margin-top:2px'>%1</pre>")
+        // Wrapped, or a long status line runs past a narrow dock's edge.
+        html += QStringLiteral("<pre style='margin-top:2px; white-space:pre-wrap'>%1</pre>")
                     .arg(answer.details.join(QLatin1Char('\n')).toHtmlEscaped());
     }
     if (!exchange.focus.isEmpty()) {

@@ -116,10 +116,12 @@ LabObjectList::LabObjectList(QWidget *parent) : QWidget(parent), m_tree(new QTre
         grid->setContentsMargins(0, 0, 0, 0);
         grid->setHorizontalSpacing(4);
         grid->setVerticalSpacing(4);
-        grid->addWidget(new QLabel(label, widget), 0, 0);
+        // The label above the buttons, not beside them: side by side they were
+        // wider than the dock a 1280-pixel screen leaves.
+        grid->addWidget(new QLabel(label, widget), 0, 0, 1, 4);
         for (int r = 0; r < rows.size(); ++r) {
             for (int c = 0; c < rows[r].size(); ++c)
-                grid->addWidget(m_buttons.value(rows[r][c]), r, c + 1);
+                grid->addWidget(m_buttons.value(rows[r][c]), r + 1, c);
         }
         grid->setColumnStretch(3, 1);
         m_pageOf.insert(kind, m_pages->addWidget(widget));

@@ -47,13 +47,15 @@ ServerForm::ServerForm(QWidget *parent)
     grid->addWidget(m_address, 0, 1, 1, 3);
     grid->addWidget(new QLabel(tr("nofile"), this), 1, 0);
     grid->addWidget(m_nofile, 1, 1);
-    grid->addWidget(m_reuseAddr, 2, 0, 1, 2);
-    grid->addWidget(m_reusePort, 2, 2, 1, 2);
-    grid->addWidget(new QLabel(tr("Policy"), this), 1, 2);
+    // The policy and its cap on a row of their own: beside nofile they made
+    // the form wider than the dock a 1280-pixel screen leaves.
+    grid->addWidget(new QLabel(tr("Policy"), this), 2, 0);
     auto *policyRow = new QHBoxLayout;
     policyRow->addWidget(m_policy, 1);
     policyRow->addWidget(m_cap);
-    grid->addLayout(policyRow, 1, 3);
+    grid->addLayout(policyRow, 2, 1, 1, 3);
+    grid->addWidget(m_reuseAddr, 3, 0, 1, 2);
+    grid->addWidget(m_reusePort, 3, 2, 1, 2);
 
     submitOnEnter(m_address);
     for (QCheckBox *box : {m_reuseAddr, m_reusePort})

@@ -94,10 +94,15 @@ public:
         } else {
             record = m_runner->runStep(index);
         }
+        Q_EMIT m_session->scenarioObjectsOpen(m_runner ? m_runner->openObjects() : 0);
         Q_EMIT m_session->scenarioStepDone(index, record);
     }
 
-    void stopScenario() { m_runner.reset(); }
+    void stopScenario()
+    {
+        m_runner.reset();
+        Q_EMIT m_session->scenarioStopped();
+    }
 
     void shutdownNow()
     {
@@ -131,6 +136,7 @@ LabSession::LabSession(QString serverExecutable, QObject *parent)
     connect(this, &LabSession::answered, this, [this] { track(-1); });
     connect(this, &LabSession::scenarioReady, this, [this] { track(-1); });
     connect(this, &LabSession::scenarioStepDone, this, [this] { track(-1); });
+    connect(this, &LabSession::scenarioStopped, this, [this] { track(-1); });
     m_thread->start();
 }
 
@@ -178,6 +184,7 @@ void LabSession::runScenarioStep(int index)
 
 void LabSession::stopScenario()
 {
+    track(+1);
     QMetaObject::invokeMethod(m_worker,
                               [this] { m_worker->run([this] { m_worker->stopScenario(); }); });
 }

@@ -32,7 +32,8 @@ public:
     void startScenario(const QString &id);
     // Runs step `index` of the loaded scenario.
     void runScenarioStep(int index);
-    // Closes the scenario's lab.
+    // Closes the scenario's lab, and with it every socket and process the
+    // scenario opened; scenarioStopped follows.
     void stopScenario();
     int pending() const { return m_pending; }
 
@@ -42,6 +43,9 @@ Q_SIGNALS:
     void labEvent(const sockscope::LabEvent &event);
     void scenarioReady(const QString &id, const QString &error, const QMap<QString, int> &ports);
     void scenarioStepDone(int index, const sockscope::StepRecord &record);
+    // How many of the scenario's objects are open, sent before each scenarioStepDone.
+    void scenarioObjectsOpen(int count);
+    void scenarioStopped();
     // A request was queued or answered (pending() changed).
     void busyChanged(bool busy);
 

@@ -29,12 +29,15 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTabWidget>
 #include <QTest>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 
 using namespace sockscope;
 using namespace sockscope::test;
@@ -74,6 +77,7 @@ private Q_SLOTS:
     void buttonsWaitWhileLabIsBusy();
     void serverProcessesReportTheirPids();
     void panelsReadableInBothPalettes();
+    void panelsFitTheirDocksAt1280();
 
 private:
     // Clicks `button` and waits for this panel's answer to it.
@@ -429,6 +433,60 @@ void TestLabPanel::panelsReadableInBothPalettes()
     }
     QApplication::setPalette(light);
     m_labDock->raise();
+}
+
+// The walk at 1280x800 found the Lab panel wider than its dock: buttons cut
+// at the right edge, and a click on Close scrolled the whole panel sideways.
+// Every form, and the selected object's buttons, must fit the dock's width.
+void TestLabPanel::panelsFitTheirDocksAt1280()
+{
+    m_window->resize(1280, 800);
+    const std::pair<QDockWidget *, QWidget *> panels[] = {{m_labDock, m_panel},
+                                                          {m_checkerDock, m_checker}};
+    for (const auto &[dock, panel] : panels) {
+        dock->raise();
+        QCoreApplication::processEvents();
+        auto *scroll = qobject_cast<QScrollArea *>(dock->widget());
+        QVERIFY(scroll);
+        const QString where = QStringLiteral("%1: panel needs %2 px, the dock shows %3 px")
+                                  .arg(dock->objectName())
+                                  .arg(panel->minimumSizeHint().width())
+                                  .arg(scroll->viewport()->width());
+        QVERIFY2(panel->minimumSizeHint().width() <= scroll->viewport()->width(),
+                 qPrintable(where));
+        QVERIFY2(panel->width() <= scroll->viewport()->width(), qPrintable(where));
+        QCOMPARE(scroll->horizontalScrollBar()->value(), 0);
+    }
+    // Each form of the Lab panel (the widest sets the panel's width) and each
+    // kind of object's buttons, selected as a learner would.
+    m_labDock->raise();
+    auto *forms = m_panel->findChild<QTabWidget *>(QStringLiteral("labForms"));
+    QVERIFY(forms);
+    auto *scroll = qobject_cast<QScrollArea *>(m_labDock->widget());
+    for (int tab = 0; tab < forms->count(); ++tab) {
+        forms->setCurrentIndex(tab);
+        QCoreApplication::processEvents();
+        QWidget *form = forms->widget(tab);
+        QVERIFY2(form->mapTo(scroll->viewport(), QPoint(form->width(), 0)).x() <=
+                     scroll->viewport()->width(),
+                 qPrintable(forms->tabText(tab)));
+    }
+    QTreeWidget *tree = m_panel->objectList()->tree();
+    for (QTreeWidgetItemIterator it(tree); *it; ++it) {
+        tree->setCurrentItem(*it);
+        QCoreApplication::processEvents();
+        for (const QPushButton *button : m_panel->objectList()->findChildren<QPushButton *>()) {
+            if (!button->isVisible())
+                continue;
+            const int right = button->mapTo(scroll->viewport(), QPoint(button->width(), 0)).x();
+            QVERIFY2(right <= scroll->viewport()->width(),
+                     qPrintable(QStringLiteral("%1 with %2 selected ends at %3 of %4")
+                                    .arg(button->text(), (*it)->text(0))
+                                    .arg(right)
+                                    .arg(scroll->viewport()->width())));
+        }
+    }
+    QCOMPARE(scroll->horizontalScrollBar()->value(), 0);
 }
 
 SOCKSCOPE_TEST_MAIN_NETNS(TestLabPanel, QApplication)

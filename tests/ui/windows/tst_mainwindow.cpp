@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The assembled window, driven as a learner would: the guided S4 scenario lights
 // the diagram's boxes for its port and selects the socket a failure blames.
+#include "console/kernelcommands.h"
 #include "diagram/statediagramwidget.h"
 #include "format/durationtext.h"
 #include "guide/scenariopanel.h"
@@ -18,8 +19,11 @@
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
+#include <arpa/inet.h>
+#include <cerrno>
 #include <cmath>
 #include <memory>
+#include <netinet/in.h>
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QElapsedTimer>
@@ -29,12 +33,14 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace sockscope;
@@ -129,6 +135,77 @@ private Q_SLOTS:
         // next dump (every 1-10 s) when the kernel lacks the timewait probe.
         QTRY_VERIFY_WITH_TIMEOUT(window.portModel()->countsFor(9000)[int(TcpState::TimeWait)] == 1,
                                  12000);
+    }
+
+    // A finished scenario kept its listener open in a lab the learner cannot
+    // reach: Listen on the same port failed with EADDRINUSE until a restart.
+    void guidedResetFreesTheScenariosPort()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
+        assembled.window->show();
+        ScenarioPanel *panel = assembled.scenarios;
+        auto *reset = panel->findChild<QPushButton *>(QStringLiteral("scenarioReset"));
+        QVERIFY(reset);
+        QVERIFY(!reset->isEnabled());
+        QSignalSpy finished(panel, &ScenarioPanel::scenarioFinished);
+        QSignalSpy ready(assembled.session, &LabSession::scenarioReady);
+        const auto chosenPort = [&ready] {
+            return static_cast<std::uint16_t>(
+                ready.last().at(2).value<QMap<QString, int>>().value(QStringLiteral("PORT")));
+        };
+        panel->load(QStringLiteral("S4"));
+        panel->runToEnd();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 40000);
+        // 9000, unless an earlier test's TIME_WAIT still holds it.
+        const std::uint16_t first = chosenPort();
+        // The kernel's word on who listens there (sock_diag), and a real bind
+        // with SO_REUSEADDR, which only a socket still listening refuses.
+        const auto listeners = [](std::uint16_t port) {
+            int count = 0;
+            if (const auto sockets = dumpWithOwners(port)) {
+                for (const OwnedSocket &owned : *sockets)
+                    count +=
+                        owned.socket.state == TcpState::Listen && owned.socket.local.port == port;
+            }
+            return count;
+        };
+        const auto bindErrno = [](std::uint16_t port) {
+            UniqueFd fd(::socket(AF_INET, SOCK_STREAM, 0));
+            const int one = 1;
+            ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+            sockaddr_in address{};
+            address.sin_family = AF_INET;
+            address.sin_port = htons(port);
+            address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
+                return errno;
+            return ::listen(fd.get(), 1) == 0 ? 0 : errno;
+        };
+        QCOMPARE(listeners(first), 1);
+        QCOMPARE(bindErrno(first), EADDRINUSE);
+        QVERIFY(panel->hasOpenObjects());
+        QTRY_VERIFY_WITH_TIMEOUT(reset->isEnabled(), 5000);
+        QVERIFY(reset->toolTip().contains(QStringLiteral("TIME_WAIT")));
+        reset->click();
+        QTRY_COMPARE_WITH_TIMEOUT(listeners(first), 0, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->hasOpenObjects() && !reset->isEnabled(), 5000);
+        // Started again (on another port: the kernel's TIME_WAIT still holds the
+        // first), then once more: the second start closes the first one's listener.
+        QSignalSpy steps(panel, &ScenarioPanel::stepFinished);
+        panel->load(QStringLiteral("S4"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->readyForNext(), 10000);
+        QVERIFY(!reset->isEnabled());
+        const std::uint16_t port = chosenPort();
+        QVERIFY(port != 0 && port != first);
+        QVERIFY(panel->next());
+        QTRY_COMPARE_WITH_TIMEOUT(steps.count(), 1, 15000);
+        QVERIFY(reset->isEnabled());
+        QCOMPARE(bindErrno(port), EADDRINUSE);
+        panel->load(QStringLiteral("S4"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->readyForNext(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(bindErrno(port), 0, 5000);
+        QVERIFY(!reset->isEnabled());
     }
 
     // The details pane counts the selected TIME_WAIT down with the table,
