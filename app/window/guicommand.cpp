@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <QApplication>
+#include <QScreen>
 
 namespace sockscope::cli {
 
@@ -49,6 +50,10 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     if (options.intervalMs > 0)
         window.setPollIntervalMs(options.intervalMs);
     if (!screenshot) {
+        // A first start on a laptop (1280x800, 1366x768) must not open larger
+        // than the screen, with the status bar out of sight.
+        if (const QScreen *screen = window.screen())
+            window.resize(window.size().boundedTo(screen->availableGeometry().size() * 0.95));
         window.show();
         return QApplication::exec();
     }

@@ -33,7 +33,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMouseEvent>
-#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -175,12 +174,7 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
             showSelected();
     });
     clock->start(500);
-    // A first start on a laptop (1280x800, 1366x768) must not open larger
-    // than the screen, with the status bar out of sight.
-    QSize size(1360, 860);
-    if (const QScreen *screen = this->screen())
-        size = size.boundedTo(screen->availableGeometry().size() * 0.95);
-    resize(size);
+    resize(1360, 860);
     m_poller->start();
 }
 
