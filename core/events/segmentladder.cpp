@@ -139,9 +139,9 @@ SideSegments segmentsOf(const QList<ConnectionStep> &steps)
         const ConnectionStep &step = steps[i];
         const Exchange exchange = exchangeOf(step);
         for (const SegmentKind kind : exchange.received)
-            side.received.push_back(Half{kind, step.timeNs, i});
+            side.received.push_back(Half{kind, step.timeNs, i, 0, {}, -1});
         for (const SegmentKind kind : exchange.sent)
-            side.sent.push_back(Half{kind, step.timeNs, i, step.pid, step.command});
+            side.sent.push_back(Half{kind, step.timeNs, i, step.pid, step.command, -1});
     }
     return side;
 }
