@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "explain/systemlimits.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <dirent.h>
+#include <fcntl.h>
 #include <QFile>
 #include <sys/resource.h>
 
@@ -25,13 +28,31 @@ QString limitText(rlim_t value)
     return value == RLIM_INFINITY ? QStringLiteral("unlimited") : QString::number(value);
 }
 
+// At EMFILE (or ENFILE) /proc/self/fd cannot be opened: that needs a
+// descriptor too. fcntl() needs none, so ask each number the table can hold:
+// all below the soft limit, and those above it a lowered limit left open.
+int probedDescriptorCount()
+{
+    constexpr rlim_t kMaxProbed = 1 << 16; // a few ms of fcntl() at most
+    rlimit limit{};
+    rlim_t top = kMaxProbed;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_max != RLIM_INFINITY)
+        top = std::max(std::min(limit.rlim_max, kMaxProbed), limit.rlim_cur);
+    int count = 0;
+    for (rlim_t fd = 0; fd < top; ++fd) {
+        if (::fcntl(static_cast<int>(fd), F_GETFD) != -1)
+            ++count;
+    }
+    return count;
+}
+
 } // namespace
 
 int openDescriptorCount()
 {
     DIR *dir = ::opendir("/proc/self/fd");
     if (!dir)
-        return -1;
+        return errno == EMFILE || errno == ENFILE ? probedDescriptorCount() : -1;
     // The listing includes the directory's own descriptor: not one of the caller's.
     const int own = ::dirfd(dir);
     int count = 0;
