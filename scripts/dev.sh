@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # One entry point for a fresh Debian 12 / Ubuntu 24.04 machine:
 #   scripts/dev.sh run    install packages, build, start the window
-#   scripts/dev.sh test   install packages, build, run every test
+#   scripts/dev.sh test   install packages, build, run every test pass
+#   scripts/dev.sh test main|unprivileged|address|thread   only those passes
 #   scripts/dev.sh deps | build
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,18 +48,47 @@ build() {
     cmake --build "$build_dir" -j"$(nproc)"
 }
 
+# One pass per way of running the suite; `scripts/dev.sh test` runs them all,
+# `scripts/dev.sh test PASS...` only those named. Each pass script says what it
+# skipped and why.
+all_passes="main unprivileged address thread"
+
+run_pass() {
+    case "$1" in
+    main)
+        # Tests open sockets in private network namespaces when run as root; as a
+        # normal user those cases are skipped with the reason, the rest still run.
+        ctest --test-dir "$build_dir" --output-on-failure --timeout 600
+        ;;
+    unprivileged) scripts/ci/unprivileged.sh "$build_dir" ;;
+    address | thread) scripts/ci/sanitized.sh "$1" ;;
+    *)
+        echo "dev.sh: unknown test pass '$1' (passes: $all_passes)" >&2
+        return 2
+        ;;
+    esac
+}
+
+run_passes() {
+    local pass started
+    for pass in "$@"; do
+        started=$SECONDS
+        echo "=== dev.sh: test pass '$pass'"
+        run_pass "$pass"
+        echo "=== dev.sh: test pass '$pass' passed in $((SECONDS - started)) s"
+    done
+}
+
 case "${1:-}" in
 deps) deps ;;
 build) deps && build ;;
 run) deps && build && exec "$build_dir/app/sockscope" ;;
 test)
     deps && build
-    # Tests open sockets in private network namespaces when run as root; as a
-    # normal user those cases are skipped with the reason, the rest still run.
-    ctest --test-dir "$build_dir" --output-on-failure --timeout 600 "${@:2}"
+    if [ $# -gt 1 ]; then run_passes "${@:2}"; else run_passes $all_passes; fi
     ;;
 *)
-    echo "usage: scripts/dev.sh run|test|deps|build" >&2
+    echo "usage: scripts/dev.sh run|test [PASS...]|deps|build (passes: $all_passes)" >&2
     exit 2
     ;;
 esac
