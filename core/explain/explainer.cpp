@@ -229,9 +229,9 @@ void explainDescriptorLimit(const FailureContext &c, Explanation &e)
 {
     if (c.operation == Operation::Accept) {
         e.summary = QStringLiteral("accept() on %1 found a connection waiting but the process has "
-                                   "no free descriptor (its RLIMIT_NOFILE is reached); the "
-                                   "connection stays in the accept queue until one is free")
-                        .arg(c.local.text(c.family));
+                                   "no free descriptor (%2); the connection stays in the accept "
+                                   "queue until one is free")
+                        .arg(c.local.text(c.family), descriptorLimitText());
     } else {
         e.summary = QStringLiteral("%1 failed: this process has used all its descriptors (%2)")
                         .arg(operationText(c), descriptorLimitText());

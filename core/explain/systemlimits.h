@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "util/descriptorcount.h"
+
 #include <QString>
 
 namespace sockscope {
@@ -9,10 +11,6 @@ namespace sockscope {
 // runtime). Each falls back to the kernel default or "unknown" when procfs
 // cannot be read.
 
-// Descriptors this process has open (entries of /proc/self/fd); -1 if unreadable.
-int openDescriptorCount();
-// "12 open, RLIMIT_NOFILE soft 1024, hard 524288"
-QString descriptorLimitText();
 // "fs.file-max 9223372036854775807, 1568 allocated"
 QString systemFileLimitText();
 // "32768-60999"

@@ -3,6 +3,7 @@
 
 #include "netlink/diagparser.h"
 #include "netlink/portfilter.h"
+#include "util/descriptorcount.h"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -31,7 +32,9 @@ QString openFix(int errnum)
 {
     switch (errnum) {
     case EMFILE:
-        return QStringLiteral("raise the descriptor limit (ulimit -n)");
+        return QStringLiteral("this process has used all its descriptors (%1): close some, or "
+                              "raise the soft limit (ulimit -n)")
+            .arg(descriptorLimitText());
     case ENFILE:
         return QStringLiteral("the system-wide file table is full; close files or raise "
                               "fs.file-max");

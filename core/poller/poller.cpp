@@ -125,7 +125,7 @@ public:
         if (!m_client) {
             auto client = DiagClient::open();
             if (!client) {
-                Q_EMIT m_owner->pollFailed(client.error().message);
+                reportFailure(client.error());
                 scheduleDump();
                 return;
             }
@@ -139,9 +139,13 @@ public:
         if (!dump) {
             // A broken socket (e.g. after ENOBUFS storms) is reopened next time.
             m_client.reset();
-            Q_EMIT m_owner->pollFailed(dump.error().message);
+            reportFailure(dump.error());
             scheduleDump();
             return;
+        }
+        if (m_failedErrno != 0) {
+            m_failedErrno = 0;
+            Q_EMIT m_owner->pollRecovered();
         }
         PollStats &stats = m_stats;
         stats.dumpUs = phase.nsecsElapsed() / 1000;
@@ -177,6 +181,16 @@ public:
         }
     }
 
+    // A failure that lasts (EMFILE until descriptors are freed) is reported
+    // once, not at every poll, until a dump succeeds again.
+    void reportFailure(const Error &error)
+    {
+        if (error.errnum != 0 && error.errnum == m_failedErrno)
+            return;
+        m_failedErrno = error.errnum;
+        Q_EMIT m_owner->pollFailed(error.message);
+    }
+
     void setFocusPort(int port)
     {
         m_focusPort = port;
@@ -198,7 +212,7 @@ public:
         auto dump = m_client->dump(filter);
         if (!dump) {
             m_client.reset();
-            Q_EMIT m_owner->pollFailed(dump.error().message);
+            reportFailure(dump.error());
             return;
         }
         const std::int64_t now = monotonicMs();
@@ -213,7 +227,7 @@ public:
     {
         auto destroyed = m_destroyWatcher->readPending();
         if (!destroyed) {
-            Q_EMIT m_owner->pollFailed(destroyed.error().message);
+            reportFailure(destroyed.error());
             return;
         }
         // Notices come for every socket of the namespace: keep what the dump's
@@ -318,7 +332,7 @@ private:
             m_tracker.applyTrace(event, m_pending);
         };
         if (auto drained = m_trace->drain(apply); !drained)
-            Q_EMIT m_owner->pollFailed(drained.error().message);
+            reportFailure(drained.error());
         if (all)
             m_trace->flush(apply);
         if (m_stats.traceEvents != before) {
@@ -498,6 +512,7 @@ private:
     int m_intervalMs;
     bool m_traceWanted;
     bool m_paused = false;
+    int m_failedErrno = 0; // of the failure last reported, until a dump succeeds
     int m_polls = 0;
     int m_lastEmittedPoll = -1;
     int m_quietDumps = 0;

@@ -62,8 +62,11 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void batchReady(const sockscope::PollBatch &batch);
-    // A poll failed (e.g. descriptor exhaustion); polling goes on.
+    // A poll failed (e.g. descriptor exhaustion); polling goes on, the last
+    // batch stands. The same failure again is not reported again...
     void pollFailed(const QString &message);
+    // ...until a dump succeeds after it: then this.
+    void pollRecovered();
 
 private:
     class Worker;

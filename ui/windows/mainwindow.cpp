@@ -156,8 +156,10 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
                                                "'unknown' (run as root to see them)"));
 
     connect(m_poller, &Poller::batchReady, this, &MainWindow::onBatch);
+    // Said once and kept until a poll succeeds again (the poller does not repeat it).
     connect(m_poller, &Poller::pollFailed, this,
-            [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+            [this](const QString &message) { statusBar()->showMessage(message); });
+    connect(m_poller, &Poller::pollRecovered, statusBar(), &QStatusBar::clearMessage);
     addHelpMenu(this, [this] {
         return QTextDocumentFragment::fromHtml(m_traceStatus->text()).toPlainText();
     });
