@@ -3,6 +3,7 @@
 #include "cli/dumpcommand.h"
 #include "cli/labcommand.h"
 #include "cli/scenariocommand.h"
+#include "cli/standarddescriptors.h"
 #include "cli/watchcommand.h"
 #include "lab/lab.h"
 #include "windowmodule.h"
@@ -26,6 +27,9 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("SockScope"));
     QCoreApplication::setApplicationName(QStringLiteral("sockscope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SOCKSCOPE_VERSION));
+    // Not for __lab-server: its descriptors are the lab's to count (S2).
+    if (argc < 2 || std::strcmp(argv[1], "__lab-server") != 0)
+        sockscope::cli::ensureStandardDescriptors();
     if (argc > 1 && std::strcmp(argv[1], "dump") == 0)
         return runHeadless(argc, argv, sockscope::cli::runDump);
     if (argc > 1 && std::strcmp(argv[1], "watch") == 0)
