@@ -2,14 +2,17 @@
 #include "cli/commandline.h"
 
 #include "poller/poller.h"
+#include "util/quotedvalue.h"
 
 #include <cstdio>
 
 namespace sockscope::cli {
 
-int usageError(const QString &message)
+int usageError(const QString &message, const QString &command)
 {
-    std::fprintf(stderr, "sockscope: %s\n", qPrintable(message));
+    const QString help = command.isEmpty() ? QStringLiteral("sockscope --help")
+                                           : QStringLiteral("sockscope %1 --help").arg(command);
+    std::fprintf(stderr, "sockscope: %s (see '%s')\n", qPrintable(message), qPrintable(help));
     return kExitUsage;
 }
 
@@ -18,11 +21,10 @@ Result<int> parseBoundedInt(const QString &what, const QString &text, int minimu
     bool ok = false;
     const qlonglong value = text.trimmed().toLongLong(&ok);
     if (!ok || value < minimum || value > maximum) {
-        return Error{EINVAL,
-                     QStringLiteral("invalid %1 '%2': expected a whole number from %3 to %4")
-                         .arg(what, text)
-                         .arg(minimum)
-                         .arg(maximum)};
+        return Error{EINVAL, QStringLiteral("invalid %1 %2: expected a whole number from %3 to %4")
+                                 .arg(what, quotedValue(text))
+                                 .arg(minimum)
+                                 .arg(maximum)};
     }
     return static_cast<int>(value);
 }
@@ -82,10 +84,10 @@ Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser)
             const auto state = tcpStateFromName(name);
             if (!state) {
                 return Error{EINVAL,
-                             QStringLiteral("unknown state '%1': use one of LISTEN, SYN_SENT, "
+                             QStringLiteral("unknown state %1: use one of LISTEN, SYN_SENT, "
                                             "SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, "
                                             "TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, CLOSING")
-                                 .arg(name)};
+                                 .arg(quotedValue(name))};
             }
             filter.stateMask |= DumpFilter::stateBit(*state);
         }
@@ -97,7 +99,8 @@ Result<DumpFilter> filterFromOptions(const QCommandLineParser &parser)
         else if (family == QLatin1String("6") || family == QLatin1String("ipv6"))
             filter.family = Family::IPv6;
         else
-            return Error{EINVAL, QStringLiteral("invalid family '%1': use 4 or 6").arg(family)};
+            return Error{EINVAL,
+                         QStringLiteral("invalid family %1: use 4 or 6").arg(quotedValue(family))};
     }
     return filter;
 }
@@ -123,8 +126,13 @@ Result<Ok> parseArguments(QCommandLineParser &parser, const QStringList &argumen
 {
     const QCommandLineOption help = parser.addHelpOption();
     *helpShown = false;
-    if (!parser.parse(arguments))
-        return Error{EINVAL, parser.errorText() + QStringLiteral(" (see --help)")};
+    if (!parser.parse(arguments)) {
+        // Qt's sentence ends with a full stop; ours goes on with where the help is.
+        QString text = parser.errorText();
+        if (text.endsWith(QLatin1Char('.')))
+            text.chop(1);
+        return Error{EINVAL, shortenedText(text, 120)};
+    }
     if (parser.isSet(help)) {
         std::fputs(qPrintable(helpText(parser, arguments.value(0))), stdout);
         *helpShown = true;
@@ -138,7 +146,7 @@ FilterCommand parseFilterCommand(QCommandLineParser &parser, const QStringList &
     FilterCommand result;
     bool helpShown = false;
     if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed) {
-        result.exitNow = usageError(parsed.error().message);
+        result.exitNow = usageError(parsed.error().message, command);
         return result;
     }
     if (helpShown) {
@@ -146,13 +154,15 @@ FilterCommand parseFilterCommand(QCommandLineParser &parser, const QStringList &
         return result;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        result.exitNow = usageError(QStringLiteral("%1 takes no argument '%2' (see --help)")
-                                        .arg(command, parser.positionalArguments().first()));
+        result.exitNow =
+            usageError(QStringLiteral("%1 takes no argument %2")
+                           .arg(command, quotedValue(parser.positionalArguments().first())),
+                       command);
         return result;
     }
     auto filter = filterFromOptions(parser);
     if (!filter)
-        result.exitNow = usageError(filter.error().message);
+        result.exitNow = usageError(filter.error().message, command);
     else
         result.filter = *filter;
     return result;

@@ -14,8 +14,9 @@ namespace sockscope::cli {
 
 inline constexpr int kExitUsage = 2;
 
-// Prints "sockscope: MESSAGE" to stderr and returns kExitUsage.
-int usageError(const QString &message);
+// Prints "sockscope: MESSAGE (see 'sockscope COMMAND --help')" to stderr and
+// returns kExitUsage; no command: the window's options, 'sockscope --help'.
+int usageError(const QString &message, const QString &command = {});
 
 // Each returns an Error whose message names the bad value and the accepted range.
 Result<std::uint16_t> parsePort(const QString &text);

@@ -7,6 +7,7 @@
 #include "console/labconsole.h"
 #include "lab/lab.h"
 #include "util/monotonic.h"
+#include "util/quotedvalue.h"
 
 #include <cstdio>
 #include <QCoreApplication>
@@ -31,13 +32,14 @@ int runLab(const QStringList &arguments)
                                      "standard error.")});
     bool helpShown = false;
     if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
-        return usageError(parsed.error().message);
+        return usageError(parsed.error().message, QStringLiteral("lab"));
     if (helpShown)
         return 0;
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("lab reads its commands from standard input and takes no "
-                                         "argument '%1' (see --help)")
-                              .arg(parser.positionalArguments().first()));
+                                         "argument %1")
+                              .arg(quotedValue(parser.positionalArguments().first())),
+                          QStringLiteral("lab"));
     const bool echo = parser.isSet(QStringLiteral("echo"));
 
     LabConsole console(QCoreApplication::applicationFilePath());

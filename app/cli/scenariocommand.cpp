@@ -6,6 +6,7 @@
 #include "scenarios/scenariocatalog.h"
 #include "scenarios/scenariorunner.h"
 #include "scenarios/transcriptformat.h"
+#include "util/quotedvalue.h"
 
 #include <cstdio>
 #include <QCoreApplication>
@@ -52,23 +53,25 @@ int runScenario(const QStringList &arguments)
         {QStringLiteral("json"), QStringLiteral("Print one JSON object (with --list: an array).")});
     bool helpShown = false;
     if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
-        return usageError(parsed.error().message);
+        return usageError(parsed.error().message, QStringLiteral("scenario"));
     if (helpShown)
         return 0;
     const bool json = parser.isSet(QStringLiteral("json"));
     const QStringList positional = parser.positionalArguments();
     if (parser.isSet(QStringLiteral("list"))) {
         if (!positional.isEmpty())
-            return usageError(QStringLiteral("--list takes no scenario (see --help)"));
+            return usageError(QStringLiteral("--list takes no scenario"),
+                              QStringLiteral("scenario"));
         return list(json);
     }
     if (positional.size() != 1)
-        return usageError(
-            QStringLiteral("name one scenario, S1 to S6, or use --list (see --help)"));
+        return usageError(QStringLiteral("name one scenario, S1 to S6, or use --list"),
+                          QStringLiteral("scenario"));
     const auto scenario = findScenario(positional.first());
     if (!scenario)
-        return usageError(QStringLiteral("unknown scenario '%1': use S1, S2, S3, S4, S5 or S6")
-                              .arg(positional.first()));
+        return usageError(QStringLiteral("unknown scenario %1: use S1, S2, S3, S4, S5 or S6")
+                              .arg(quotedValue(positional.first())),
+                          QStringLiteral("scenario"));
 
     ScenarioRunner runner(*scenario, QCoreApplication::applicationFilePath());
     bool headerShown = false;

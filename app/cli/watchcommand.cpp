@@ -97,7 +97,7 @@ int runWatch(const QStringList &arguments)
     DumpFilter &filter = parsed.filter;
     const Result<int> interval = intervalOption(parser);
     if (!interval)
-        return usageError(interval.error().message);
+        return usageError(interval.error().message, QStringLiteral("watch"));
     const int intervalMs = *interval;
     int durationMs = 0;
     if (parser.isSet(QStringLiteral("duration"))) {
@@ -105,7 +105,7 @@ int runWatch(const QStringList &arguments)
             parseBoundedInt(QStringLiteral("duration"), parser.value(QStringLiteral("duration")), 1,
                             24 * 3600 * 1000);
         if (!duration)
-            return usageError(duration.error().message);
+            return usageError(duration.error().message, QStringLiteral("watch"));
         durationMs = *duration;
     }
     const WatchOptions options{parser.isSet(QStringLiteral("json")),

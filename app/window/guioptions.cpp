@@ -4,6 +4,7 @@
 #include "cli/commandline.h"
 #include "model/tcpstate.h"
 #include "scenarios/scenariocatalog.h"
+#include "util/quotedvalue.h"
 
 #include <cstdio>
 #include <QRegularExpression>
@@ -19,9 +20,9 @@ Result<QSize> parseSize(const QString &text)
     const int width = match.hasMatch() ? match.captured(1).toInt() : 0;
     const int height = match.hasMatch() ? match.captured(2).toInt() : 0;
     if (width < 200 || height < 150 || width > 8000 || height > 8000)
-        return Error{EINVAL, QStringLiteral("invalid size '%1': use WIDTHxHEIGHT, e.g. 1280x800 "
+        return Error{EINVAL, QStringLiteral("invalid size %1: use WIDTHxHEIGHT, e.g. 1280x800 "
                                             "(200x150 to 8000x8000)")
-                                 .arg(text)};
+                                 .arg(quotedValue(text))};
     return QSize(width, height);
 }
 
@@ -72,9 +73,9 @@ Result<ScreenshotSelection> selectionFrom(const QCommandLineParser &parser, bool
     if (parser.isSet(QStringLiteral("select-state"))) {
         const QString name = parser.value(QStringLiteral("select-state")).trimmed().toUpper();
         if (!tcpStateFromName(name))
-            return Error{EINVAL, QStringLiteral("unknown state '%1': use a TCP state name such "
+            return Error{EINVAL, QStringLiteral("unknown state %1: use a TCP state name such "
                                                 "as CLOSE_WAIT")
-                                     .arg(name)};
+                                     .arg(quotedValue(name))};
         select.state = name;
     }
     if (select.any() && !screenshot)
@@ -87,9 +88,9 @@ Result<ScreenshotSelection> selectionFrom(const QCommandLineParser &parser, bool
 Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
 {
     if (!parser.positionalArguments().isEmpty())
-        return Error{EINVAL, QStringLiteral("unknown command '%1': use dump, watch, lab, "
-                                            "scenario, or no command for the window (see --help)")
-                                 .arg(parser.positionalArguments().first())};
+        return Error{EINVAL, QStringLiteral("unknown command %1: use dump, watch, lab, "
+                                            "scenario, or no command for the window")
+                                 .arg(quotedValue(parser.positionalArguments().first()))};
     GuiOptions options;
     if (parser.isSet(QStringLiteral("interval"))) {
         const Result<int> interval = intervalOption(parser);
@@ -100,6 +101,10 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
     options.dark = parser.isSet(QStringLiteral("dark"));
     options.trace = !parser.isSet(QStringLiteral("no-trace"));
     options.screenshotFile = parser.value(QStringLiteral("screenshot"));
+    // An empty name would open the window instead, waiting forever where no
+    // one can close it (a script, CI).
+    if (parser.isSet(QStringLiteral("screenshot")) && options.screenshotFile.trimmed().isEmpty())
+        return Error{EINVAL, QStringLiteral("--screenshot needs a FILE name, e.g. window.png")};
     if (parser.isSet(QStringLiteral("size"))) {
         const auto size = parseSize(parser.value(QStringLiteral("size")));
         if (!size)
@@ -109,9 +114,8 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("scenario"))) {
         options.scenario = parser.value(QStringLiteral("scenario")).trimmed().toUpper();
         if (!findScenario(options.scenario))
-            return Error{
-                EINVAL,
-                QStringLiteral("unknown scenario '%1': use S1 to S6").arg(options.scenario)};
+            return Error{EINVAL, QStringLiteral("unknown scenario %1: use S1 to S6")
+                                     .arg(quotedValue(options.scenario))};
         if (options.screenshotFile.isEmpty())
             return Error{EINVAL, QStringLiteral("--scenario goes with --screenshot FILE")};
     }

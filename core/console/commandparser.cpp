@@ -4,6 +4,7 @@
 #include "console/consolegrammar.h"
 #include "console/consoletokens.h"
 #include "console/specparsers.h"
+#include "util/quotedvalue.h"
 
 #include <cerrno>
 #include <QRegularExpression>
@@ -27,7 +28,7 @@ Status parseClose(ConsoleTokens &t, ConsoleCommand &c)
         return Ok{};
     const QString mode = t.take().toLower();
     if (!listener)
-        return t.error(QStringLiteral("'%1' applies to listeners only").arg(mode));
+        return t.error(QStringLiteral("%1 applies to listeners only").arg(quotedValue(mode)));
     if (mode == QLatin1String("naive"))
         c.stop = StopMode::Naive;
     else if (mode != QLatin1String("graceful"))
@@ -48,10 +49,10 @@ Status parseWait(ConsoleTokens &t, ConsoleCommand &c)
     }
     const auto state = tcpStateFromName(*name);
     if (!state || *state == TcpState::Unknown)
-        return t.error(QStringLiteral("unknown state '%1': use LISTEN, SYN_SENT, SYN_RECV, "
+        return t.error(QStringLiteral("unknown state %1: use LISTEN, SYN_SENT, SYN_RECV, "
                                       "ESTABLISHED, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE, "
                                       "CLOSE_WAIT, LAST_ACK or CLOSING")
-                           .arg(*name));
+                           .arg(quotedValue(*name)));
     c.state = *state;
     auto port = t.number(QStringLiteral("PORT"), 1, 65535);
     if (!port)
@@ -170,11 +171,11 @@ Result<std::optional<ConsoleCommand>> parseConsoleLine(const QString &line)
     ConsoleCommand command;
     const auto verb = consoleVerbFromName(verbName);
     if (!verb) {
-        return Error{EINVAL, QStringLiteral("unknown command '%1': the commands are listen, close, "
+        return Error{EINVAL, QStringLiteral("unknown command %1: the commands are listen, close, "
                                             "rebind, accept, connect, shutdown, reset, server, "
                                             "kill, status, check, show, wait, sleep, fds, list, "
                                             "help, quit")
-                                 .arg(words.first())};
+                                 .arg(quotedValue(words.first()))};
     }
     command.verb = *verb;
     ConsoleTokens tokens(command.verb, words.mid(1));

@@ -2,6 +2,7 @@
 #include "console/consoletokens.h"
 
 #include "console/consolegrammar.h"
+#include "util/quotedvalue.h"
 
 #include <cerrno>
 #include <optional>
@@ -21,7 +22,7 @@ Error ConsoleTokens::error(const QString &what) const
 
 Error ConsoleTokens::unexpected() const
 {
-    return error(QStringLiteral("unexpected '%1'").arg(peek()));
+    return error(QStringLiteral("unexpected %1").arg(quotedValue(peek())));
 }
 
 Result<QString> ConsoleTokens::word(const QString &what)
@@ -39,8 +40,8 @@ Result<int> ConsoleTokens::number(const QString &what, int minimum, int maximum)
     bool ok = false;
     const qlonglong value = text->toLongLong(&ok);
     if (!ok || value < minimum || value > maximum)
-        return error(QStringLiteral("%1 '%2' is not a whole number from %3 to %4")
-                         .arg(what, *text)
+        return error(QStringLiteral("%1 %2 is not a whole number from %3 to %4")
+                         .arg(what, quotedValue(*text))
                          .arg(minimum)
                          .arg(maximum));
     return static_cast<int>(value);
@@ -54,7 +55,7 @@ Status ConsoleTokens::options(const std::function<Result<bool>(const QString &ke
         if (!handled)
             return handled.error();
         if (!*handled)
-            return error(QStringLiteral("unknown option '%1'").arg(key));
+            return error(QStringLiteral("unknown option %1").arg(quotedValue(key)));
     }
     return Ok{};
 }
@@ -118,11 +119,12 @@ Result<QStringList> parseIds(ConsoleTokens &tokens, const QString &prefixes, boo
     const std::optional<IdParts> first = idParts(ends.first());
     if (ends.size() > 2 || !first || first->prefix.isEmpty() ||
         (first->sub && first->prefix != QLatin1String("L")))
-        return tokens.error(
-            QStringLiteral("'%1' is not an object id like L1, C2, P3 or L1.2").arg(*text));
+        return tokens.error(QStringLiteral("%1 is not an object id like L1, C2, P3 or L1.2")
+                                .arg(quotedValue(*text)));
     const bool accepted = first->sub.has_value();
     if (!prefixes.contains(accepted ? QStringLiteral("C") : first->prefix))
-        return tokens.error(QStringLiteral("'%1' is not an id this command takes").arg(*text));
+        return tokens.error(
+            QStringLiteral("%1 is not an id this command takes").arg(quotedValue(*text)));
     // An accepted connection counts by its number under the listener.
     const QString stem = accepted ? QStringLiteral("L%1.").arg(first->number) : first->prefix;
     const int from = accepted ? *first->sub : first->number;
@@ -136,7 +138,7 @@ Result<QStringList> parseIds(ConsoleTokens &tokens, const QString &prefixes, boo
     const int to = !last ? 0 : (accepted && last->sub) ? *last->sub : last->number;
     if (!ranges || !sameKind || (last->prefix.isEmpty() && last->sub) || to < from ||
         to - from >= 10000)
-        return tokens.error(QStringLiteral("'%1' is not a valid id range").arg(*text));
+        return tokens.error(QStringLiteral("%1 is not a valid id range").arg(quotedValue(*text)));
     QStringList ids;
     for (int i = from; i <= to; ++i)
         ids << stem + QString::number(i);

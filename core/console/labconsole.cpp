@@ -30,8 +30,31 @@ void LabConsole::closeAll()
     m_lab->closeAll();
 }
 
+namespace {
+// Qt's number parsing stops at a NUL as C does ("90\0" + "0" reads as 90), and
+// the address parser hands inet_pton() a C string: a control character would
+// quietly cut a value short. Whitespace separates words and stays allowed.
+std::optional<Error> controlCharacterIn(const QString &line)
+{
+    const qsizetype comment = line.indexOf(QLatin1Char('#'));
+    const QString command = comment < 0 ? line : line.left(comment);
+    for (qsizetype i = 0; i < command.size(); ++i) {
+        const QChar c = command.at(i);
+        if (c.category() == QChar::Other_Control && !c.isSpace()) {
+            return Error{EINVAL, QStringLiteral("the line holds the control character \\x%1 at "
+                                                "column %2: type commands as plain text")
+                                     .arg(c.unicode(), 2, 16, QLatin1Char('0'))
+                                     .arg(i + 1)};
+        }
+    }
+    return std::nullopt;
+}
+} // namespace
+
 std::optional<ConsoleAnswer> LabConsole::execute(const QString &line)
 {
+    if (const auto control = controlCharacterIn(line))
+        return ConsoleAnswer::failure(*control);
     auto parsed = parseConsoleLine(line);
     if (!parsed)
         return ConsoleAnswer::failure(parsed.error());

@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <pwd.h>
 #include <QMap>
+#include <unistd.h>
 
 namespace sockscope {
 
@@ -63,9 +65,24 @@ QString heldBySentence(const QString &subject, const QList<Culprit> &culprits)
 
 // The one rule of SO_REUSEADDR/SO_REUSEPORT that decides this failure, after
 // the first (most binding) culprit.
+QString userName(std::uint32_t uid)
+{
+    passwd entry{};
+    passwd *found = nullptr;
+    char buffer[1024];
+    if (::getpwuid_r(uid, &entry, buffer, sizeof buffer, &found) == 0 && found)
+        return QString::fromLocal8Bit(found->pw_name);
+    return QStringLiteral("uid %1").arg(uid);
+}
+
 QString addressInUseNote(const FailureContext &c, const Culprit &first)
 {
     const SocketRecord &s = first.socket;
+    // No option of ours shares a port with another user's socket.
+    if (s.inode != 0 && s.uid != ::geteuid())
+        return QStringLiteral("that socket belongs to user %1, not to you: stop its process (as "
+                              "%1 or root) or use another port")
+            .arg(userName(s.uid));
     if (s.state == TcpState::Listen) {
         if (first.owner.ownership == Ownership::Orphaned)
             return QStringLiteral("SO_REUSEADDR does not help against a LISTEN socket; shutdown() "
@@ -175,11 +192,15 @@ void explainRefused(const FailureContext &c, Explanation &e)
             e.culprits << describeCulprit(entry);
             return;
         }
-        elsewhere << s.local.text(s.family);
+        // An IPv4 connect never reaches a listener on ::1: say which family it is.
+        elsewhere << (s.family == c.family ? s.local.text(s.family)
+                                           : QStringLiteral("%1 (%2)").arg(s.local.text(s.family),
+                                                                           familyName(s.family)));
     }
     if (!elsewhere.isEmpty())
-        e.note = QStringLiteral("listeners on this port bind other addresses: %1")
-                     .arg(elsewhere.join(QStringLiteral(", ")));
+        e.note = QStringLiteral("listeners on this port bind other addresses: %1; connect to one "
+                                "of them, or listen on %2 as well")
+                     .arg(elsewhere.join(QStringLiteral(", ")), address);
 }
 
 void explainTimedOut(const FailureContext &c, Explanation &e)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/hostport.h"
 
+#include "util/quotedvalue.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 
@@ -10,7 +12,7 @@ Result<HostPort> parseHostPort(const QString &input)
 {
     const QString text = input.trimmed();
     const auto invalid = [&text](const QString &why) {
-        return Error{EINVAL, QStringLiteral("invalid address '%1': %2").arg(text, why)};
+        return Error{EINVAL, QStringLiteral("invalid address %1: %2").arg(quotedValue(text), why)};
     };
     const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
     if (colon < 0)
@@ -20,7 +22,8 @@ Result<HostPort> parseHostPort(const QString &input)
     bool ok = false;
     const uint port = portText.toUInt(&ok);
     if (!ok || port > 65535)
-        return invalid(QStringLiteral("port '%1' is not a number from 0 to 65535").arg(portText));
+        return invalid(
+            QStringLiteral("port %1 is not a number from 0 to 65535").arg(quotedValue(portText)));
 
     HostPort result;
     result.endpoint.port = static_cast<std::uint16_t>(port);
@@ -37,9 +40,10 @@ Result<HostPort> parseHostPort(const QString &input)
     const QByteArray bytes = host.toLatin1();
     const int af = result.family == Family::IPv6 ? AF_INET6 : AF_INET;
     if (inet_pton(af, bytes.constData(), result.endpoint.address.data()) != 1) {
-        return invalid(result.family == Family::IPv6
-                           ? QStringLiteral("'%1' is not a numeric IPv6 address").arg(host)
-                           : QStringLiteral("'%1' is not a numeric IPv4 address").arg(host));
+        return invalid(
+            result.family == Family::IPv6
+                ? QStringLiteral("%1 is not a numeric IPv6 address").arg(quotedValue(host))
+                : QStringLiteral("%1 is not a numeric IPv4 address").arg(quotedValue(host)));
     }
     return result;
 }

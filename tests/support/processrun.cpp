@@ -9,6 +9,11 @@ ProcessRun runProcess(const QString &program, const QStringList &arguments, int 
 {
     QProcess process;
     process.start(program, arguments);
+    return finishProcess(process, timeoutMs);
+}
+
+ProcessRun finishProcess(QProcess &process, int timeoutMs)
+{
     ProcessRun run;
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+class QProcess;
+
 namespace sockscope::test {
 
 // A finished child process: exit status (-1 timed out and killed, -2 crashed),
@@ -18,5 +20,7 @@ struct ProcessRun
 
 // Runs `program` to completion within timeoutMs; a hang is killed, never waited for.
 ProcessRun runProcess(const QString &program, const QStringList &arguments, int timeoutMs);
+// The same for a process the caller started (and fed) itself.
+ProcessRun finishProcess(QProcess &process, int timeoutMs);
 
 } // namespace sockscope::test
