@@ -134,8 +134,11 @@ int runWatch(const QStringList &arguments)
             drops = batch.stats.traceDrops;
         }
     });
+    QString lastFailure; // a poll retried every interval says the same once
     QObject::connect(&poller, &Poller::pollFailed, app, [&](const QString &message) {
-        std::fprintf(stderr, "sockscope: %s\n", qPrintable(message));
+        if (message != lastFailure)
+            std::fprintf(stderr, "sockscope: %s\n", qPrintable(message));
+        lastFailure = message;
         status = 1;
     });
     if (durationMs > 0)
