@@ -26,14 +26,27 @@ constexpr unsigned argument(int n)
 {
     return unsigned(offsetof(seccomp_data, args) + n * sizeof(__u64));
 }
+
+bool install(const sock_filter *program, unsigned short length)
+{
+    const sock_fprog filter{length, const_cast<sock_filter *>(program)};
+    // Without this, only CAP_SYS_ADMIN may install a filter.
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return false;
+    return ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) == 0;
+}
+
+unsigned denial(int errnum)
+{
+    return SECCOMP_RET_ERRNO | (unsigned(errnum) & SECCOMP_RET_DATA);
+}
 } // namespace
 
 bool denySockDiag(int errnum)
 {
     if (kArch == 0)
         return false;
-    const unsigned deny = SECCOMP_RET_ERRNO | (unsigned(errnum) & SECCOMP_RET_DATA);
-    sock_filter program[] = {
+    const sock_filter program[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kArch, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
@@ -45,15 +58,26 @@ bool denySockDiag(int errnum)
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, argument(2)),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NETLINK_SOCK_DIAG, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, deny),
+        BPF_STMT(BPF_RET | BPF_K, denial(errnum)),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
-    const sock_fprog filter{static_cast<unsigned short>(sizeof program / sizeof program[0]),
-                            program};
-    // Without this, only CAP_SYS_ADMIN may install a filter.
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    return install(program, sizeof program / sizeof program[0]);
+}
+
+bool denyBpf(int errnum)
+{
+    if (kArch == 0)
         return false;
-    return ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) == 0;
+    const sock_filter program[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kArch, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, denial(errnum)),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    return install(program, sizeof program / sizeof program[0]);
 }
 
 } // namespace sockscope::test

@@ -9,5 +9,7 @@ namespace sockscope::test {
 // For a child between fork and exec: only async-signal-safe calls. False
 // when the kernel refused the filter.
 bool denySockDiag(int errnum);
+// The same for every bpf() call, as a container's default profile does.
+bool denyBpf(int errnum);
 
 } // namespace sockscope::test
