@@ -87,7 +87,8 @@ int runWatch(const QStringList &arguments)
                       QStringLiteral("MS")});
     parser.addOption({QStringLiteral("initial"),
                       QStringLiteral("Also print the sockets that exist when watching starts.")});
-    parser.addOption({QStringLiteral("duration"), QStringLiteral("Stop after MS milliseconds."),
+    parser.addOption({QStringLiteral("duration"),
+                      QStringLiteral("Stop after MS milliseconds (from the first poll)."),
                       QStringLiteral("MS")});
     addTraceOption(parser);
     addFilterOptions(parser);
@@ -119,7 +120,17 @@ int runWatch(const QStringList &arguments)
     std::int64_t originMs = -1;
     std::uint64_t drops = 0;
     int status = 0;
+    // --duration counts from the first poll's result: loading the trace program
+    // can take longer than a short duration, which must not end the watch before
+    // it printed anything (or said why it could not).
+    bool durationStarted = false;
+    const auto startDuration = [&] {
+        if (durationMs > 0 && !durationStarted)
+            QTimer::singleShot(durationMs, app, &QCoreApplication::quit);
+        durationStarted = true;
+    };
     QObject::connect(&poller, &Poller::batchReady, app, [&](const PollBatch &batch) {
+        startDuration();
         if (originMs < 0) {
             originMs = batch.timeMs;
             // On stderr, so JSON on stdout stays one object per line.
@@ -134,12 +145,14 @@ int runWatch(const QStringList &arguments)
             drops = batch.stats.traceDrops;
         }
     });
+    QString lastFailure; // a poll retried every interval says the same once
     QObject::connect(&poller, &Poller::pollFailed, app, [&](const QString &message) {
-        std::fprintf(stderr, "sockscope: %s\n", qPrintable(message));
+        if (message != lastFailure)
+            std::fprintf(stderr, "sockscope: %s\n", qPrintable(message));
+        lastFailure = message;
         status = 1;
+        startDuration();
     });
-    if (durationMs > 0)
-        QTimer::singleShot(durationMs, app, &QCoreApplication::quit);
     poller.start();
     QCoreApplication::exec();
     poller.stop();

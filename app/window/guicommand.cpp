@@ -6,12 +6,16 @@
 #include "theme/darkpalette.h"
 #include "window/guioptions.h"
 #include "window/guiscreenshot.h"
+#include "window/platformguard.h"
+#include "window/settingsprobe.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
 #include <cstdio>
+#include <optional>
 #include <QApplication>
 #include <QScreen>
+#include <QStatusBar>
 
 namespace sockscope::cli {
 
@@ -37,7 +41,9 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
 
+    std::optional<PlatformGuard> guard(std::in_place);
     QApplication app(argc, argv);
+    guard.reset();
     if (options.dark) {
         QApplication::setStyle(QStringLiteral("Fusion"));
         QApplication::setPalette(darkPalette());
@@ -55,6 +61,11 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
         if (const QScreen *screen = window.screen())
             window.resize(window.size().boundedTo(screen->availableGeometry().size() * 0.95));
         window.show();
+        if (const QString problem = settingsSaveProblem(); !problem.isEmpty()) {
+            std::fprintf(stderr, "sockscope: %s\n", qPrintable(problem));
+            constexpr int kShownMs = 30000;
+            window.statusBar()->showMessage(problem, kShownMs);
+        }
         return QApplication::exec();
     }
     window.resize(options.size);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "explain/explainer.h"
 
+#include "explain/loopbackstate.h"
 #include "explain/portsnapshot.h"
 #include "explain/systemlimits.h"
 
@@ -310,6 +311,18 @@ void explainInvalid(const FailureContext &c, Explanation &e)
     }
 }
 
+// A down `lo` makes loopback connects unreachable (or, once it was up, SYNs
+// that vanish) and ::1 unassigned; the errno alone would send the reader
+// looking for a route or a firewall.
+bool blamesDownLoopback(int errnum, const FailureContext &c)
+{
+    const bool timedOut = errnum == ETIMEDOUT && c.operation == Operation::Connect;
+    if (errnum != ENETUNREACH && errnum != EADDRNOTAVAIL && !timedOut)
+        return false;
+    const Endpoint &involved = c.operation == Operation::Connect ? remoteOf(c) : c.local;
+    return servedByLoopback(c.family, involved) && loopbackIsDown();
+}
+
 } // namespace
 
 Explanation explainFailure(int errnum, const FailureContext &context)
@@ -317,6 +330,10 @@ Explanation explainFailure(int errnum, const FailureContext &context)
     Explanation e;
     e.errnum = errnum;
     e.errnoName = Error{errnum, QString()}.errnoName();
+    if (blamesDownLoopback(errnum, context)) {
+        e.summary = loopbackDownText();
+        return e;
+    }
     const QString remote = remoteOf(context).text(context.family);
     switch (errnum) {
     case EADDRINUSE:

@@ -40,11 +40,13 @@ QString openFix(int errnum)
                               "fs.file-max");
     case EPROTONOSUPPORT:
     case EAFNOSUPPORT:
-        return QStringLiteral("load the inet_diag and tcp_diag kernel modules");
+        return QStringLiteral("load the inet_diag and tcp_diag kernel modules as root: "
+                              "modprobe inet_diag tcp_diag");
     case EPERM:
     case EACCES:
-        return QStringLiteral("netlink sockets are forbidden here; check the sandbox or "
-                              "seccomp profile");
+        return QStringLiteral("netlink sockets are forbidden here; allow socket(AF_NETLINK, "
+                              "NETLINK_SOCK_DIAG) in the sandbox's seccomp profile (or run "
+                              "outside the sandbox)");
     case ENOMEM:
     case ENOBUFS:
         return QStringLiteral("the kernel is short of memory; close sockets and retry");

@@ -39,9 +39,16 @@ QList<ScenarioStep> policySteps(const QString &policy, const QString &reaction,
           noRow(TcpState::CloseWait, port)},
          4000},
         {{QStringLiteral("sleep 100"), QStringLiteral("status {P}"), QStringLiteral("kill {P}")},
-         QStringLiteral("Recovered: every connection was accepted in the end. The server stops."),
+         QStringLiteral("Recovered: every connection was accepted in the end. The server stops; "
+                        "the connections it closed last finish their close (LAST_ACK until the "
+                        "client's ACK) before the port is free for the next server."),
          {atLeast(QStringLiteral("accepts"), kClients).ofCommand(1),
-          atMost(QStringLiteral("open-connections"), 0).ofCommand(1), ok()}},
+          atMost(QStringLiteral("open-connections"), 0).ofCommand(1), ok(),
+          // The next variant binds the same port: a LAST_ACK still on it would refuse that bind.
+          noRow(TcpState::LastAck, port, Expectation::Side::Local),
+          noRow(TcpState::FinWait1, port, Expectation::Side::Local),
+          noRow(TcpState::Closing, port, Expectation::Side::Local)},
+         4000},
     };
 }
 

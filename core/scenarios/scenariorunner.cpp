@@ -4,11 +4,13 @@
 #include "console/kernelcommands.h"
 #include "console/labanswers.h"
 #include "console/labconsole.h"
+#include "explain/loopbackstate.h"
 #include "lab/lab.h"
 #include "owners/owneddump.h"
 #include "scenarios/scenarioports.h"
 #include "util/monotonic.h"
 
+#include <cerrno>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -28,6 +30,9 @@ ScenarioRunner::~ScenarioRunner() = default;
 
 Status ScenarioRunner::prepare()
 {
+    // Every scenario lives on loopback: with `lo` down no step can work.
+    if (loopbackIsDown())
+        return Error{ENETUNREACH, loopbackDownText()};
     auto ports = chooseScenarioPorts(m_scenario.ports);
     if (!ports)
         return ports.error();
@@ -36,10 +41,38 @@ Status ScenarioRunner::prepare()
     return Ok{};
 }
 
-QString ScenarioRunner::resolve(const QString &command) const
+namespace {
+const QRegularExpression &placeholderPattern()
 {
     static const QRegularExpression placeholder(
         QStringLiteral("\\{([A-Z][A-Z0-9]*)(\\*|-\\d+)?\\}"));
+    return placeholder;
+}
+
+// Why a resolved command cannot be sent: a placeholder no earlier command
+// filled (its connect or listen failed), which the lab would only call a bad id.
+QString unfilledReason(const QString &command)
+{
+    const auto match = placeholderPattern().match(command);
+    if (!match.hasMatch())
+        return {};
+    return QStringLiteral("'%1' needs %2, which no earlier command gave (an earlier command "
+                          "failed); start the scenario again")
+        .arg(command, match.captured(0));
+}
+
+// The failed answer's explanation when it is the down loopback, else empty.
+QString loopbackBlame(const ConsoleAnswer &answer)
+{
+    if (answer.ok || !answer.explanation || answer.explanation->summary != loopbackDownText())
+        return {};
+    return answer.explanation->summary;
+}
+} // namespace
+
+QString ScenarioRunner::resolve(const QString &command) const
+{
+    const QRegularExpression &placeholder = placeholderPattern();
     QString result;
     qsizetype last = 0;
     auto it = placeholder.globalMatch(command);
@@ -109,11 +142,21 @@ StepRecord ScenarioRunner::runStep(int index)
     record.explanation = step.explanation;
     for (const QString &line : step.commands) {
         const QString command = resolve(line);
+        record.stoppedBecause = unfilledReason(command);
+        if (!record.stoppedBecause.isEmpty())
+            break;
         const auto answer = m_console->execute(command);
         if (!answer)
             continue;
         remember(command, *answer);
         record.exchanges.append({command, *answer});
+        record.stoppedBecause = loopbackBlame(*answer);
+        if (!record.stoppedBecause.isEmpty())
+            break;
+    }
+    if (!record.stoppedBecause.isEmpty()) {
+        record.passed = false;
+        return record;
     }
     const int count = static_cast<int>(record.exchanges.size());
     QSet<int> expectedAnswers;
@@ -198,6 +241,8 @@ ScenarioTranscript ScenarioRunner::runAll(const std::function<void(const StepRec
         transcript.passed = transcript.passed && transcript.steps.last().passed;
         if (onStep)
             onStep(transcript.steps.last());
+        if (!transcript.steps.last().stoppedBecause.isEmpty())
+            break;
     }
     m_console->closeAll();
     return transcript;

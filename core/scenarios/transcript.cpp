@@ -9,6 +9,9 @@ QStringList ScenarioTranscript::differences() const
     if (!setupError.isEmpty())
         result << setupError;
     for (const StepRecord &step : steps) {
+        if (!step.stoppedBecause.isEmpty())
+            result
+                << QStringLiteral("step %1 stopped: %2").arg(step.number).arg(step.stoppedBecause);
         for (const CheckResult &check : step.checks) {
             if (check.passed)
                 continue;

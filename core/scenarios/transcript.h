@@ -38,6 +38,9 @@ struct StepRecord
     std::vector<OwnedSocket> sockets; // the final dump of the step
     QList<CheckResult> checks;
     bool passed = true;
+    // Set when the step could not go on (loopback down, an id an earlier
+    // failure never gave): one line instead of checks, and no later step runs.
+    QString stoppedBecause;
 };
 
 struct ScenarioTranscript

@@ -63,10 +63,13 @@ QJsonObject stepToJson(const StepRecord &step)
                                   {QStringLiteral("passed"), check.passed},
                                   {QStringLiteral("observed"), check.observed}});
     }
-    return {
+    QJsonObject object{
         {QStringLiteral("number"), step.number}, {QStringLiteral("explanation"), step.explanation},
         {QStringLiteral("passed"), step.passed}, {QStringLiteral("exchanges"), exchanges},
         {QStringLiteral("sockets"), sockets},    {QStringLiteral("checks"), checks}};
+    if (!step.stoppedBecause.isEmpty())
+        object.insert(QStringLiteral("stopped_because"), step.stoppedBecause);
+    return object;
 }
 
 } // namespace
@@ -89,6 +92,8 @@ QStringList stepText(const StepRecord &step)
         for (const QString &line : exchange.answer.lines())
             lines << QStringLiteral("    ") + line;
     }
+    if (!step.stoppedBecause.isEmpty())
+        return lines << QStringLiteral("    [STOPPED] ") + step.stoppedBecause;
     lines << QStringLiteral("    kernel (sock_diag) on the scenario's ports:");
     if (step.sockets.empty()) {
         lines << QStringLiteral("      no socket");
@@ -110,8 +115,12 @@ QStringList transcriptFooterText(const ScenarioTranscript &t)
         return {
             QString(),
             QStringLiteral("%1: the kernel behaved as the scenario explains").arg(t.scenario.id)};
+    const bool stopped =
+        !t.setupError.isEmpty() || (!t.steps.isEmpty() && !t.steps.last().stoppedBecause.isEmpty());
     QStringList lines{
-        QString(), QStringLiteral("%1: the kernel differed from the scenario:").arg(t.scenario.id)};
+        QString(),
+        stopped ? QStringLiteral("%1 could not run to its end:").arg(t.scenario.id)
+                : QStringLiteral("%1: the kernel differed from the scenario:").arg(t.scenario.id)};
     for (const QString &difference : t.differences())
         lines << QStringLiteral("  ") + difference;
     return lines;

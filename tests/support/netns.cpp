@@ -15,7 +15,9 @@ namespace {
 bool g_inNetns = false;
 QString g_reason = QStringLiteral("not attempted");
 
-bool bringLoopbackUp(QString *reason)
+} // namespace
+
+bool setLoopbackUp(bool up, QString *reason)
 {
     const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -26,17 +28,19 @@ bool bringLoopbackUp(QString *reason)
     std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
     bool ok = ::ioctl(fd, SIOCGIFFLAGS, &request) == 0;
     if (ok) {
-        request.ifr_flags = static_cast<short>(request.ifr_flags | IFF_UP | IFF_RUNNING);
+        request.ifr_flags = static_cast<short>(up ? request.ifr_flags | IFF_UP | IFF_RUNNING
+                                                  : request.ifr_flags & ~(IFF_UP | IFF_RUNNING));
         ok = ::ioctl(fd, SIOCSIFFLAGS, &request) == 0;
     }
     if (!ok)
-        *reason = QStringLiteral("bringing lo up: %1").arg(QString::fromLocal8Bit(strerror(errno)));
+        *reason = QStringLiteral("setting lo %1: %2")
+                      .arg(up ? QStringLiteral("up") : QStringLiteral("down"),
+                           QString::fromLocal8Bit(strerror(errno)));
     ::close(fd);
     return ok;
 }
-} // namespace
 
-bool enterPrivateNetwork(QString *reason)
+bool enterPrivateNetwork(QString *reason, Loopback loopback)
 {
     if (qEnvironmentVariableIsSet("SOCKSCOPE_TEST_NO_NETNS")) {
         g_reason = QStringLiteral("SOCKSCOPE_TEST_NO_NETNS is set");
@@ -50,7 +54,8 @@ bool enterPrivateNetwork(QString *reason)
         *reason = g_reason;
         return false;
     }
-    if (!bringLoopbackUp(&g_reason)) {
+    // A fresh namespace's lo is down already.
+    if (loopback == Loopback::Up && !setLoopbackUp(true, &g_reason)) {
         *reason = g_reason;
         return false;
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <functional>
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -22,5 +23,9 @@ struct ProcessRun
 ProcessRun runProcess(const QString &program, const QStringList &arguments, int timeoutMs);
 // The same for a process the caller started (and fed) itself.
 ProcessRun finishProcess(QProcess &process, int timeoutMs);
+// The same, with `inChild` run in the child between fork and exec (a seccomp
+// filter, dropped capabilities); it must call only async-signal-safe functions.
+ProcessRun runProcess(const QString &program, const QStringList &arguments, int timeoutMs,
+                      const std::function<void()> &inChild);
 
 } // namespace sockscope::test

@@ -186,6 +186,8 @@ bool ScenarioPanel::next()
 {
     if (!m_loaded || m_running || m_done >= stepCount())
         return false;
+    if (!m_records.isEmpty() && !m_records.last().stoppedBecause.isEmpty())
+        return false;
     m_running = true;
     m_next->setEnabled(false);
     m_runAll->setEnabled(false);
@@ -233,7 +235,8 @@ void ScenarioPanel::onStepDone(int index, const StepRecord &record)
     showStep(index);
     Q_EMIT focusRequested(mainPort(), m_blamed);
     Q_EMIT stepFinished(index, record.passed);
-    const bool more = m_done < stepCount();
+    // A stopped step leaves nothing the later ones could build on.
+    const bool more = m_done < stepCount() && record.stoppedBecause.isEmpty();
     m_next->setEnabled(more);
     m_runAll->setEnabled(more);
     if (!more) {
@@ -263,6 +266,11 @@ void ScenarioPanel::showStep(int index)
     if (!m_blamed.isEmpty())
         html += tr(
             "<p><a href='select:culprits'>Select the responsible socket(s) in the table</a></p>");
+    if (!record.stoppedBecause.isEmpty()) {
+        m_result->setHtml(html + tr("<p style='color:#c03030'><b>The scenario stopped:</b> %1</p>")
+                                     .arg(record.stoppedBecause.toHtmlEscaped()));
+        return;
+    }
     html += tr("<p><b>What the kernel showed</b></p><ul>");
     for (const CheckResult &check : record.checks) {
         html += QStringLiteral("<li>%1 %2<br><small>%3</small></li>")

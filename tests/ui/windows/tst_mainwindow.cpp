@@ -35,10 +35,12 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QToolButton>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -490,6 +492,28 @@ private Q_SLOTS:
                          .arg(durationText(stats.dumpIntervalMs))),
                  qPrintable(window.traceStatus()->text()));
         QVERIFY(window.traceStatus()->toolTip().contains(stats.traceNotice));
+    }
+
+    // A learner in a namespace whose loopback went down: the guided panel
+    // says why and how to fix it, and offers no step to run.
+    void guidedScenarioWithLoopbackDownSaysSo()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        QString reason;
+        QVERIFY2(test::setLoopbackUp(false, &reason), qPrintable(reason));
+        const auto restore = qScopeGuard([] {
+            QString ignored;
+            test::setLoopbackUp(true, &ignored);
+        });
+        AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
+        ScenarioPanel *panel = assembled.scenarios;
+        const auto *result = panel->findChild<QTextBrowser *>();
+        QVERIFY(result);
+        panel->load(QStringLiteral("S4"));
+        // The panel hears the lab thread's answer through its event loop.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            result->toPlainText().contains(QStringLiteral("ip link set lo up")), 10000);
+        QVERIFY(!panel->readyForNext());
     }
 };
 

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "explain/loopbackstate.h"
+
+#include "util/uniquefd.h"
+
+#include <algorithm>
+#include <cstring>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+namespace sockscope {
+
+bool loopbackIsDown()
+{
+    // Any socket of the namespace answers SIOCGIFFLAGS; a datagram one needs
+    // no privilege.
+    const UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid())
+        return false;
+    ifreq request{};
+    std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+    if (::ioctl(fd.get(), SIOCGIFFLAGS, &request) != 0)
+        return false;
+    return (request.ifr_flags & IFF_UP) == 0;
+}
+
+bool servedByLoopback(Family family, const Endpoint &endpoint)
+{
+    const auto &a = endpoint.address;
+    if (endpoint.isUnspecified())
+        return true;
+    if (family == Family::IPv4)
+        return a[0] == 127;
+    const bool mapped = std::all_of(a.begin(), a.begin() + 10, [](auto b) { return b == 0; }) &&
+                        a[10] == 0xff && a[11] == 0xff;
+    if (mapped)
+        return a[12] == 127;
+    return std::all_of(a.begin(), a.begin() + 15, [](auto b) { return b == 0; }) && a[15] == 1;
+}
+
+QString loopbackDownText()
+{
+    return QStringLiteral("loopback is down in this network namespace: run `ip link set lo up`");
+}
+
+} // namespace sockscope
