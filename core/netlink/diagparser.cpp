@@ -188,13 +188,21 @@ int onDone(const nlmsghdr *message, void *data)
 
 // mnl_cb_run stops silently at bytes that do not form a whole message; a datagram
 // must consist of whole messages, so anything left over is a truncated message.
+// Checked here without libmnl: mnl_nlmsg_ok() compares nlmsg_len as an int, so
+// a length of 2 GiB or more passes as negative and mnl_nlmsg_next() jumps far
+// outside the buffer. mnl_cb_run2 only runs on buffers this accepted.
 bool wholeMessages(std::span<const std::byte> buffer)
 {
-    int remaining = static_cast<int>(buffer.size());
-    auto *message = reinterpret_cast<const nlmsghdr *>(buffer.data());
-    while (mnl_nlmsg_ok(message, remaining))
-        message = mnl_nlmsg_next(message, &remaining);
-    return remaining <= 0;
+    while (buffer.size() >= sizeof(nlmsghdr)) {
+        nlmsghdr header;
+        std::memcpy(&header, buffer.data(), sizeof header);
+        if (header.nlmsg_len < sizeof(nlmsghdr) || header.nlmsg_len > buffer.size())
+            return false;
+        // The last message may come without its alignment padding.
+        buffer =
+            buffer.subspan(std::min<std::size_t>(NLMSG_ALIGN(header.nlmsg_len), buffer.size()));
+    }
+    return buffer.empty();
 }
 
 } // namespace
