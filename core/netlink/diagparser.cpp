@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <libmnl/libmnl.h>
+#include <limits>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -156,6 +157,13 @@ int onData(const nlmsghdr *message, void *data)
     return MNL_CB_OK;
 }
 
+// The errno of a kernel status (-ENOENT...); INT_MIN has no positive int.
+int errnoOfStatus(int status)
+{
+    return status == std::numeric_limits<int>::min() ? std::numeric_limits<int>::max()
+                                                     : std::abs(status);
+}
+
 int onError(const nlmsghdr *message, void *data)
 {
     auto *state = static_cast<WalkState *>(data);
@@ -168,7 +176,7 @@ int onError(const nlmsghdr *message, void *data)
     if (error == 0) // an acknowledgement
         return MNL_CB_STOP;
     state->error =
-        Error::fromErrno(std::abs(error), QStringLiteral("the kernel refused the request"));
+        Error::fromErrno(errnoOfStatus(error), QStringLiteral("the kernel refused the request"));
     return MNL_CB_ERROR;
 }
 
@@ -180,7 +188,8 @@ int onDone(const nlmsghdr *message, void *data)
     if (mnl_nlmsg_get_payload_len(message) >= sizeof status)
         std::memcpy(&status, mnl_nlmsg_get_payload(message), sizeof status);
     if (status < 0) {
-        state->error = Error::fromErrno(-status, QStringLiteral("the kernel aborted the dump"));
+        state->error =
+            Error::fromErrno(errnoOfStatus(status), QStringLiteral("the kernel aborted the dump"));
         return MNL_CB_ERROR;
     }
     return MNL_CB_STOP;
