@@ -77,10 +77,13 @@ void appendDigits(QByteArray &out, qulonglong value)
     out.append(digits, end - digits);
 }
 
-void appendNumber(QByteArray &out, const char *key, qulonglong value)
+// Signed: an owner's pid and fd (-1 when unknown) as socketToJson writes them.
+void appendNumber(QByteArray &out, const char *key, qlonglong value)
 {
     appendKey(out, key);
-    appendDigits(out, value);
+    char digits[24];
+    const char *end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end - digits);
     out += ',';
 }
 } // namespace
@@ -217,8 +220,8 @@ void appendSocketJson(QByteArray &out, const SocketRecord &socket, const OwnerLo
             for (qsizetype i = 0; i < owner.owners.size(); ++i) {
                 const OwnerProcess &process = owner.owners[i];
                 out += i == 0 ? "{" : ",{";
-                appendNumber(out, "pid", static_cast<qulonglong>(process.pid));
-                appendNumber(out, "fd", static_cast<qulonglong>(process.fd));
+                appendNumber(out, "pid", process.pid);
+                appendNumber(out, "fd", process.fd);
                 appendKey(out, "command");
                 appendText(out, process.command);
                 out += '}';

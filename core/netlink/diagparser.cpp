@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <libmnl/libmnl.h>
+#include <limits>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -156,6 +157,13 @@ int onData(const nlmsghdr *message, void *data)
     return MNL_CB_OK;
 }
 
+// The errno of a kernel status (-ENOENT...); INT_MIN has no positive int.
+int errnoOfStatus(int status)
+{
+    return status == std::numeric_limits<int>::min() ? std::numeric_limits<int>::max()
+                                                     : std::abs(status);
+}
+
 int onError(const nlmsghdr *message, void *data)
 {
     auto *state = static_cast<WalkState *>(data);
@@ -168,7 +176,7 @@ int onError(const nlmsghdr *message, void *data)
     if (error == 0) // an acknowledgement
         return MNL_CB_STOP;
     state->error =
-        Error::fromErrno(std::abs(error), QStringLiteral("the kernel refused the request"));
+        Error::fromErrno(errnoOfStatus(error), QStringLiteral("the kernel refused the request"));
     return MNL_CB_ERROR;
 }
 
@@ -180,7 +188,8 @@ int onDone(const nlmsghdr *message, void *data)
     if (mnl_nlmsg_get_payload_len(message) >= sizeof status)
         std::memcpy(&status, mnl_nlmsg_get_payload(message), sizeof status);
     if (status < 0) {
-        state->error = Error::fromErrno(-status, QStringLiteral("the kernel aborted the dump"));
+        state->error =
+            Error::fromErrno(errnoOfStatus(status), QStringLiteral("the kernel aborted the dump"));
         return MNL_CB_ERROR;
     }
     return MNL_CB_STOP;
@@ -188,13 +197,21 @@ int onDone(const nlmsghdr *message, void *data)
 
 // mnl_cb_run stops silently at bytes that do not form a whole message; a datagram
 // must consist of whole messages, so anything left over is a truncated message.
+// Checked here without libmnl: mnl_nlmsg_ok() compares nlmsg_len as an int, so
+// a length of 2 GiB or more passes as negative and mnl_nlmsg_next() jumps far
+// outside the buffer. mnl_cb_run2 only runs on buffers this accepted.
 bool wholeMessages(std::span<const std::byte> buffer)
 {
-    int remaining = static_cast<int>(buffer.size());
-    auto *message = reinterpret_cast<const nlmsghdr *>(buffer.data());
-    while (mnl_nlmsg_ok(message, remaining))
-        message = mnl_nlmsg_next(message, &remaining);
-    return remaining <= 0;
+    while (buffer.size() >= sizeof(nlmsghdr)) {
+        nlmsghdr header;
+        std::memcpy(&header, buffer.data(), sizeof header);
+        if (header.nlmsg_len < sizeof(nlmsghdr) || header.nlmsg_len > buffer.size())
+            return false;
+        // The last message may come without its alignment padding.
+        buffer =
+            buffer.subspan(std::min<std::size_t>(NLMSG_ALIGN(header.nlmsg_len), buffer.size()));
+    }
+    return buffer.empty();
 }
 
 } // namespace
