@@ -3,7 +3,7 @@
 # scripts/ci/sanitized.sh address|thread: build the suite instrumented in its
 # own directory and run it; any sanitizer report fails the pass.
 #   address  ASan + UBSan + LSan, every test but the AppImage ones (incl. fuzz)
-#   thread   TSan, every test but the AppImage ones
+#   thread   TSan, the core and command-line tests (see below)
 # SOCKSCOPE_SANITIZE_BUILD_DIR overrides the directory (build-asan, build-tsan).
 # Suppressions (system libraries only, each with its reason): tests/sanitizers/.
 set -euo pipefail
@@ -11,9 +11,24 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 
 kind=${1:-}
+# Which tests run (ctest arguments), also what gets built.
 case "$kind" in
-address) default_dir=build-asan ;;
-thread) default_dir=build-tsan ;;
+address)
+    default_dir=build-asan
+    select=(-LE appimage)
+    ;;
+thread)
+    default_dir=build-tsan
+    # Debian's Qt is not built with TSan and hands work between threads with
+    # futex-based mutexes it cannot see: a queued call into the poller's worker
+    # and QThread::wait() before the worker is deleted look like races in our
+    # code (tests/sanitizers/tsan.supp covers what can be matched in Qt's own
+    # frames). The poller's tests and the windows (poller and lab session
+    # workers on QThreads) would report only that, so they stay out until the
+    # worker hand-overs carry TSan annotations; the lab's std::thread accept
+    # threads, its server processes and the trace source are covered.
+    select=(-LE 'appimage|ui' -E '^(tst_poller|tst_tracedpoller)$')
+    ;;
 *)
     echo "usage: scripts/ci/sanitized.sh address|thread" >&2
     exit 2
@@ -38,7 +53,7 @@ CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja "${configure[@]}"
 
 # Only what the tests run: each test's executable (tests that start
 # `sockscope` depend on it), never the AppImage, its tools or the benches.
-tests=$(ctest --test-dir "$build_dir" -N -LE appimage | sed -n 's/^ *Test *#[0-9]*: //p')
+tests=$(ctest --test-dir "$build_dir" -N "${select[@]}" | sed -n 's/^ *Test *#[0-9]*: //p')
 abs_dir=$(cd "$build_dir" && pwd)
 targets=()
 while read -r name path; do
@@ -74,7 +89,7 @@ fi
 # Tests run two at a time: each works in its own network namespace.
 # The timeout allows for the slowdown (ASan ~2x, TSan up to ~15x).
 status=0
-"${run[@]}" ctest --test-dir "$build_dir" -LE appimage -j"$jobs" --timeout 1200 \
+"${run[@]}" ctest --test-dir "$build_dir" "${select[@]}" -j"$jobs" --timeout 1200 \
     --output-on-failure || status=$?
 
 if compgen -G "$reports/report*" >/dev/null; then
