@@ -21,13 +21,18 @@ thread)
     default_dir=build-tsan
     # Debian's Qt is not built with TSan and hands work between threads with
     # futex-based mutexes it cannot see: a queued call into the poller's worker
-    # and QThread::wait() before the worker is deleted look like races in our
-    # code (tests/sanitizers/tsan.supp covers what can be matched in Qt's own
-    # frames). The poller's tests and the windows (poller and lab session
-    # workers on QThreads) would report only that, so they stay out until the
-    # worker hand-overs carry TSan annotations; the lab's std::thread accept
-    # threads, its server processes and the trace source are covered.
-    select=(-LE 'appimage|ui' -E '^(tst_poller|tst_tracedpoller)$')
+    # or from the lab's accept thread to its listener, and QThread::wait()
+    # before the worker is deleted, look like races in our code
+    # (tests/sanitizers/tsan.supp covers what can be matched in Qt's own
+    # frames). tst_poller, tst_tracedpoller, tst_lab and the windows (ui)
+    # report only that, so they stay out until those hand-overs carry TSan
+    # annotations. The tests that start processes through QProcess (those
+    # that run the sockscope binary) stop in clang 14's TSan itself: a CHECK
+    # fails in its fork handling ("tsan_rtl.cpp:234 ((!thr->slot)) != (0)" in
+    # ForkAfter, after Qt's clone()). Covered: the lab's accept threads and
+    # clients (tst_labaccepted, tst_labclients), the trace source, and the
+    # single-threaded core tests.
+    select=(-LE 'appimage|ui' -E '^(tst_poller|tst_tracedpoller|tst_lab|tst_labservers|tst_labdescriptors|tst_labconsole|tst_scenarios|tst_cli)$')
     ;;
 *)
     echo "usage: scripts/ci/sanitized.sh address|thread" >&2
