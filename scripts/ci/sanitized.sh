@@ -24,7 +24,8 @@ thread)
     # or from the lab's accept thread to its listener, and QThread::wait()
     # before the worker is deleted, look like races in our code
     # (tests/sanitizers/tsan.supp covers what can be matched in Qt's own
-    # frames). tst_poller, tst_tracedpoller, tst_lab and the windows (ui)
+    # frames). The poller's users (tst_poller, tst_tracedpoller,
+    # tst_tracedladder), tst_lab and the windows (ui)
     # report only that, so they stay out until those hand-overs carry TSan
     # annotations. The tests that start processes through QProcess (those
     # that run the sockscope binary) stop in clang 14's TSan itself: a CHECK
@@ -32,7 +33,7 @@ thread)
     # ForkAfter, after Qt's clone()). Covered: the lab's accept threads and
     # clients (tst_labaccepted, tst_labclients), the trace source, and the
     # single-threaded core tests.
-    select=(-LE 'appimage|ui' -E '^(tst_poller|tst_tracedpoller|tst_lab|tst_labservers|tst_labdescriptors|tst_labconsole|tst_scenarios|tst_cli)$')
+    select=(-LE 'appimage|ui' -E '^(tst_poller|tst_tracedpoller|tst_tracedladder|tst_lab|tst_labservers|tst_labdescriptors|tst_labconsole|tst_scenarios|tst_cli)$')
     ;;
 *)
     echo "usage: scripts/ci/sanitized.sh address|thread" >&2
