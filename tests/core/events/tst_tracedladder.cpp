@@ -62,7 +62,8 @@ private Q_SLOTS:
         if (!tracing)
             QSKIP(qPrintable(QStringLiteral("not tracing: ") + notice));
 
-        auto [client, server, clientPort] = connectPair(listener.get(), kPort);
+        auto [client, server, pairPort] = connectPair(listener.get(), kPort);
+        const auto clientPort = pairPort; // clang 14 cannot capture a structured binding
         QVERIFY(clientPort != 0);
         client.reset();
         // The server reads the FIN before it closes, as a server would.

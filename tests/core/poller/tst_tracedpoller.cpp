@@ -144,7 +144,8 @@ private Q_SLOTS:
         QFETCH(QString, other);
         TRACING_ON_PORT(listener, poller, story);
 
-        auto [client, server, clientPort] = connectPair(listener.get(), kPort);
+        auto [client, server, pairPort] = connectPair(listener.get(), kPort);
+        const auto clientPort = pairPort; // clang 14 cannot capture a structured binding
         QVERIFY(clientPort != 0);
         (clientCloses ? client : server).reset();
         (clientCloses ? server : client).reset();

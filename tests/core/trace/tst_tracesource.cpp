@@ -348,7 +348,8 @@ private Q_SLOTS:
     void timewaitFinAfterClientCloses()
     {
         TRACE_ON_NEW_LISTENER(listener, port, trace);
-        auto [client, accepted, clientPort] = connectPair(listener.get(), port);
+        auto [client, accepted, pairPort] = connectPair(listener.get(), port);
+        const auto clientPort = pairPort; // clang 14 cannot capture a structured binding
         QVERIFY(clientPort != 0);
         client.reset();
         QVERIFY2(trace.waitUntil([&] {
@@ -408,7 +409,8 @@ private Q_SLOTS:
         Trace trace;
         OPEN_TRACE(trace, options);
         QVERIFY(!trace.source->seesTimewaitFin());
-        auto [client, accepted, clientPort] = connectPair(listener.get(), port);
+        auto [client, accepted, pairPort] = connectPair(listener.get(), port);
+        const auto clientPort = pairPort; // clang 14 cannot capture a structured binding
         QVERIFY(clientPort != 0);
         client.reset();
         QVERIFY(trace.waitUntil([&] {
