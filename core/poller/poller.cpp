@@ -370,6 +370,14 @@ private:
         m_flushTimer->stop();
         if (m_pending.empty() && m_polls > 0 && !initial && m_lastEmittedPoll == m_polls)
             return false;
+        // A receiver slower than the trace and the dumps (a busy or starved
+        // GUI thread) would otherwise collect queued batches without bound:
+        // what changed waits here instead, merged into one batch (each
+        // connection once) for when the receiver is free.
+        if (!initial && m_owner->m_batchesQueued.load() >= kMaxBatchesQueued) {
+            m_flushTimer->start(kTraceBatchMs);
+            return false;
+        }
         PollBatch batch;
         batch.timeMs = monotonicMs();
         batch.initial = initial;
@@ -403,6 +411,7 @@ private:
         batch.stats = m_stats;
         m_lastEmittedPoll = m_polls;
         const bool big = batch.events.size() + batch.updated.size() >= kBigBatchItems;
+        ++m_owner->m_batchesQueued;
         Q_EMIT m_owner->batchReady(batch);
         return big;
     }
@@ -497,6 +506,8 @@ private:
     }
 
     static constexpr int kTraceBatchMs = 30;
+    // Batches handed out and not yet reached by the receivers' thread, at most.
+    static constexpr int kMaxBatchesQueued = 2;
     static constexpr int kTraceReadMs = 10;
     static constexpr std::uint32_t kTraceWakeupBytes = 64 * 1024;
     static constexpr int kTraceDumpShare = 40; // a dump costing 25 ms runs every second
@@ -542,6 +553,9 @@ private:
 Poller::Poller(DumpFilter filter, QObject *parent) : QObject(parent), m_filter(filter)
 {
     qRegisterMetaType<sockscope::PollBatch>();
+    // Connected first, so it runs before the receivers' slots of each batch:
+    // counts the batches still waiting in this thread's event queue.
+    connect(this, &Poller::batchReady, this, [this] { --m_batchesQueued; });
 }
 
 Poller::~Poller()

@@ -77,6 +77,9 @@ private:
     bool m_traceWanted = true;
     double m_maxPollingShare = PollCadence::kDefaultMaxShare;
     std::atomic<bool> m_pollQueued{false};
+    // Batches emitted by the worker and not yet delivered here: while the
+    // receivers lag (a busy GUI thread), the worker merges instead of queueing.
+    std::atomic<int> m_batchesQueued{0};
 };
 
 } // namespace sockscope

@@ -34,6 +34,8 @@ add_custom_command(OUTPUT ${SOCKSCOPE_APPIMAGE_FILE}
         -DSTRIP=${CMAKE_STRIP}
         -DFONT_SANS=${SOCKSCOPE_FALLBACK_FONT}
         -DFONT_MONO=${SOCKSCOPE_FALLBACK_MONO_FONT}
+        -DUNVERSION_SYMBOLS=$<TARGET_FILE:unversion_symbols>
+        -DGLIBC_COMPAT=$<TARGET_FILE:sockscope_glibccompat>
         -P ${CMAKE_CURRENT_LIST_DIR}/BuildAppDir.cmake
     COMMAND ${SOCKSCOPE_TOOL_desktop_file_validate} ${_appdir}/${SOCKSCOPE_APP_ID}.desktop
     COMMAND ${SOCKSCOPE_TOOL_appstreamcli} validate --no-net
@@ -45,7 +47,8 @@ add_custom_command(OUTPUT ${SOCKSCOPE_APPIMAGE_FILE}
     COMMAND $<TARGET_FILE:appimage_assemble> $<TARGET_FILE:appimage_runtime> ${_squashfs}
         ${SOCKSCOPE_APPIMAGE_FILE}
     COMMAND ${CMAKE_COMMAND} -E remove ${_squashfs}
-    DEPENDS sockscope sockscope_window sockscope_apprun appimage_runtime appimage_assemble ${_inputs}
+    DEPENDS sockscope sockscope_window sockscope_apprun appimage_runtime appimage_assemble
+        unversion_symbols sockscope_glibccompat ${_inputs}
         ${CMAKE_CURRENT_LIST_DIR}/BuildAppDir.cmake ${CMAKE_CURRENT_LIST_DIR}/BundlePolicy.cmake
         ${CMAKE_CURRENT_LIST_DIR}/DesktopFileList.cmake
         ${CMAKE_CURRENT_SOURCE_DIR}/appdir/qt.conf ${CMAKE_CURRENT_SOURCE_DIR}/appdir/fonts.conf

@@ -3,7 +3,7 @@
 # plugins and every library they need, as found by walking the real
 # dependency graph (file(GET_RUNTIME_DEPENDENCIES)), less what BundlePolicy
 # leaves to the host. Inputs: APPDIR SOURCE_DIR EXECUTABLE WINDOW_MODULE APPRUN
-# QT_PLUGINS_DIR PATCHELF STRIP FONT_SANS FONT_MONO.
+# QT_PLUGINS_DIR PATCHELF STRIP FONT_SANS FONT_MONO UNVERSION_SYMBOLS GLIBC_COMPAT.
 cmake_minimum_required(VERSION 3.25)
 include(${CMAKE_CURRENT_LIST_DIR}/BundlePolicy.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/DesktopFileList.cmake)
@@ -95,6 +95,29 @@ foreach(path IN LISTS resolved)
     install_file(${path} ${destination}/${name})
     list(APPEND bundled ${destination}/${name})
 endforeach()
+
+# The glibc floor (BundlePolicy.cmake): references to newer glibc functions
+# become unversioned and find the bundled compat library on older hosts.
+get_filename_component(compat_name ${GLIBC_COMPAT} NAME)
+set(compat_needed OFF)
+foreach(lib IN LISTS bundled)
+    execute_process(COMMAND ${UNVERSION_SYMBOLS} ${lib} ${SOCKSCOPE_GLIBC_COMPAT_SYMBOLS}
+        OUTPUT_VARIABLE unversioned RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "failed (${rc}): ${UNVERSION_SYMBOLS} ${lib}")
+    endif()
+    if(unversioned)
+        string(STRIP "${unversioned}" unversioned)
+        string(REPLACE "\n" ", " unversioned "${unversioned}")
+        message(STATUS "${lib}: ${unversioned} from the host's glibc, else ${compat_name}")
+        run(${PATCHELF} --add-needed ${compat_name} ${lib})
+        set(compat_needed ON)
+    endif()
+endforeach()
+if(compat_needed)
+    install_file(${GLIBC_COMPAT} ${APPDIR}/usr/lib/${compat_name})
+    list(APPEND bundled ${APPDIR}/usr/lib/${compat_name})
+endif()
 
 # RUNPATH relative to each file, so the AppDir works wherever it is mounted.
 run(${PATCHELF} --set-rpath "$ORIGIN/../lib" ${APPDIR}/usr/bin/sockscope)

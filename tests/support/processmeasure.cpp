@@ -138,10 +138,9 @@ ProcessSample runAndMeasure(const std::vector<std::string> &arguments)
     return sample;
 }
 
-IdleSample measureIdle(const std::vector<std::string> &arguments, bool tracing, int warmMs,
-                       int windowMs, const std::string &configDir)
+pid_t startOffscreen(const std::vector<std::string> &arguments, bool tracing,
+                     const std::string &configDir)
 {
-    IdleSample idle;
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
@@ -161,6 +160,37 @@ IdleSample measureIdle(const std::vector<std::string> &arguments, bool tracing, 
         ::execv(argv[0], argv.data());
         _exit(127);
     }
+    return pid;
+}
+
+void endProcess(pid_t pid)
+{
+    ::kill(pid, SIGTERM);
+    for (int i = 0; i < 40 && ::waitpid(pid, nullptr, WNOHANG) == 0; ++i)
+        sleepMs(50);
+    if (::waitpid(pid, nullptr, WNOHANG) == 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    }
+}
+
+int openDescriptors(pid_t pid)
+{
+    DIR *dir = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
+    if (!dir)
+        return -1;
+    int count = 0;
+    while (const dirent *entry = ::readdir(dir))
+        count += entry->d_name[0] != '.';
+    ::closedir(dir);
+    return count;
+}
+
+IdleSample measureIdle(const std::vector<std::string> &arguments, bool tracing, int warmMs,
+                       int windowMs, const std::string &configDir)
+{
+    IdleSample idle;
+    const pid_t pid = startOffscreen(arguments, tracing, configDir);
     // Warm up: at least warmMs, then until a one-second slice uses under half a
     // CPU (the first dump, owners and, for the window, its models), at most 40 s.
     sleepMs(warmMs);
@@ -185,13 +215,7 @@ IdleSample measureIdle(const std::vector<std::string> &arguments, bool tracing, 
         idle.hwmKiB = procStatusKiB(pid, "VmHWM");
         idle.bpfFds = bpfDescriptors(pid);
     }
-    ::kill(pid, SIGTERM);
-    for (int i = 0; i < 40 && ::waitpid(pid, nullptr, WNOHANG) == 0; ++i)
-        sleepMs(50);
-    if (::waitpid(pid, nullptr, WNOHANG) == 0) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-    }
+    endProcess(pid);
     return idle;
 }
 

@@ -34,6 +34,16 @@ struct ProcessSample
 // Runs a program with its output to /dev/null: wall time and its peak RSS.
 ProcessSample runAndMeasure(const std::vector<std::string> &arguments);
 
+// Starts a program offscreen (settings in configDir, output to /dev/null;
+// without tracing capabilities unless `tracing`); ends it with SIGTERM, then
+// SIGKILL after 2 s.
+pid_t startOffscreen(const std::vector<std::string> &arguments, bool tracing,
+                     const std::string &configDir);
+void endProcess(pid_t pid);
+
+// Entries of /proc/PID/fd; -1 when it cannot be read.
+int openDescriptors(pid_t pid);
+
 struct IdleSample
 {
     double startupCpuS = -1; // CPU used until the measurement starts

@@ -6,6 +6,8 @@
 #include "format/socketjson.h"
 #include "lab/labeventjson.h"
 
+#include <algorithm>
+#include <iterator>
 #include <QBrush>
 #include <QColor>
 #include <QIODevice>
@@ -113,22 +115,47 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
 
 void EventLogModel::append(Entry entry)
 {
+    std::vector<Entry> one;
+    one.push_back(std::move(entry));
+    appendAll(std::move(one));
+}
+
+// One removal and one insertion for a whole batch: row by row, each removal
+// at the top made the views and the proxy remap every row, which at the limit
+// and thousands of traced events a second kept the GUI thread from ever
+// catching up (the soak, docs/PERFORMANCE.md).
+void EventLogModel::appendAll(std::vector<Entry> entries)
+{
+    if (entries.empty())
+        return;
     if (m_originNs < 0)
-        m_originNs = entry.timeNs;
-    if (static_cast<int>(m_entries.size()) >= m_limit) {
-        beginRemoveRows({}, 0, 0);
-        m_entries.pop_front();
-        ++m_dropped;
+        m_originNs = entries.front().timeNs;
+    const std::size_t limit = static_cast<std::size_t>(std::max(m_limit, 0));
+    // Of this batch, those older than the limit keeps never become rows.
+    const std::size_t skipped = entries.size() > limit ? entries.size() - limit : 0;
+    const std::size_t added = entries.size() - skipped;
+    const std::size_t total = m_entries.size() + added;
+    const std::size_t overflow = total > limit ? total - limit : 0; // <= m_entries.size()
+    if (overflow > 0) {
+        beginRemoveRows({}, 0, static_cast<int>(overflow) - 1);
+        m_entries.erase(m_entries.begin(),
+                        m_entries.begin() + static_cast<std::ptrdiff_t>(overflow));
         endRemoveRows();
     }
+    m_dropped += static_cast<int>(overflow + skipped);
+    if (added == 0)
+        return;
     const int position = static_cast<int>(m_entries.size());
-    beginInsertRows({}, position, position);
-    m_entries.push_back(std::move(entry));
+    beginInsertRows({}, position, position + static_cast<int>(added) - 1);
+    std::move(entries.begin() + static_cast<std::ptrdiff_t>(skipped), entries.end(),
+              std::back_inserter(m_entries));
     endInsertRows();
 }
 
 void EventLogModel::applyBatch(const PollBatch &batch)
 {
+    std::vector<Entry> entries;
+    entries.reserve(batch.events.size());
     for (const SocketEvent &event : batch.events) {
         if (event.initial)
             continue;
@@ -168,8 +195,9 @@ void EventLogModel::applyBatch(const PollBatch &batch)
             entry.detail += tr(" · seen by the kernel's destroy notice");
         entry.connectionId = event.connection.id;
         entry.source = event;
-        append(std::move(entry));
+        entries.push_back(std::move(entry));
     }
+    appendAll(std::move(entries));
 }
 
 void EventLogModel::appendLabEvent(const LabEvent &event)

@@ -7,6 +7,7 @@
 #include <deque>
 #include <QAbstractTableModel>
 #include <variant>
+#include <vector>
 
 class QIODevice;
 
@@ -84,6 +85,7 @@ private:
         std::variant<SocketEvent, LabEvent> source;
     };
     void append(Entry entry);
+    void appendAll(std::vector<Entry> entries);
     QString cell(const Entry &entry, int column) const;
 
     std::deque<Entry> m_entries;

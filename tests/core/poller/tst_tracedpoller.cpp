@@ -7,12 +7,15 @@
 #include "netns.h"
 #include "poller/poller.h"
 #include "twocpus.h"
+#include "util/monotonic.h"
 
 #include <map>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QTest>
+#include <QThread>
 #include <sys/socket.h>
+#include <thread>
 
 using namespace sockscope;
 using namespace sockscope::test;
@@ -313,6 +316,33 @@ private Q_SLOTS:
         QVERIFY2(connected.elapsed() < 250,
                  qPrintable(QStringLiteral("took %1 ms").arg(connected.elapsed())));
         QVERIFY(story.batches > quietBatches);
+    }
+
+    // A receiver slower than the trace (a busy or starved GUI thread): the
+    // poller merges what changed into fewer batches instead of queueing one
+    // every 30 ms, which grew the window's memory without end in the soak.
+    // No batch waits long, and nothing is lost.
+    void slowReceiverIsNotFlooded()
+    {
+        TRACING_ON_PORT(listener, poller, story);
+        std::int64_t worstWaitMs = 0;
+        QObject slow;
+        QObject::connect(&poller, &Poller::batchReady, &slow, [&](const PollBatch &batch) {
+            worstWaitMs = std::max(worstWaitMs, monotonicMs() - batch.timeMs);
+            QThread::msleep(100);
+        });
+        constexpr int kConnections = 300; // one every 10 ms: 3 s
+        std::thread churn([fd = listener.get()] {
+            for (int i = 0; i < kConnections; ++i) {
+                connectPair(fd, kPort);
+                QThread::msleep(10);
+            }
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(story.clientIdByPort.size() >= std::size_t(kConnections), 30000);
+        churn.join();
+        QVERIFY2(
+            worstWaitMs < 1500,
+            qPrintable(QStringLiteral("a batch waited %1 ms for the receiver").arg(worstWaitMs)));
     }
 
     void pollingWhenTracingIsOff()

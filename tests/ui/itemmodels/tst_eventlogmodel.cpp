@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <QAbstractItemModelTester>
 #include <QGuiApplication>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace sockscope;
@@ -161,6 +162,36 @@ private Q_SLOTS:
         model.clear();
         QCOMPARE(model.rowCount(), 0);
         QCOMPARE(model.dropped(), 0);
+    }
+
+    // At the limit, a batch replaces the oldest rows in one removal and one
+    // insertion: row by row, every removal at the top made the views remap
+    // every row, and thousands of traced events a second kept the window's
+    // GUI thread from ever catching up (the soak).
+    void fullLogTakesABatchInOneStep()
+    {
+        EventLogModel unbounded;
+        EventLogModel model(3);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        const PollBatch *biggest = nullptr;
+        for (const PollBatch &batch : scene().batches) {
+            unbounded.applyBatch(batch);
+            model.applyBatch(batch);
+            if (!biggest || batch.events.size() > biggest->events.size())
+                biggest = &batch;
+        }
+        QVERIFY(biggest && biggest->events.size() >= 2);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        unbounded.applyBatch(*biggest);
+        model.applyBatch(*biggest);
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(model.rowCount(), 3);
+        for (int r = 0; r < 3; ++r)
+            QCOMPARE(rowText(model, r), rowText(unbounded, unbounded.rowCount() - 3 + r));
+        QCOMPARE(model.dropped(), unbounded.rowCount() - 3);
     }
 };
 

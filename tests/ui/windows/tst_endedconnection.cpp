@@ -16,6 +16,7 @@
 
 #include <QApplication>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QTableView>
 #include <QTest>
 #include <sys/socket.h>
@@ -103,7 +104,6 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(serverId) < 0, 15000);
         QVERIFY(showsEnded(details));
         QVERIFY2(localIs(details, serverAddress), qPrintable(details.summaryText()));
-        QVERIFY(!details.ladder()->ladder().segments.empty());
 
         // History lists it; a click there brings it back after looking elsewhere.
         HistoryModel &ended = *window.historyModel();
@@ -124,6 +124,15 @@ private Q_SLOTS:
         QTRY_VERIFY(headline(details).startsWith(QLatin1String("TIME_WAIT")));
         Q_EMIT window.eventLogPane()->connectionActivated(serverId);
         QVERIFY(showsEnded(details));
+
+        // Its ladder needs its steps, which polling alone misses when the whole
+        // close is quicker than one poll.
+        const QString status = window.traceStatus()->text();
+        if (!status.startsWith(QLatin1String("Tracing every transition")))
+            QSKIP(qPrintable(QStringLiteral("the ladder needs tracing (CAP_BPF and CAP_PERFMON, "
+                                            "or root); here: ") +
+                             status));
+        QVERIFY(!details.ladder()->ladder().segments.empty());
     }
 };
 
