@@ -86,6 +86,10 @@ private Q_SLOTS:
         // the churn must not add to them.
         resolver.refresh(dump);
         const int unreadableBefore = resolver.lastScan().pidsUnreadable;
+        const bool countsStill = ::geteuid() == 0;
+        if (!countsStill)
+            qInfo("as a user, the unreadable count is not compared: other users' processes "
+                  "come and go during the walk (root reads them all)");
         QElapsedTimer elapsed;
         elapsed.start();
         int walks = 0;
@@ -102,8 +106,10 @@ private Q_SLOTS:
                     std::any_of(found.owners.cbegin(), found.owners.cend(),
                                 [](const OwnerProcess &owner) { return owner.pid == ::getpid(); });
                 QVERIFY(selfFound);
-                // Exited children are gone, not "unreadable": they are ours.
-                QVERIFY2(resolver.lastScan().pidsUnreadable <= unreadableBefore,
+                // Exited children are gone, not "unreadable": they are ours. As a
+                // user, other users' processes (unreadable) come and go meanwhile,
+                // so the count only holds still for root.
+                QVERIFY2(!countsStill || resolver.lastScan().pidsUnreadable <= unreadableBefore,
                          qPrintable(QStringLiteral("%1 unreadable, %2 before the churn")
                                         .arg(resolver.lastScan().pidsUnreadable)
                                         .arg(unreadableBefore)));
