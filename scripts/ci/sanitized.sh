@@ -45,7 +45,7 @@ jobs=${SOCKSCOPE_JOBS:-2}
 
 for tool in clang clang++; do
     command -v "$tool" >/dev/null || {
-        echo "sanitized.sh: $tool is missing: install clang and libclang-rt-14-dev" >&2
+        echo "sanitized.sh: $tool is missing: install clang and libclang-rt-dev (scripts/dev.sh deps does)" >&2
         exit 1
     }
 done
