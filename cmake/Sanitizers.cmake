@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # SOCKSCOPE_SANITIZE=address|thread builds everything instrumented, for
 # scripts/ci/sanitized.sh (README.md, "Sanitizer passes"). Clang only: the
-# flags below and Debian's runtime (libclang-rt-14-dev) are clang's.
+# flags below and Debian's runtime (libclang-rt-dev) are clang's.
 set(SOCKSCOPE_SANITIZE "" CACHE STRING
     "Build with sanitizers: address (ASan+UBSan), thread (TSan), or empty")
 set_property(CACHE SOCKSCOPE_SANITIZE PROPERTY STRINGS "" address thread)
@@ -11,7 +11,11 @@ if(SOCKSCOPE_SANITIZE STREQUAL "")
 endif()
 if(SOCKSCOPE_SANITIZE STREQUAL "address")
     # UBSan rides along: it costs little and both want the same test run.
-    set(sanitize_flags -fsanitize=address,undefined -fno-sanitize-recover=undefined)
+    # Not UBSan's vptr check: it probes memory through a pipe, so in a process
+    # at its descriptor limit (tst_labexhaustion, on purpose) every virtual
+    # call it checks is reported as "invalid vptr".
+    set(sanitize_flags -fsanitize=address,undefined -fno-sanitize=vptr
+        -fno-sanitize-recover=undefined)
 elseif(SOCKSCOPE_SANITIZE STREQUAL "thread")
     set(sanitize_flags -fsanitize=thread)
 else()
