@@ -60,6 +60,9 @@ void selectThenShoot(MainWindow &window, const ScreenshotSelection &select,
     QTimer::singleShot(300, &window, shoot);
 }
 
+// The longest scenario run to its end takes about 20 s.
+constexpr int kScenarioDeadlineMs = 120000;
+
 int screenshotAfterScenario(AssembledWindow &assembled, const QString &scenario, int steps,
                             const QString &file, const ScreenshotSelection &select)
 {
@@ -84,6 +87,25 @@ int screenshotAfterScenario(AssembledWindow &assembled, const QString &scenario,
         if (steps == 0)
             finish();
     });
+    // A scenario that cannot start or never ends still gets its picture (the
+    // window as it is, the reason on it) and a failing exit, never a hang.
+    const auto shootAsIs = [&](const QString &why) {
+        std::fprintf(stderr,
+                     "sockscope: scenario %s: %s; the screenshot shows the window as it is\n",
+                     qPrintable(scenario), qPrintable(why));
+        QTimer::singleShot(300, assembled.window.get(), [&] {
+            savePng(*assembled.window, file);
+            QApplication::quit();
+        });
+    };
+    QObject::connect(panel, &ScenarioPanel::scenarioRefused, assembled.window.get(),
+                     [shootAsIs](const QString &reason) { shootAsIs(reason); });
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, assembled.window.get(), [&] {
+        shootAsIs(QStringLiteral("did not finish within %1 s").arg(kScenarioDeadlineMs / 1000));
+    });
+    deadline.start(kScenarioDeadlineMs);
     // Started once the window watches (tracing attached, first dump in), so
     // the scenario's connections are seen from their first transition on.
     const auto start = [&, panel] {

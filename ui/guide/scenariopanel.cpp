@@ -162,6 +162,7 @@ void ScenarioPanel::onReady(const QString &id, const QString &error,
     if (!error.isEmpty()) {
         m_result->setHtml(tr("<p style='color:#c03030'><b>The scenario cannot start:</b> %1</p>")
                               .arg(error.toHtmlEscaped()));
+        Q_EMIT scenarioRefused(error);
         return;
     }
     m_ports = ports;

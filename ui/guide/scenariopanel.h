@@ -54,6 +54,8 @@ Q_SIGNALS:
     void labActivity(const sockscope::LabEvent &event);
     void stepFinished(int index, bool passed);
     void scenarioFinished(bool passed);
+    // The scenario could not start (loopback down, its ports taken): `reason`.
+    void scenarioRefused(const QString &reason);
 
 private:
     void onReady(const QString &id, const QString &error, const QMap<QString, int> &ports);

@@ -10,7 +10,9 @@
 #include "scenarios/scenariorunner.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace sockscope;
@@ -92,6 +94,22 @@ private Q_SLOTS:
         QVERIFY(lab.waitForFinished(30000));
         const QString out = QString::fromUtf8(lab.readAllStandardOutput());
         QVERIFY2(out.contains(kFix), qPrintable(out));
+    }
+
+    // The window's screenshot of a guided scenario that cannot start: the
+    // picture of the refusal and a failing exit (it waited forever before).
+    void screenshotOfARefusedScenarioEnds()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString png = dir.filePath(QStringLiteral("refused.png"));
+        qputenv("XDG_CONFIG_HOME", dir.path().toUtf8());
+        const auto run = runSockscope({QStringLiteral("--no-trace"), QStringLiteral("--screenshot"),
+                                       png, QStringLiteral("--scenario"), QStringLiteral("S4")});
+        QCOMPARE(run.status, 1);
+        const QString err = QString::fromUtf8(run.err);
+        QVERIFY2(err.contains(kFix), qPrintable(err));
+        QVERIFY(QFileInfo(png).size() > 0);
     }
 
     // Last: lo brought up and down again. A step stops at the failed command
