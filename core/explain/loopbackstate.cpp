@@ -32,9 +32,7 @@ bool servedByLoopback(Family family, const Endpoint &endpoint)
         return true;
     if (family == Family::IPv4)
         return a[0] == 127;
-    const bool mapped = std::all_of(a.begin(), a.begin() + 10, [](auto b) { return b == 0; }) &&
-                        a[10] == 0xff && a[11] == 0xff;
-    if (mapped)
+    if (endpoint.isV4Mapped())
         return a[12] == 127;
     return std::all_of(a.begin(), a.begin() + 15, [](auto b) { return b == 0; }) && a[15] == 1;
 }

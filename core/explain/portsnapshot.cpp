@@ -33,9 +33,7 @@ BindAddress bindAddressOf(Family family, const Endpoint &endpoint)
         return result;
     }
     const auto &a = endpoint.address;
-    const bool mapped = std::all_of(a.begin(), a.begin() + 10, [](auto b) { return b == 0; }) &&
-                        a[10] == 0xff && a[11] == 0xff;
-    if (mapped) {
+    if (endpoint.isV4Mapped()) {
         std::copy(a.begin() + 12, a.end(), result.bytes.begin());
         std::fill(result.bytes.begin() + 4, result.bytes.end(), 0);
         result.wildcard = std::all_of(a.begin() + 12, a.end(), [](auto b) { return b == 0; });

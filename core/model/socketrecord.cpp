@@ -61,6 +61,13 @@ bool Endpoint::isUnspecified() const
     return std::all_of(address.begin(), address.end(), [](std::uint8_t b) { return b == 0; });
 }
 
+bool Endpoint::isV4Mapped() const
+{
+    return std::all_of(address.begin(), address.begin() + 10,
+                       [](std::uint8_t b) { return b == 0; }) &&
+           address[10] == 0xff && address[11] == 0xff;
+}
+
 ConnectionKey connectionKeyOf(const SocketRecord &record)
 {
     return ConnectionKey{record.family, record.local, record.remote};

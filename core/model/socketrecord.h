@@ -38,6 +38,8 @@ struct Endpoint
     std::size_t writeAddress(Family family, char *out) const;
     std::size_t writeText(Family family, char *out) const;
     bool isUnspecified() const;
+    // An IPv6 address of the form ::ffff:a.b.c.d (IPv4 in the last 4 bytes).
+    bool isV4Mapped() const;
     friend bool operator==(const Endpoint &, const Endpoint &) = default;
 };
 
