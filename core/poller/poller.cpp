@@ -550,7 +550,7 @@ private:
     ConnectionTracker m_tracker;
 };
 
-Poller::Poller(DumpFilter filter, QObject *parent) : QObject(parent), m_filter(filter)
+Poller::Poller(DumpFilter filter, QObject *parent) : SocketSource(parent), m_filter(filter)
 {
     qRegisterMetaType<sockscope::PollBatch>();
     // Connected first, so it runs before the receivers' slots of each batch:

@@ -4,10 +4,10 @@
 #include "netlink/dumpfilter.h"
 #include "poller/pollbatch.h"
 #include "poller/pollcadence.h"
+#include "poller/socketsource.h"
 
 #include <atomic>
 #include <memory>
-#include <QObject>
 
 class QThread;
 class QTimer;
@@ -26,7 +26,7 @@ class OwnerResolver;
 // milliseconds of activity. Construct it on the GUI
 // thread; every slot may be called from any thread (they are queued to the
 // poller's thread), so the caller never blocks on netlink or procfs.
-class Poller : public QObject
+class Poller : public SocketSource
 {
     Q_OBJECT
 public:
@@ -46,27 +46,19 @@ public:
     void setMaxPollingShare(double share) { m_maxPollingShare = share; }
 
     // Starts the thread and the first poll at once.
-    void start();
+    void start() override;
     // Stops polling and joins the thread. Safe to call twice.
-    void stop();
+    void stop() override;
 
 public Q_SLOTS:
     // Clamped to [kMinimumIntervalMs, kMaximumIntervalMs].
-    void setIntervalMs(int intervalMs);
-    void setPaused(bool paused);
-    void pollNow();
+    void setIntervalMs(int intervalMs) override;
+    void setPaused(bool paused) override;
+    void pollNow() override;
     // While tracing: also dump this port (through the kernel filter) at the
     // poll interval, so the port a user looks at has fresh queues, timers
     // and owners between the slow full dumps. 0: none.
-    void setFocusPort(int port);
-
-Q_SIGNALS:
-    void batchReady(const sockscope::PollBatch &batch);
-    // A poll failed (e.g. descriptor exhaustion); polling goes on, the last
-    // batch stands. The same failure again is not reported again...
-    void pollFailed(const QString &message);
-    // ...until a dump succeeds after it: then this.
-    void pollRecovered();
+    void setFocusPort(int port) override;
 
 private:
     class Worker;

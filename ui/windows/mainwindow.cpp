@@ -103,8 +103,8 @@ QFrame *stripFrame(QWidget *parent, const QString &objectName, QPalette::ColorRo
 
 } // namespace
 
-MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
-    : QMainWindow(parent), m_poller(poller), m_persistSettings(persistSettings),
+MainWindow::MainWindow(SocketSource *source, bool persistSettings, QWidget *parent)
+    : QMainWindow(parent), m_source(source), m_persistSettings(persistSettings),
       m_model(new SocketTableModel(this)), m_proxy(new SocketFilterProxy(this)),
       m_ports(new PortSummaryModel(this)), m_events(new EventLogModel(20000, this))
 {
@@ -113,7 +113,7 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
     // The right-hand panels (lab, scenarios) run the full height: their lists
     // and transcripts need it more than the event log needs the width.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    m_poller->setParent(this);
+    m_source->setParent(this);
     m_proxy->setSourceModel(m_model);
     buildCentre();
     buildToolBar();
@@ -155,11 +155,11 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
                                           : tr("unprivileged: other users' sockets show owner "
                                                "'unknown' (run as root to see them)"));
 
-    connect(m_poller, &Poller::batchReady, this, &MainWindow::onBatch);
+    connect(m_source, &SocketSource::batchReady, this, &MainWindow::onBatch);
     // Said once and kept until a poll succeeds again (the poller does not repeat it).
-    connect(m_poller, &Poller::pollFailed, this,
+    connect(m_source, &SocketSource::pollFailed, this,
             [this](const QString &message) { statusBar()->showMessage(message); });
-    connect(m_poller, &Poller::pollRecovered, statusBar(), &QStatusBar::clearMessage);
+    connect(m_source, &SocketSource::pollRecovered, statusBar(), &QStatusBar::clearMessage);
     addHelpMenu(this, [this] {
         return QTextDocumentFragment::fromHtml(m_traceStatus->text()).toPlainText();
     });
@@ -177,7 +177,7 @@ MainWindow::MainWindow(Poller *poller, bool persistSettings, QWidget *parent)
     });
     clock->start(500);
     resize(1360, 860);
-    m_poller->start();
+    m_source->start();
 }
 
 MainWindow::~MainWindow() = default;
@@ -370,7 +370,7 @@ void MainWindow::buildToolBar()
     m_pause->setCheckable(true);
     m_pause->setShortcut(QKeySequence(Qt::Key_F8));
     m_pause->setToolTip(tr("Pause or resume polling (F8)"));
-    connect(m_pause, &QAction::toggled, m_poller, &Poller::setPaused);
+    connect(m_pause, &QAction::toggled, m_source, &SocketSource::setPaused);
     m_viewMenu->addAction(m_pause);
 
     bar->addWidget(new QLabel(tr(" Interval "), bar));
@@ -383,7 +383,7 @@ void MainWindow::buildToolBar()
                               "transitions come as they happen and this paces the selected "
                               "port's refresh (queues, timers, owners)."));
     // The one way the interval is set: the poller follows the spin box.
-    connect(m_interval, &QSpinBox::valueChanged, m_poller, &Poller::setIntervalMs);
+    connect(m_interval, &QSpinBox::valueChanged, m_source, &SocketSource::setIntervalMs);
     bar->addWidget(m_interval);
 
     bar->addSeparator();
@@ -500,7 +500,7 @@ void MainWindow::onPortSelected(std::optional<std::uint16_t> port)
     m_proxy->setPortFilter(port);
     // While tracing, full dumps are seconds apart: the port in view gets its
     // queues, timers and owners refreshed at the poll interval.
-    m_poller->setFocusPort(port.value_or(0));
+    m_source->setFocusPort(port.value_or(0));
     m_diagram->setTitle(port ? tr("port %1").arg(*port) : tr("all ports"));
     refreshDiagramCounts();
 }
@@ -733,7 +733,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_persistSettings)
         saveSettings();
-    m_poller->stop();
+    m_source->stop();
     event->accept();
 }
 

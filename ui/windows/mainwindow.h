@@ -24,7 +24,7 @@ class EventLogModel;
 class EventLogPane;
 class HistoryModel;
 class HistoryPane;
-class Poller;
+class SocketSource;
 class PortSummaryModel;
 class PortsPane;
 class SocketFilterProxy;
@@ -40,7 +40,8 @@ class MainWindow : public QMainWindow
 public:
     // Takes the poller (not started) and starts it. With persistSettings false
     // (screenshots, tests) nothing is read from or written to QSettings.
-    explicit MainWindow(Poller *poller, bool persistSettings = true, QWidget *parent = nullptr);
+    explicit MainWindow(SocketSource *source, bool persistSettings = true,
+                        QWidget *parent = nullptr);
     ~MainWindow() override;
 
     SocketTableModel *socketModel() const { return m_model; }
@@ -56,7 +57,7 @@ public:
     const ConnectionHistory &history() const { return m_history; }
     HistoryModel *historyModel() const { return m_historyModel; }
     HistoryPane *historyPane() const { return m_historyPane; }
-    Poller *poller() const { return m_poller; }
+    SocketSource *source() const { return m_source; }
     // The status bar's permanent label: "Tracing every transition · …" or
     // "Polling every N ms" (the trace's notice as its tooltip).
     QLabel *traceStatus() const { return m_traceStatus; }
@@ -107,7 +108,7 @@ private:
     void updateTraceStatus(const PollStats &stats);
     void saveSettings() const;
 
-    Poller *m_poller;
+    SocketSource *m_source;
     bool m_persistSettings;
     SocketTableModel *m_model;
     SocketFilterProxy *m_proxy;

@@ -297,7 +297,7 @@ private Q_SLOTS:
         AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
         MainWindow &window = *assembled.window;
         // Sockets of the first snapshot are not events; open ours after it.
-        QSignalSpy polls(window.poller(), &Poller::batchReady);
+        QSignalSpy polls(window.source(), &SocketSource::batchReady);
         QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 1, 5000);
         UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
@@ -415,7 +415,7 @@ private Q_SLOTS:
         AssembledWindow assembled = assembleWindow(QStringLiteral(SOCKSCOPE_BINARY), false);
         MainWindow &window = *assembled.window;
         window.show();
-        QSignalSpy polls(window.poller(), &Poller::batchReady);
+        QSignalSpy polls(window.source(), &SocketSource::batchReady);
         QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 1, 5000);
         // The spy records in the poller's thread: wait for the window's own turn.
         QTRY_VERIFY_WITH_TIMEOUT(!window.traceStatus()->text().isEmpty(), 5000);
@@ -446,7 +446,7 @@ private Q_SLOTS:
         poller->setTracing(false);
         MainWindow window(poller, false);
         window.show();
-        QSignalSpy polls(window.poller(), &Poller::batchReady);
+        QSignalSpy polls(window.source(), &SocketSource::batchReady);
         QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 1, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(!window.traceStatus()->text().isEmpty(), 5000);
         const PollStats stats = polls.last().at(0).value<PollBatch>().stats;
@@ -480,7 +480,7 @@ private Q_SLOTS:
         poller->setMaxPollingShare(0.001); // any poll is "too costly" at 250 ms
         MainWindow window(poller, false);
         window.show();
-        QSignalSpy polls(window.poller(), &Poller::batchReady);
+        QSignalSpy polls(window.source(), &SocketSource::batchReady);
         // The first poll is a one-off; the second one's cost sets the cadence.
         QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 2, 5000);
         const PollStats stats = polls.last().at(0).value<PollBatch>().stats;
