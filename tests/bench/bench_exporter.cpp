@@ -18,7 +18,6 @@
 #include "processmeasure.h"
 #include "socketholder.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <QCoreApplication>
@@ -27,15 +26,6 @@
 using namespace sockscope::test;
 
 namespace {
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return -1;
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 double msSince(std::int64_t startNs)
 {
     return static_cast<double>(nowNs() - startNs) / 1e6;
