@@ -172,7 +172,8 @@ private Q_SLOTS:
         QVERIFY2(traced.waitServing(), traced.stderrText().constData());
         QTRY_VERIFY_WITH_TIMEOUT(traced.value("sockscope_polls_total").value_or(0) >= 1, 10000);
         if (traced.value("sockscope_tracing") != 1.0)
-            QSKIP(qPrintable("the exporter could not trace: " + traced.stderrText().trimmed()));
+            QSKIP(qPrintable("the exporter could not trace: " +
+                             traced.stderrText().trimmed().split('\n').last()));
         const double resetsBefore =
             traced.value(series("sockscope_tcp_resets_total", "direction=\"sent\"")).value_or(0);
         UniqueFd listener = listenOn();
