@@ -69,6 +69,10 @@ public:
     {
         m_socket = socket;
         socket->setParent(this);
+        // While an answer is being written nothing is read: a client that
+        // keeps sending must wait in the kernel, not fill our memory.
+        socket->setReadBufferSize(HttpRequestReader::kMaxRequestLine +
+                                  HttpRequestReader::kMaxHeaderBytes);
         ++m_server->m_connections;
         m_timer.setSingleShot(true);
         connect(&m_timer, &QTimer::timeout, this, &Connection::timedOut);

@@ -8,6 +8,7 @@
 #include "loopback.h"
 #include "netns.h"
 #include "processrun.h"
+#include "socketholder.h"
 
 #include <poll.h>
 #include <QCoreApplication>
@@ -180,6 +181,34 @@ private Q_SLOTS:
         QVERIFY2(answer.startsWith("HTTP/1.1 408 "), answer.constData());
         QVERIFY2(waited.elapsed() >= 4000 && waited.elapsed() < 10000,
                  qPrintable(QString::number(waited.elapsed())));
+    }
+
+    // A client that sends request after request and reads no answer: once
+    // the kernel's buffers are full the exporter stops reading, so what it
+    // sends waits in the kernel, not in the exporter's memory.
+    void pipelinedFloodIsNotBuffered()
+    {
+        const pid_t pid = static_cast<pid_t>(m_exporter->pid());
+        const long before = procStatusKiB(pid, "VmRSS");
+        UniqueFd flood = connectLoopback(m_exporter->port());
+        QVERIFY(flood.valid());
+        const QByteArray requests = QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n").repeated(2000);
+        qint64 sent = 0;
+        QElapsedTimer sending;
+        sending.start();
+        while (sending.elapsed() < 1500 && sent < 512LL * 1024 * 1024) {
+            const ssize_t n = ::send(flood.get(), requests.constData(), requests.size(),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0)
+                sent += n;
+            else
+                QTest::qWait(10);
+        }
+        const long grownKiB = procStatusKiB(pid, "VmRSS") - before;
+        qInfo("sent %lld KiB unanswered; the exporter grew by %ld KiB", sent / 1024, grownKiB);
+        QVERIFY2(grownKiB < 64 * 1024, qPrintable(QString::number(grownKiB)));
+        abortiveClose(flood);
+        QCOMPARE(m_exporter->scrape().status, 200);
     }
 
     // A response bigger than the client's receive window (2,000 listening
