@@ -2,18 +2,15 @@
 #include "cli/watchcommand.h"
 
 #include "cli/commandline.h"
+#include "cli/quitonsignals.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
 #include "poller/poller.h"
 
-#include <csignal>
 #include <cstdio>
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <QSocketNotifier>
 #include <QTimer>
-#include <sys/signalfd.h>
-#include <unistd.h>
 
 namespace sockscope::cli {
 
@@ -50,25 +47,6 @@ void reportSource(const PollStats &stats)
         std::fprintf(stderr, "sockscope: %s\n", qPrintable(stats.traceNotice));
 }
 
-// SIGINT/SIGTERM end the event loop cleanly so the poller thread is joined.
-void quitOnSignals(QCoreApplication &app)
-{
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    if (pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0)
-        return;
-    const int fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (fd < 0)
-        return;
-    auto *notifier = new QSocketNotifier(fd, QSocketNotifier::Read, &app);
-    QObject::connect(notifier, &QSocketNotifier::activated, &app, [fd] {
-        signalfd_siginfo info;
-        [[maybe_unused]] const auto got = ::read(fd, &info, sizeof info);
-        QCoreApplication::quit();
-    });
-}
 } // namespace
 
 int runWatch(const QStringList &arguments)

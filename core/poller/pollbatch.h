@@ -36,6 +36,7 @@ struct PollStats
     // First port of net.ipv4.ip_local_port_range: ports below it are "chosen", above
     // it usually the kernel's picks for outgoing connections.
     int ephemeralPortStart = 32768;
+    int ephemeralPortEnd = 60999; // its last port
 };
 
 // What one poll (or one destroy notice) changed, handed to the GUI thread by

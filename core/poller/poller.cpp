@@ -44,7 +44,7 @@ public:
 
     void begin()
     {
-        m_ephemeralPortStart = readEphemeralPortStart();
+        readEphemeralPortRange();
         m_timer = new QTimer(this);
         m_timer->setTimerType(Qt::PreciseTimer);
         m_timer->setSingleShot(true);
@@ -167,6 +167,7 @@ public:
         stats.ownersComplete = m_owners.sawEverything();
         stats.destroyNotices = m_destroyWatcher != nullptr;
         stats.ephemeralPortStart = m_ephemeralPortStart;
+        stats.ephemeralPortEnd = m_ephemeralPortEnd;
         stats.totalUs = total.nsecsElapsed() / 1000;
         m_lastDumpUs = stats.totalUs;
         m_lastDumpDoneMs = monotonicMs();
@@ -492,17 +493,20 @@ private:
             m_timer->start(nextDumpInMs());
     }
 
-    static int readEphemeralPortStart()
+    void readEphemeralPortRange()
     {
         QFile file(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
         if (!file.open(QIODevice::ReadOnly))
-            return 32768;
-        bool ok = false;
-        const int start = QString::fromLatin1(file.readAll())
-                              .simplified()
-                              .section(QLatin1Char(' '), 0, 0)
-                              .toInt(&ok);
-        return ok ? start : 32768;
+            return;
+        const QString text = QString::fromLatin1(file.readAll()).simplified();
+        bool startOk = false;
+        bool endOk = false;
+        const int start = text.section(QLatin1Char(' '), 0, 0).toInt(&startOk);
+        const int end = text.section(QLatin1Char(' '), 1, 1).toInt(&endOk);
+        if (startOk && endOk && start <= end) {
+            m_ephemeralPortStart = start;
+            m_ephemeralPortEnd = end;
+        }
     }
 
     static constexpr int kTraceBatchMs = 30;
@@ -519,6 +523,7 @@ private:
 
     Poller *m_owner;
     int m_ephemeralPortStart = 32768;
+    int m_ephemeralPortEnd = 60999;
     DumpFilter m_filter;
     int m_intervalMs;
     bool m_traceWanted;

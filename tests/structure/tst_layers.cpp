@@ -14,7 +14,7 @@ namespace {
 // Lowest first. A folder may include any folder of its own or a lower layer.
 const QList<QStringList> kLayers = {
     {"core/util", "core/model", "core/netlink", "core/owners", "core/events", "core/poller",
-     "core/format", "core/trace"},
+     "core/format", "core/trace", "core/metrics", "core/http"},
     {"core/explain"},
     {"core/lab"},
     {"core/console"},
