@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # cmake -DUNIT=packaging/systemd/sockscope-exporter.service -DBINARY=build/app/sockscope
-#       -DWORK=dir -DMAX_EXPOSURE=3.0 -P unitcheck.cmake
+#       -DMAX_EXPOSURE=3.0 -P unitcheck.cmake
 # The exporter's unit as systemd reads it: `systemd-analyze verify` finds no
 # error, and `systemd-analyze security --offline=yes` rates its exposure below
 # MAX_EXPOSURE (0 = fully locked down, 10 = unprotected). verify insists that
@@ -11,7 +11,13 @@ if(NOT SYSTEMD_ANALYZE)
     return()
 endif()
 get_filename_component(name "${UNIT}" NAME)
-file(REMOVE_RECURSE "${WORK}")
+# In TMPDIR, not the build dir: the unprivileged pass may not write there.
+set(WORK "$ENV{TMPDIR}")
+if(NOT WORK)
+    set(WORK /tmp)
+endif()
+string(RANDOM LENGTH 12 suffix)
+set(WORK "${WORK}/sockscope-unitcheck-${suffix}")
 file(MAKE_DIRECTORY "${WORK}")
 file(READ "${UNIT}" text)
 string(REPLACE "ExecStart=/usr/bin/sockscope " "ExecStart=${BINARY} " copy "${text}")
@@ -22,6 +28,9 @@ file(WRITE "${WORK}/${name}" "${copy}")
 
 execute_process(COMMAND ${SYSTEMD_ANALYZE} verify "${WORK}/${name}"
     RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE out)
+execute_process(COMMAND ${SYSTEMD_ANALYZE} security --offline=yes --no-pager "${WORK}/${name}"
+    RESULT_VARIABLE securityStatus OUTPUT_VARIABLE security ERROR_VARIABLE security)
+file(REMOVE_RECURSE "${WORK}")
 message("systemd-analyze verify (exit ${status}):\n${out}")
 # verify also reports the host's own units it loads as dependencies; only
 # lines about ours count.
@@ -30,8 +39,8 @@ if(NOT status EQUAL 0 OR ours)
     message(FATAL_ERROR "systemd-analyze verify found problems in ${name}")
 endif()
 
-execute_process(COMMAND ${SYSTEMD_ANALYZE} security --offline=yes --no-pager "${WORK}/${name}"
-    RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE out)
+set(status ${securityStatus})
+set(out "${security}")
 if(out MATCHES "nrecognized option|nknown option")
     message("SKIPPED: this systemd-analyze has no 'security --offline' (systemd 250 and later)")
     return()

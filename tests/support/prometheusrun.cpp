@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "prometheusrun.h"
+
+#include "loopback.h"
+#include "processrun.h"
+
+#include <QDeadlineTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QStandardPaths>
+#include <QThread>
+#include <QTimer>
+#include <QUrl>
+
+namespace sockscope::test {
+
+namespace {
+constexpr int kRequestTimeoutMs = 5000;
+constexpr int kReadyTimeoutMs = 20000;
+
+QByteArray configFor(const QString &target, const QStringList &ruleFiles)
+{
+    QByteArray config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+                        "rule_files:\n";
+    for (const QString &file : ruleFiles)
+        config += "  - '" + file.toUtf8() + "'\n";
+    config += "scrape_configs:\n  - job_name: sockscope\n    static_configs:\n"
+              "      - targets: ['" +
+              target.toUtf8() + "']\n";
+    return config;
+}
+} // namespace
+
+std::uint16_t freeLoopbackPort()
+{
+    const UniqueFd listener = listenOn();
+    return listener.get() >= 0 ? localPort(listener.get()) : 0;
+}
+
+PrometheusRun::PrometheusRun() : m_network(new QNetworkAccessManager)
+{
+    // A proxy from the environment must not see requests to our own loopback.
+    m_network->setProxy(QNetworkProxy::NoProxy);
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+}
+
+PrometheusRun::~PrometheusRun()
+{
+    stopProcess(m_process, 5000);
+    delete m_network;
+}
+
+QString PrometheusRun::program()
+{
+    return QStandardPaths::findExecutable(QStringLiteral("prometheus"));
+}
+
+bool PrometheusRun::start(const QString &target, const QStringList &ruleFiles, QString *error)
+{
+    if (!m_dir.isValid()) {
+        *error = QStringLiteral("no temporary directory: ") + m_dir.errorString();
+        return false;
+    }
+    QFile config(m_dir.filePath(QStringLiteral("prometheus.yml")));
+    if (!config.open(QIODevice::WriteOnly) || config.write(configFor(target, ruleFiles)) < 0) {
+        *error = QStringLiteral("cannot write ") + config.fileName();
+        return false;
+    }
+    config.close();
+    m_port = freeLoopbackPort();
+    m_process.start(program(), {QStringLiteral("--config.file=") + config.fileName(),
+                                QStringLiteral("--storage.tsdb.path=") + m_dir.filePath("data"),
+                                QStringLiteral("--web.listen-address=") +
+                                    QStringLiteral("127.0.0.1:%1").arg(m_port),
+                                QStringLiteral("--log.level=warn")});
+    if (!m_process.waitForStarted(5000)) {
+        *error = QStringLiteral("prometheus did not start: ") + m_process.errorString();
+        return false;
+    }
+    const QDeadlineTimer deadline(kReadyTimeoutMs);
+    while (!deadline.hasExpired()) {
+        if (m_process.state() != QProcess::Running) {
+            *error = QStringLiteral("prometheus exited: ") + log();
+            return false;
+        }
+        QString notYet;
+        if (get(QStringLiteral("/-/ready"), &notYet).startsWith("Prometheus"))
+            return true;
+        QThread::msleep(100);
+    }
+    *error = QStringLiteral("prometheus not ready within %1 ms: ").arg(kReadyTimeoutMs) + log();
+    return false;
+}
+
+QString PrometheusRun::baseUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+}
+
+QString PrometheusRun::log()
+{
+    m_log += m_process.readAll();
+    return QString::fromUtf8(m_log);
+}
+
+QByteArray PrometheusRun::get(const QString &pathAndQuery, QString *error)
+{
+    QNetworkReply *reply = m_network->get(QNetworkRequest(QUrl(baseUrl() + pathAndQuery)));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(kRequestTimeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    QByteArray body;
+    if (!reply->isFinished()) {
+        *error = QStringLiteral("no answer within %1 ms").arg(kRequestTimeoutMs);
+        reply->abort();
+    } else if (reply->error() != QNetworkReply::NoError &&
+               reply->error() < QNetworkReply::ContentAccessDenied) {
+        // Transport errors; an HTTP error status still has a JSON body to read.
+        *error = reply->errorString();
+    } else {
+        body = reply->readAll();
+    }
+    reply->deleteLater();
+    return body;
+}
+
+QJsonValue PrometheusRun::apiGet(const QString &pathAndQuery, QString *error)
+{
+    const QByteArray body = get(pathAndQuery, error);
+    if (body.isEmpty())
+        return QJsonValue(QJsonValue::Undefined);
+    const QJsonObject answer = QJsonDocument::fromJson(body).object();
+    if (answer.value(QStringLiteral("status")).toString() != QStringLiteral("success")) {
+        *error = QStringLiteral("%1 answered: %2").arg(pathAndQuery, QString::fromUtf8(body));
+        return QJsonValue(QJsonValue::Undefined);
+    }
+    return answer.value(QStringLiteral("data"));
+}
+
+QList<PrometheusSample> PrometheusRun::query(const QString &promql, QString *error,
+                                             QByteArray *answer)
+{
+    const QString path = QStringLiteral("/api/v1/query?query=") +
+                         QString::fromLatin1(QUrl::toPercentEncoding(promql));
+    const QJsonValue data = apiGet(path, error);
+    if (answer)
+        *answer = QJsonDocument(data.toObject()).toJson(QJsonDocument::Compact);
+    QList<PrometheusSample> samples;
+    for (const QJsonValue &result : data.toObject().value(QStringLiteral("result")).toArray()) {
+        const QJsonObject object = result.toObject();
+        // "value": [time, "text"]: Prometheus writes sample values as strings.
+        const QString text = object.value(QStringLiteral("value")).toArray().at(1).toString();
+        samples.append({object.value(QStringLiteral("metric")).toObject(), text.toDouble()});
+    }
+    return samples;
+}
+
+QJsonArray PrometheusRun::alerts(QString *error)
+{
+    return apiGet(QStringLiteral("/api/v1/alerts"), error)
+        .toObject()
+        .value(QStringLiteral("alerts"))
+        .toArray();
+}
+
+} // namespace sockscope::test
