@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "prometheusrun.h"
 
+#include "httpget.h"
 #include "loopback.h"
 #include "processrun.h"
 
 #include <QDeadlineTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
 #include <QStandardPaths>
 #include <QThread>
-#include <QTimer>
 #include <QUrl>
 
 namespace sockscope::test {
@@ -43,8 +40,6 @@ std::uint16_t freeLoopbackPort()
 
 PrometheusRun::PrometheusRun() : m_network(new QNetworkAccessManager)
 {
-    // A proxy from the environment must not see requests to our own loopback.
-    m_network->setProxy(QNetworkProxy::NoProxy);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
 }
 
@@ -109,24 +104,7 @@ QString PrometheusRun::log()
 
 QByteArray PrometheusRun::get(const QString &pathAndQuery, QString *error)
 {
-    QNetworkReply *reply = m_network->get(QNetworkRequest(QUrl(baseUrl() + pathAndQuery)));
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(kRequestTimeoutMs, &loop, &QEventLoop::quit);
-    loop.exec();
-    QByteArray body;
-    if (!reply->isFinished()) {
-        *error = QStringLiteral("no answer within %1 ms").arg(kRequestTimeoutMs);
-        reply->abort();
-    } else if (reply->error() != QNetworkReply::NoError &&
-               reply->error() < QNetworkReply::ContentAccessDenied) {
-        // Transport errors; an HTTP error status still has a JSON body to read.
-        *error = reply->errorString();
-    } else {
-        body = reply->readAll();
-    }
-    reply->deleteLater();
-    return body;
+    return httpGet(*m_network, baseUrl() + pathAndQuery, kRequestTimeoutMs, error);
 }
 
 QJsonValue PrometheusRun::apiGet(const QString &pathAndQuery, QString *error)

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The exporter with exactly the privileges packaging/systemd/sockscope-exporter.service
+// grants: an unprivileged uid (as DynamicUser= makes up), no new privileges, and
+// only the unit's AmbientCapabilities= in every set. systemd itself is not PID 1
+// on every test machine, so setpriv applies the same credentials: the exporter
+// must serve the host's sockets and trace, and without those capabilities it
+// must not trace (the capabilities are what does it).
+#include "httpget.h"
+#include "loopback.h"
+#include "netns.h"
+#include "processrun.h"
+#include "prometheusrun.h"
+#include "trace/tracepermissions.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QThread>
+#include <QtTest>
+
+using namespace sockscope;
+using namespace sockscope::test;
+
+namespace {
+constexpr int kDeadlineMs = 15000;
+// The first uid systemd hands out for DynamicUser= (61184-65519).
+constexpr int kDynamicUid = 61184;
+
+// "CAP_BPF CAP_PERFMON" of the unit's AmbientCapabilities= as setpriv spells
+// them ("bpf,perfmon"); empty when the line is missing.
+QString unitCapabilities()
+{
+    QFile unit(QStringLiteral(UNIT_FILE));
+    if (!unit.open(QIODevice::ReadOnly))
+        return {};
+    const QRegularExpression line(QStringLiteral("^AmbientCapabilities=(.*)$"),
+                                  QRegularExpression::MultilineOption);
+    const QString names = line.match(QString::fromUtf8(unit.readAll())).captured(1);
+    QStringList capabilities;
+    for (const QString &name : names.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+        capabilities.append(name.toLower().remove(QStringLiteral("cap_")));
+    return capabilities.join(QLatin1Char(','));
+}
+
+// A sample's value in the text format ("name{labels} value"); -1 when absent.
+double sampleValue(const QByteArray &metrics, const QString &series)
+{
+    const QRegularExpression line(QStringLiteral("^") + QRegularExpression::escape(series) +
+                                      QStringLiteral(" (\\S+)$"),
+                                  QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch match = line.match(QString::fromUtf8(metrics));
+    return match.hasMatch() ? match.captured(1).toDouble() : -1;
+}
+} // namespace
+
+class TestExporterPrivileges : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void servesWithTheUnitsCapabilities_data();
+    void servesWithTheUnitsCapabilities();
+};
+
+void TestExporterPrivileges::servesWithTheUnitsCapabilities_data()
+{
+    QTest::addColumn<bool>("withUnitCapabilities");
+    QTest::newRow("the unit's capabilities: traces") << true;
+    QTest::newRow("no capabilities: polls only") << false;
+}
+
+void TestExporterPrivileges::servesWithTheUnitsCapabilities()
+{
+    QFETCH(bool, withUnitCapabilities);
+    SOCKSCOPE_REQUIRE_NETNS(); // and so root, which setpriv needs to change uid
+    const QString setpriv = QStandardPaths::findExecutable(QStringLiteral("setpriv"));
+    if (setpriv.isEmpty())
+        QSKIP("setpriv not found (util-linux)");
+    if (const Status btf = checkKernelBtf(); !btf)
+        QSKIP(
+            qPrintable(QStringLiteral("this kernel cannot trace at all: ") + btf.error().message));
+    const QString capabilities = unitCapabilities();
+    QVERIFY2(!capabilities.isEmpty(), "no AmbientCapabilities= in " UNIT_FILE);
+    const QString sets =
+        QStringLiteral("-all") +
+        (withUnitCapabilities
+             ? QStringLiteral(",+") +
+                   QString(capabilities).replace(QLatin1Char(','), QStringLiteral(",+"))
+             : QString());
+
+    const UniqueFd listener = listenOn();
+    const std::uint16_t listening = localPort(listener.get());
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(freeLoopbackPort());
+    QProcess exporter;
+    exporter.setProcessChannelMode(QProcess::MergedChannels);
+    exporter.start(setpriv,
+                   {QStringLiteral("--reuid=%1").arg(kDynamicUid),
+                    QStringLiteral("--regid=%1").arg(kDynamicUid), QStringLiteral("--clear-groups"),
+                    QStringLiteral("--no-new-privs"), QStringLiteral("--bounding-set=") + sets,
+                    QStringLiteral("--inh-caps=") + sets, QStringLiteral("--ambient-caps=") + sets,
+                    QStringLiteral(SOCKSCOPE_BINARY), QStringLiteral("exporter"),
+                    QStringLiteral("--listen"), address, QStringLiteral("--interval"),
+                    QStringLiteral("250")});
+    auto stop = qScopeGuard([&] { stopProcess(exporter, 5000); });
+
+    // Three polls in: the tracer, when allowed, is attached by then.
+    QNetworkAccessManager network;
+    QByteArray metrics;
+    QString error;
+    for (const QDeadlineTimer deadline(kDeadlineMs);
+         sampleValue(metrics, QStringLiteral("sockscope_polls_total")) < 3 &&
+         !deadline.hasExpired();) {
+        QThread::msleep(100);
+        error.clear();
+        metrics = httpGet(network, QStringLiteral("http://%1/metrics").arg(address), 2000, &error);
+    }
+    QVERIFY2(sampleValue(metrics, QStringLiteral("sockscope_polls_total")) >= 3,
+             qPrintable(error + QStringLiteral("\nexporter: ") + exporter.readAll()));
+    const QString listenSeries =
+        QStringLiteral("sockscope_tcp_sockets{state=\"LISTEN\",port=\"%1\"}").arg(listening);
+    QCOMPARE(sampleValue(metrics, listenSeries), 1.0);
+    QCOMPARE(sampleValue(metrics, QStringLiteral("sockscope_tracing")),
+             withUnitCapabilities ? 1.0 : 0.0);
+}
+
+SOCKSCOPE_TEST_MAIN_NETNS(TestExporterPrivileges, QCoreApplication)
+#include "tst_exporterprivileges.moc"
