@@ -37,6 +37,16 @@ Result<std::uint16_t> parsePort(const QString &text)
     return static_cast<std::uint16_t>(*value);
 }
 
+void addIntervalOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("interval"),
+                      QStringLiteral("Poll every MS milliseconds (%1 to %2, default %3).")
+                          .arg(Poller::kMinimumIntervalMs)
+                          .arg(Poller::kMaximumIntervalMs)
+                          .arg(Poller::kDefaultIntervalMs),
+                      QStringLiteral("MS")});
+}
+
 Result<int> intervalOption(const QCommandLineParser &parser)
 {
     if (!parser.isSet(QStringLiteral("interval")))

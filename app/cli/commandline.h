@@ -22,6 +22,8 @@ int usageError(const QString &message, const QString &command = {});
 Result<std::uint16_t> parsePort(const QString &text);
 Result<int> parseBoundedInt(const QString &what, const QString &text, int minimum, int maximum);
 
+// --interval MS, described with the poller's range and default (watch, exporter).
+void addIntervalOption(QCommandLineParser &parser);
 // --interval MS: the poller's default when absent, an Error naming the range when
 // out of it (Poller::kMinimumIntervalMs..kMaximumIntervalMs).
 Result<int> intervalOption(const QCommandLineParser &parser);

@@ -45,12 +45,7 @@ std::optional<ExporterOptions> parseOptions(const QStringList &arguments, int *s
                                      "any free one, printed on start).")
                           .arg(kDefaultPort),
                       QStringLiteral("ADDR:PORT")});
-    parser.addOption({QStringLiteral("interval"),
-                      QStringLiteral("Poll every MS milliseconds (%1 to %2, default %3).")
-                          .arg(Poller::kMinimumIntervalMs)
-                          .arg(Poller::kMaximumIntervalMs)
-                          .arg(Poller::kDefaultIntervalMs),
-                      QStringLiteral("MS")});
+    addIntervalOption(parser);
     parser.addOption({QStringLiteral("max-ports"),
                       QStringLiteral("At most N ports get their own port label; the rest are "
                                      "summed as port=\"other\" (1 to %1, default %2).")

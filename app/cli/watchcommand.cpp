@@ -57,12 +57,7 @@ int runWatch(const QStringList &arguments)
                        "happen: every transition through the kernel's tracepoints when "
                        "allowed, otherwise by polling."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("One JSON object per line.")});
-    parser.addOption({QStringLiteral("interval"),
-                      QStringLiteral("Poll every MS milliseconds (%1 to %2, default %3).")
-                          .arg(Poller::kMinimumIntervalMs)
-                          .arg(Poller::kMaximumIntervalMs)
-                          .arg(Poller::kDefaultIntervalMs),
-                      QStringLiteral("MS")});
+    addIntervalOption(parser);
     parser.addOption({QStringLiteral("initial"),
                       QStringLiteral("Also print the sockets that exist when watching starts.")});
     parser.addOption({QStringLiteral("duration"),

@@ -38,6 +38,19 @@ bool isToken(const QByteArray &text)
     return true;
 }
 
+// Whether `start` can begin a request line: its bytes up to the first space
+// are a method's (after any empty lines a client may send first).
+bool methodPrefixValid(const QByteArray &start)
+{
+    for (const char c : start) {
+        if (c == ' ')
+            return true;
+        if (!isTokenChar(c) && c != '\r')
+            return false;
+    }
+    return true;
+}
+
 bool hasControl(const QByteArray &text)
 {
     for (const char c : text) {
@@ -67,6 +80,10 @@ HttpRequestReader::State HttpRequestReader::feed(const QByteArray &bytes)
     // bytes must not cost a parse each.
     if (!bytes.contains('\n')) {
         const bool requestLineRead = m_buffer.contains('\n');
+        // A method is a token: anything else (a TLS handshake sent to
+        // http://) is refused now rather than after the request timeout.
+        if (!requestLineRead && !methodPrefixValid(m_buffer))
+            return fail(400, "Bad Request");
         if (!requestLineRead && m_buffer.size() > kMaxRequestLine)
             return fail(414, "URI Too Long");
         if (m_buffer.size() > kMaxRequestLine + kMaxHeaderBytes)

@@ -168,7 +168,10 @@ private:
 HttpServer::HttpServer(Handler handler, QObject *parent)
     : QObject(parent), m_handler(std::move(handler)), m_server(new QTcpServer(this))
 {
-    m_server->setMaxPendingConnections(64);
+    // A hundred scrapers connecting at once must not find the kernel's queue
+    // full (Qt's default is 50) and wait a second for their SYN's retry.
+    m_server->setListenBacklogSize(kMaxConnections);
+    m_server->setMaxPendingConnections(kMaxConnections);
     connect(m_server, &QTcpServer::newConnection, this, &HttpServer::acceptPending);
 }
 

@@ -10,8 +10,9 @@ namespace sockscope {
 const QByteArray &ScrapeCache::response(ExpositionFormat format, std::int64_t nowMs)
 {
     Entry &entry = m_entries[static_cast<std::size_t>(format)];
-    if (entry.builtMs >= 0 && entry.generation == m_metrics.generation() &&
-        nowMs - entry.builtMs < kMaxAgeMs)
+    const std::int64_t age = nowMs - entry.builtMs;
+    if (entry.builtMs >= 0 &&
+        (age < kMinAgeMs || (entry.generation == m_metrics.generation() && age < kMaxAgeMs)))
         return entry.text;
     QElapsedTimer timer;
     timer.start();

@@ -12,11 +12,15 @@ namespace sockscope {
 class SocketMetrics;
 
 // The /metrics response, built from the metrics' last complete batch at most
-// once per batch and format (and at most a second old, so ages move while
-// nothing else does): a hundred scrapers at once cost one build.
+// once per batch and format, and at most a second old (so ages move while
+// nothing else does): a hundred scrapers at once cost one build. While
+// tracing, every scrape's own connection brings a batch 30 ms later: a
+// response younger than kMinAgeMs is served even so, or a storm of scrapers
+// at 100,000 sockets would rebuild (20 ms) every 30 ms.
 class ScrapeCache
 {
 public:
+    static constexpr std::int64_t kMinAgeMs = 250;
     static constexpr std::int64_t kMaxAgeMs = 1000;
 
     ScrapeCache(const SocketMetrics &metrics, QByteArray version)

@@ -39,18 +39,10 @@
 #include <vector>
 
 using namespace sockscope;
+using test::median;
 using test::nowNs;
 
 namespace {
-
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return -1;
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 // Median ms of `runs` calls after one uncounted warm-up call.
 double timeInProcess(int runs, const std::function<void()> &work)

@@ -11,6 +11,8 @@
 namespace sockscope::test {
 
 std::int64_t nowNs(); // CLOCK_MONOTONIC
+// The middle value (the mean of the two middle ones); -1 for none.
+double median(std::vector<double> values);
 void sleepMs(int ms);
 
 // utime + stime of a process, in ns; -1 when it cannot be read.
