@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "prometheusrun.h"
 
-#include "httpget.h"
 #include "loopback.h"
 #include "processrun.h"
 
 #include <QDeadlineTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
 #include <QStandardPaths>
 #include <QThread>
+#include <QTimer>
 #include <QUrl>
 
 namespace sockscope::test {
@@ -30,13 +33,34 @@ QByteArray configFor(const QString &target, const QStringList &ruleFiles)
               target.toUtf8() + "']\n";
     return config;
 }
-} // namespace
 
-std::uint16_t freeLoopbackPort()
+// A GET through Qt's own HTTP client (Prometheus may answer chunked), at most
+// timeoutMs. The body, also of an HTTP error status (the API's errors are JSON);
+// empty with *error for no answer, a refused connection or a timeout.
+QByteArray fetch(QNetworkAccessManager &network, const QString &url, int timeoutMs, QString *error)
 {
-    const UniqueFd listener = listenOn();
-    return listener.get() >= 0 ? localPort(listener.get()) : 0;
+    // Requests go to our own loopback servers, never to a proxy.
+    network.setProxy(QNetworkProxy::NoProxy);
+    QNetworkReply *reply = network.get(QNetworkRequest(QUrl(url)));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    QByteArray body;
+    if (!reply->isFinished()) {
+        *error = QStringLiteral("%1: no answer within %2 ms").arg(url).arg(timeoutMs);
+        reply->abort();
+    } else if (reply->error() != QNetworkReply::NoError &&
+               reply->error() < QNetworkReply::ContentAccessDenied) {
+        // Transport errors; an HTTP error status still has a body to read.
+        *error = url + QStringLiteral(": ") + reply->errorString();
+    } else {
+        body = reply->readAll();
+    }
+    reply->deleteLater();
+    return body;
 }
+} // namespace
 
 PrometheusRun::PrometheusRun() : m_network(new QNetworkAccessManager)
 {
@@ -104,7 +128,7 @@ QString PrometheusRun::log()
 
 QByteArray PrometheusRun::get(const QString &pathAndQuery, QString *error)
 {
-    return httpGet(*m_network, baseUrl() + pathAndQuery, kRequestTimeoutMs, error);
+    return fetch(*m_network, baseUrl() + pathAndQuery, kRequestTimeoutMs, error);
 }
 
 QJsonValue PrometheusRun::apiGet(const QString &pathAndQuery, QString *error)

@@ -67,7 +67,4 @@ private:
     std::uint16_t m_port = 0;
 };
 
-// A free TCP port on 127.0.0.1 in this namespace at the time of the call.
-std::uint16_t freeLoopbackPort();
-
 } // namespace sockscope::test

@@ -3,9 +3,9 @@
 // private network namespace: a port's CLOSE_WAIT sockets reach Prometheus's
 // query API with the right count, and the leak rule of
 // packaging/prometheus/sockscope-rules.yml fires in its rule evaluation.
+#include "exporterprocess.h"
 #include "loopback.h"
 #include "netns.h"
-#include "processrun.h"
 #include "prometheusrun.h"
 
 #include <QCoreApplication>
@@ -14,7 +14,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QThread>
 #include <QtTest>
 #include <vector>
@@ -96,14 +95,9 @@ void TestPrometheus::closeWaitLeakReachesPrometheusAndFires()
     QVERIFY(copy.open(QIODevice::WriteOnly) && copy.write(rules) == rules.size());
     copy.close();
 
-    const QString target = QStringLiteral("127.0.0.1:%1").arg(freeLoopbackPort());
-    QProcess exporter;
-    exporter.setProcessChannelMode(QProcess::MergedChannels);
-    exporter.start(QStringLiteral(SOCKSCOPE_BINARY),
-                   {QStringLiteral("exporter"), QStringLiteral("--listen"), target,
-                    QStringLiteral("--interval"), QStringLiteral("250")});
-    auto stopExporter = qScopeGuard([&] { stopProcess(exporter, 5000); });
-    QVERIFY2(exporter.waitForStarted(5000), qPrintable(exporter.errorString()));
+    ExporterProcess exporter({QStringLiteral("--interval"), QStringLiteral("250")});
+    QVERIFY2(exporter.waitServing(), exporter.stderrText().constData());
+    const QString target = QStringLiteral("127.0.0.1:%1").arg(exporter.port());
 
     QString error;
     QVERIFY2(prometheus.start(target, {rulesCopy}, &error), qPrintable(error));
@@ -127,7 +121,7 @@ void TestPrometheus::closeWaitLeakReachesPrometheusAndFires()
     }
     QVERIFY2(value == 4,
              qPrintable(QStringLiteral("%1 -> %2 %3\nexporter: %4\nprometheus: %5")
-                            .arg(promql, answer, error, exporter.readAll(), prometheus.log())));
+                            .arg(promql, answer, error, exporter.stderrText(), prometheus.log())));
     qInfo("query %s -> %s", qPrintable(promql), answer.constData());
 
     // Four is below the rule's floor of 10: a leak that small must not alert.

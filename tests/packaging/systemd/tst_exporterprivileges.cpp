@@ -5,17 +5,15 @@
 // on every test machine, so setpriv applies the same credentials: the exporter
 // must serve the host's sockets and trace, and without those capabilities it
 // must not trace (the capabilities are what does it).
-#include "httpget.h"
+#include "exporterprocess.h"
 #include "loopback.h"
 #include "netns.h"
 #include "processrun.h"
-#include "prometheusrun.h"
 #include "trace/tracepermissions.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QFile>
-#include <QNetworkAccessManager>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -46,15 +44,6 @@ QString unitCapabilities()
     return capabilities.join(QLatin1Char(','));
 }
 
-// A sample's value in the text format ("name{labels} value"); -1 when absent.
-double sampleValue(const QByteArray &metrics, const QString &series)
-{
-    const QRegularExpression line(QStringLiteral("^") + QRegularExpression::escape(series) +
-                                      QStringLiteral(" (\\S+)$"),
-                                  QRegularExpression::MultilineOption);
-    const QRegularExpressionMatch match = line.match(QString::fromUtf8(metrics));
-    return match.hasMatch() ? match.captured(1).toDouble() : -1;
-}
 } // namespace
 
 class TestExporterPrivileges : public QObject
@@ -94,7 +83,8 @@ void TestExporterPrivileges::servesWithTheUnitsCapabilities()
 
     const UniqueFd listener = listenOn();
     const std::uint16_t listening = localPort(listener.get());
-    const QString address = QStringLiteral("127.0.0.1:%1").arg(freeLoopbackPort());
+    const std::uint16_t port = freeLoopbackPort();
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(port);
     QProcess exporter;
     exporter.setProcessChannelMode(QProcess::MergedChannels);
     exporter.start(setpriv,
@@ -108,23 +98,17 @@ void TestExporterPrivileges::servesWithTheUnitsCapabilities()
     auto stop = qScopeGuard([&] { stopProcess(exporter, 5000); });
 
     // Three polls in: the tracer, when allowed, is attached by then.
-    QNetworkAccessManager network;
-    QByteArray metrics;
-    QString error;
+    QHash<QByteArray, double> samples;
     for (const QDeadlineTimer deadline(kDeadlineMs);
-         sampleValue(metrics, QStringLiteral("sockscope_polls_total")) < 3 &&
-         !deadline.hasExpired();) {
+         samples.value("sockscope_polls_total") < 3 && !deadline.hasExpired();) {
         QThread::msleep(100);
-        error.clear();
-        metrics = httpGet(network, QStringLiteral("http://%1/metrics").arg(address), 2000, &error);
+        samples = parseSamples(httpGet(port, "/metrics").body);
     }
-    QVERIFY2(sampleValue(metrics, QStringLiteral("sockscope_polls_total")) >= 3,
-             qPrintable(error + QStringLiteral("\nexporter: ") + exporter.readAll()));
-    const QString listenSeries =
-        QStringLiteral("sockscope_tcp_sockets{state=\"LISTEN\",port=\"%1\"}").arg(listening);
-    QCOMPARE(sampleValue(metrics, listenSeries), 1.0);
-    QCOMPARE(sampleValue(metrics, QStringLiteral("sockscope_tracing")),
-             withUnitCapabilities ? 1.0 : 0.0);
+    QVERIFY2(samples.value("sockscope_polls_total") >= 3, exporter.readAll().constData());
+    const QByteArray listenSeries =
+        "sockscope_tcp_sockets{state=\"LISTEN\",port=\"" + QByteArray::number(listening) + "\"}";
+    QCOMPARE(samples.value(listenSeries, -1), 1.0);
+    QCOMPARE(samples.value("sockscope_tracing", -1), withUnitCapabilities ? 1.0 : 0.0);
 }
 
 SOCKSCOPE_TEST_MAIN_NETNS(TestExporterPrivileges, QCoreApplication)
