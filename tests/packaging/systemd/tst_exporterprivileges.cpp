@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The exporter with exactly the privileges packaging/systemd/sockscope-exporter.service
 // grants: an unprivileged uid (as DynamicUser= makes up), no new privileges, and
-// only the unit's AmbientCapabilities= in every set. systemd itself is not PID 1
-// on every test machine, so setpriv applies the same credentials: the exporter
+// only the unit's AmbientCapabilities= in every set, and no memory both writable
+// and executable (MemoryDenyWriteExecute=, through the kernel's own PR_SET_MDWE
+// where it has it, 6.3 and later). systemd itself is not PID 1 on every test
+// machine, so setpriv applies the same credentials: the exporter
 // must serve the host's sockets and trace, and without those capabilities it
 // must not trace (the capabilities are what does it).
 #include "exporterprocess.h"
@@ -19,6 +21,7 @@
 #include <QStandardPaths>
 #include <QThread>
 #include <QtTest>
+#include <sys/prctl.h>
 
 using namespace sockscope;
 using namespace sockscope::test;
@@ -27,6 +30,10 @@ namespace {
 constexpr int kDeadlineMs = 15000;
 // The first uid systemd hands out for DynamicUser= (61184-65519).
 constexpr int kDynamicUid = 61184;
+// From linux/prctl.h 6.3, newer than some build hosts' headers.
+constexpr int kSetMdwe = 65;
+constexpr int kGetMdwe = 66;
+constexpr unsigned long kMdweRefuseExecGain = 1;
 
 // "CAP_BPF CAP_PERFMON" of the unit's AmbientCapabilities= as setpriv spells
 // them ("bpf,perfmon"); empty when the line is missing.
@@ -86,6 +93,12 @@ void TestExporterPrivileges::servesWithTheUnitsCapabilities()
     const std::uint16_t port = freeLoopbackPort();
     const QString address = QStringLiteral("127.0.0.1:%1").arg(port);
     QProcess exporter;
+    // Inherited across exec, and never undone: what MemoryDenyWriteExecute= does.
+    if (::prctl(kGetMdwe, 0, 0, 0, 0) >= 0)
+        exporter.setChildProcessModifier(
+            [] { ::prctl(kSetMdwe, kMdweRefuseExecGain, 0ul, 0ul, 0ul); });
+    else
+        qInfo("this kernel has no PR_SET_MDWE: MemoryDenyWriteExecute= not applied");
     exporter.setProcessChannelMode(QProcess::MergedChannels);
     exporter.start(setpriv,
                    {QStringLiteral("--reuid=%1").arg(kDynamicUid),
