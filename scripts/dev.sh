@@ -36,6 +36,11 @@ deps() {
     fi
     if [ ${#missing[@]} -gt 0 ]; then
         apt_install "${missing[@]}"
+        # Debian's prometheus starts a system-wide server on :9090 where systemd
+        # runs; the tests start their own, so one installed here is stopped.
+        if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+            as_root systemctl disable --now prometheus.service || true
+        fi
     fi
     for package in "${optional[@]}"; do
         apt_install "$package" ||

@@ -61,6 +61,12 @@ std::uint16_t localPort(int fd)
     return ntohs(reinterpret_cast<sockaddr_in *>(&storage)->sin_port);
 }
 
+std::uint16_t freeLoopbackPort()
+{
+    const UniqueFd listener = listenOn();
+    return listener.valid() ? localPort(listener.get()) : 0;
+}
+
 UniqueFd connectTo(std::uint16_t port, bool ipv6, std::uint16_t fromPort, bool reuseAddr)
 {
     UniqueFd fd(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));

@@ -15,6 +15,9 @@ namespace sockscope::test {
 // A listener on 127.0.0.1 (or ::1 when ipv6) at `port` (0 = kernel picks).
 UniqueFd listenOn(bool ipv6 = false, std::uint16_t port = 0, bool reuseAddr = false);
 std::uint16_t localPort(int fd);
+// A free TCP port on 127.0.0.1 at the time of the call, for a server started
+// with a fixed port (0 when none could be had).
+std::uint16_t freeLoopbackPort();
 // A blocking connect to the listener's port on loopback, optionally from a fixed local port.
 UniqueFd connectTo(std::uint16_t port, bool ipv6 = false, std::uint16_t fromPort = 0,
                    bool reuseAddr = false);

@@ -34,4 +34,15 @@ ProcessRun finishProcess(QProcess &process, int timeoutMs)
     return run;
 }
 
+void stopProcess(QProcess &process, int graceMs)
+{
+    if (process.state() == QProcess::NotRunning)
+        return;
+    process.terminate();
+    if (!process.waitForFinished(graceMs)) {
+        process.kill();
+        process.waitForFinished();
+    }
+}
+
 } // namespace sockscope::test

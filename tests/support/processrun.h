@@ -27,5 +27,8 @@ ProcessRun finishProcess(QProcess &process, int timeoutMs);
 // filter, dropped capabilities); it must call only async-signal-safe functions.
 ProcessRun runProcess(const QString &program, const QStringList &arguments, int timeoutMs,
                       const std::function<void()> &inChild);
+// Ends a process a test started and left running (a server): SIGTERM, SIGKILL
+// when it has not exited within graceMs. Does nothing when it is not running.
+void stopProcess(QProcess &process, int graceMs);
 
 } // namespace sockscope::test
