@@ -2,6 +2,7 @@
 // Argument parsing and hand-over only: every mode lives in cli/.
 #include "cli/dumpcommand.h"
 #include "cli/labcommand.h"
+#include "cli/netnscommand.h"
 #include "cli/scenariocommand.h"
 #include "cli/standarddescriptors.h"
 #include "cli/watchcommand.h"
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
         return runHeadless(argc, argv, sockscope::cli::runDump);
     if (argc > 1 && std::strcmp(argv[1], "watch") == 0)
         return runHeadless(argc, argv, sockscope::cli::runWatch);
+    if (argc > 1 && std::strcmp(argv[1], "netns") == 0)
+        return runHeadless(argc, argv, sockscope::cli::runNetns);
     if (argc > 1 && std::strcmp(argv[1], "lab") == 0)
         return runHeadless(argc, argv, sockscope::cli::runLab);
     if (argc > 1 && std::strcmp(argv[1], "scenario") == 0)

@@ -36,6 +36,9 @@ struct PollStats
     // First port of net.ipv4.ip_local_port_range: ports below it are "chosen", above
     // it usually the kernel's picks for outgoing connections.
     int ephemeralPortStart = 32768;
+    // The network namespace dumped and traced (its inode): another one than
+    // the machine's when the user chose it (--netns, the window's picker).
+    std::uint64_t networkNamespace = 0;
 };
 
 // What one poll (or one destroy notice) changed, handed to the GUI thread by
