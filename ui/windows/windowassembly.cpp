@@ -6,8 +6,9 @@
 #include "itemmodels/sockettablemodel.h"
 #include "labpanels/bindcheckerpanel.h"
 #include "labpanels/labpanel.h"
-#include "poller/poller.h"
 #include "session/labsession.h"
+#include "sources/namespacesources.h"
+#include "sources/sourcepicker.h"
 #include "windows/mainwindow.h"
 
 #include <QDockWidget>
@@ -15,13 +16,22 @@
 
 namespace sockscope {
 
-AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings, bool trace)
+AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings, bool trace,
+                               const NetworkNamespace &ns)
 {
     AssembledWindow result;
-    auto *poller = new Poller;
-    poller->setTracing(trace);
-    result.window = std::make_unique<MainWindow>(poller, persistSettings);
+    result.window = std::make_unique<MainWindow>(makeNamespacePoller(ns, trace), persistSettings);
     MainWindow *window = result.window.get();
+    window->nameSource(namespaceKey(ns), namespaceLabel(ns));
+    result.sources = new SourcePicker(window);
+    result.sources->addLister(namespaceLister(trace));
+    result.sources->setCurrent(window->sourceKey(), window->sourceLabel());
+    window->addToolBarWidget(result.sources);
+    QObject::connect(result.sources, &SourcePicker::chosen, window,
+                     [window](const SourceEntry &entry) {
+                         window->setSource(entry.make(), entry.key, entry.label);
+                     });
+    QObject::connect(window, &MainWindow::sourceChanged, result.sources, &SourcePicker::setCurrent);
     result.session = new LabSession(serverExecutable, window);
     QObject::connect(result.session, &LabSession::labEvent, window->eventLog(),
                      &EventLogModel::appendLabEvent);

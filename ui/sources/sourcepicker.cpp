@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sources/sourcepicker.h"
+
+#include <memory>
+#include <QStandardItemModel>
+#include <QThreadPool>
+
+namespace sockscope {
+
+namespace {
+
+// Carries a listing back to the GUI thread. Owned by the task and deleted on
+// the GUI thread (deleteLater): a picker gone meanwhile just never hears it.
+class ListingRelay : public QObject
+{
+    Q_OBJECT
+Q_SIGNALS:
+    void done(const QList<sockscope::SourceEntry> &entries);
+};
+
+} // namespace
+
+SourcePicker::SourcePicker(QWidget *parent) : QComboBox(parent)
+{
+    qRegisterMetaType<QList<sockscope::SourceEntry>>();
+    setObjectName(QStringLiteral("sourcePicker"));
+    setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    setMinimumContentsLength(14);
+    setToolTip(tr("What the window shows: this machine, a container's or another network "
+                  "namespace (root), …"));
+    connect(this, &QComboBox::activated, this, [this](int index) {
+        if (m_filling || index < 0 || index >= m_entries.size())
+            return;
+        const SourceEntry entry = m_entries.at(index);
+        if (entry.key == m_currentKey || !entry.enabled || !entry.make)
+            return;
+        Q_EMIT chosen(entry);
+    });
+}
+
+void SourcePicker::addLister(SourceLister lister)
+{
+    m_listers << std::move(lister);
+}
+
+void SourcePicker::setCurrent(const QString &key, const QString &label)
+{
+    m_currentKey = key;
+    m_currentLabel = label;
+    if (indexOfKey(key) < 0) {
+        SourceEntry entry;
+        entry.key = key;
+        entry.label = label;
+        m_entries.prepend(entry);
+    }
+    fill(m_entries);
+}
+
+int SourcePicker::indexOfKey(const QString &key) const
+{
+    for (qsizetype i = 0; i < m_entries.size(); ++i) {
+        if (m_entries.at(i).key == key)
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+void SourcePicker::refresh()
+{
+    if (m_listing)
+        return;
+    m_listing = true;
+    std::shared_ptr<ListingRelay> relay(new ListingRelay,
+                                        [](ListingRelay *r) { r->deleteLater(); });
+    connect(relay.get(), &ListingRelay::done, this, [this](const QList<SourceEntry> &entries) {
+        m_listing = false;
+        fill(entries);
+        Q_EMIT listed();
+    });
+    QThreadPool::globalInstance()->start([relay, listers = m_listers] {
+        QList<SourceEntry> entries;
+        for (const SourceLister &lister : listers)
+            entries << lister();
+        Q_EMIT relay->done(entries);
+    });
+}
+
+void SourcePicker::showPopup()
+{
+    refresh();
+    QComboBox::showPopup();
+}
+
+void SourcePicker::fill(const QList<SourceEntry> &entries)
+{
+    m_entries = entries;
+    if (indexOfKey(m_currentKey) < 0 && !m_currentKey.isEmpty()) {
+        SourceEntry current;
+        current.key = m_currentKey;
+        current.label = m_currentLabel;
+        m_entries.prepend(current);
+    }
+    // Rebuilding the items must not read as a user's choice.
+    m_filling = true;
+    clear();
+    for (const SourceEntry &entry : std::as_const(m_entries)) {
+        addItem(entry.detail.isEmpty() ? entry.label
+                                       : QStringLiteral("%1 · %2").arg(entry.label, entry.detail),
+                entry.key);
+        const int row = count() - 1;
+        setItemData(row, entry.toolTip, Qt::ToolTipRole);
+        if (auto *items = qobject_cast<QStandardItemModel *>(model()); items && !entry.enabled)
+            items->item(row)->setEnabled(false);
+    }
+    setCurrentIndex(indexOfKey(m_currentKey));
+    m_filling = false;
+}
+
+} // namespace sockscope
+
+#include "sourcepicker.moc"
