@@ -81,6 +81,8 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     if (!options.scenario.isEmpty())
         return screenshotAfterScenario(assembled, options.scenario, options.steps,
                                        options.screenshotFile, options.select);
+    if (options.showSources)
+        return screenshotWithSources(assembled, options.screenshotFile);
     return takeScreenshot(window, options.screenshotFile, options.select);
 }
 

@@ -64,6 +64,9 @@ void addGuiOptions(QCommandLineParser &parser)
                       QStringLiteral("With --screenshot: select the first socket in STATE (e.g. "
                                      "CLOSE_WAIT) and show its ladder."),
                       QStringLiteral("STATE")});
+    parser.addOption({QStringLiteral("show-sources"),
+                      QStringLiteral("With --screenshot: open the toolbar's list of namespaces "
+                                     "(what the window can show) in the picture.")});
     parser.addOption({QStringLiteral("select-ended"),
                       QStringLiteral("With --screenshot: show the newest ended connection "
                                      "(History) and its ladder.")});
@@ -137,6 +140,9 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
     if (!select)
         return select.error();
     options.select = *select;
+    options.showSources = parser.isSet(QStringLiteral("show-sources"));
+    if (options.showSources && options.screenshotFile.isEmpty())
+        return Error{EINVAL, QStringLiteral("--show-sources goes with --screenshot FILE")};
     return options;
 }
 

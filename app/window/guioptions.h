@@ -30,6 +30,7 @@ struct GuiOptions
     QString scenario;       // with a screenshot: run it in the guided panel first
     int steps = 0;          // with a scenario: stop after this many steps (0: all)
     ScreenshotSelection select;
+    bool showSources = false; // with a screenshot: the source picker's list open
 };
 
 // Either the options to run with, or the status to exit with at once (0 after

@@ -73,6 +73,12 @@ int rank(const NamespaceInfo &info)
 
 } // namespace
 
+std::uint64_t machineNamespaceInode(const QString &procRoot)
+{
+    const std::uint64_t init = namespaceInodeOf(procRoot + QStringLiteral("/1/ns/net"));
+    return init != 0 ? init : namespaceInodeOf(procRoot + QStringLiteral("/2/ns/net"));
+}
+
 QString NamespaceInfo::label() const
 {
     if (thisMachine)
@@ -99,11 +105,7 @@ QString NamespaceInfo::spec() const
 std::vector<NamespaceInfo> listNetworkNamespaces(const QString &procRoot, const QString &namedRoot)
 {
     QHash<std::uint64_t, NamespaceInfo> byInode;
-    // pid 1's, or where that is hidden (a sandbox's init) kthreadd's: kernel
-    // threads live in the machine's first namespace.
-    std::uint64_t machine = namespaceInodeOf(procRoot + QStringLiteral("/1/ns/net"));
-    if (machine == 0)
-        machine = namespaceInodeOf(procRoot + QStringLiteral("/2/ns/net"));
+    const std::uint64_t machine = machineNamespaceInode(procRoot);
     const std::uint64_t ours = namespaceInodeOf(procRoot + QStringLiteral("/self/ns/net"));
     QList<int> pids;
     for (const QString &name : QDir(procRoot).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {

@@ -29,6 +29,11 @@ struct NamespaceInfo
     QString spec() const;
 };
 
+// The machine's own network namespace: pid 1's, or where that is hidden (a
+// sandbox's init) kthreadd's, as kernel threads live in the first one. 0
+// when neither may be read.
+std::uint64_t machineNamespaceInode(const QString &procRoot = QStringLiteral("/proc"));
+
 // Every network namespace found through /proc/*/ns/net (the processes we may
 // look at: all of them as root) and the names in /run/netns; this machine's
 // first, then named ones, containers, and the rest by pid. Never fails: what

@@ -21,7 +21,7 @@ SourceEntry entryFor(const NamespaceInfo &info, bool trace)
     entry.key = QStringLiteral("netns:%1").arg(info.inode);
     entry.label = info.label();
     if (info.sockets >= 0)
-        entry.detail = tr("%1 sockets").arg(info.sockets);
+        entry.detail = info.sockets == 1 ? tr("1 socket") : tr("%1 sockets").arg(info.sockets);
     entry.toolTip = tr("Network namespace net:[%1], %2 process(es); sockscope --netns %3")
                         .arg(info.inode)
                         .arg(info.processes)
@@ -61,7 +61,16 @@ QString namespaceKey(const NetworkNamespace &ns)
 
 QString namespaceLabel(const NetworkNamespace &ns)
 {
-    return ns.chosen() ? tr("netns %1").arg(ns.spec()) : tr("this machine");
+    if (!ns.chosen())
+        return currentNetworkNamespaceInode() == machineNamespaceInode()
+                   ? tr("this machine")
+                   : tr("SockScope's own namespace");
+    const QString &spec = ns.spec();
+    if (spec.contains(QLatin1Char('/')))
+        return spec;
+    bool pid = false;
+    spec.toInt(&pid);
+    return pid ? tr("pid %1").arg(spec) : tr("ip netns %1").arg(spec);
 }
 
 SocketSource *makeNamespacePoller(const NetworkNamespace &ns, bool trace)

@@ -2,6 +2,8 @@
 #include "sources/sourcepicker.h"
 
 #include <memory>
+#include <QAbstractItemView>
+#include <QPainter>
 #include <QStandardItemModel>
 #include <QThreadPool>
 
@@ -89,6 +91,19 @@ void SourcePicker::showPopup()
 {
     refresh();
     QComboBox::showPopup();
+}
+
+QImage SourcePicker::grabWindowWithList() const
+{
+    QWidget *top = window();
+    QImage image = top->grab().toImage();
+    const QWidget *list = view()->window();
+    if (!list->isVisible())
+        return image;
+    QPainter painter(&image);
+    painter.drawPixmap(top->mapFromGlobal(list->mapToGlobal(QPoint(0, 0))),
+                       const_cast<QWidget *>(list)->grab());
+    return image;
 }
 
 void SourcePicker::fill(const QList<SourceEntry> &entries)

@@ -4,6 +4,7 @@
 #include "sources/sourceentry.h"
 
 #include <QComboBox>
+#include <QImage>
 #include <QList>
 
 namespace sockscope {
@@ -30,6 +31,9 @@ public:
     int indexOfKey(const QString &key) const;
 
     void showPopup() override;
+    // The window with the list drawn open over it, as a user sees it (the
+    // list is a window of its own, which grabbing the main window leaves out).
+    QImage grabWindowWithList() const;
 
 Q_SIGNALS:
     // A user (or a test) picked another entry than the current one.

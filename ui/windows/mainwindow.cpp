@@ -751,8 +751,11 @@ void MainWindow::connectSource()
     });
 }
 
-void MainWindow::addToolBarWidget(QWidget *widget)
+void MainWindow::addToolBarWidget(QWidget *widget, const QString &label)
 {
+    auto *text = new QLabel(label, m_toolBar);
+    text->setBuddy(widget);
+    m_toolBar->insertWidget(m_intervalLabel, text);
     m_toolBar->insertWidget(m_intervalLabel, widget);
     m_toolBar->insertSeparator(m_intervalLabel);
 }

@@ -98,8 +98,9 @@ public:
     // the tables, history and selection, restores that source's own filter and
     // selected port, and starts `source` (not started; the window takes it).
     void setSource(SocketSource *source, const QString &key, const QString &label);
-    // Adds a widget to the main toolbar, before the interval (the source picker).
-    void addToolBarWidget(QWidget *widget);
+    // Adds a widget with its label to the main toolbar, before the interval
+    // (the source picker).
+    void addToolBarWidget(QWidget *widget, const QString &label);
 
 Q_SIGNALS:
     // After the model took a batch: panels that follow the kernel hook here.

@@ -2,16 +2,18 @@
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
 #include "labnamespace.h"
+#include "labpanels/labpanel.h"
 #include "netns.h"
 #include "netns/networknamespace.h"
+#include "sources/namespacesources.h"
 #include "sources/sourcepicker.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
+#include <QLabel>
 #include <QLineEdit>
-#include <QPainter>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -33,8 +35,8 @@ int rowsOnPort(const SocketTableModel *model, quint16 port)
     return rows;
 }
 
-// Opens the list and chooses (arrow keys, Return) the entry whose label starts with `label`, as a
-// user does; false when the list has none.
+// Opens the list and chooses (arrow keys, Return) the entry whose label starts with `label` (or
+// whose key it is), as a user does; false when the list has none.
 bool pick(SourcePicker *picker, const QString &label)
 {
     QSignalSpy listed(picker, &SourcePicker::listed);
@@ -42,7 +44,7 @@ bool pick(SourcePicker *picker, const QString &label)
     if (!listed.wait(20000))
         return false;
     for (int row = 0; row < picker->count(); ++row) {
-        if (!picker->itemText(row).startsWith(label))
+        if (!picker->itemText(row).startsWith(label) && picker->itemData(row).toString() != label)
             continue;
         QAbstractItemView *view = picker->view();
         view->setCurrentIndex(view->model()->index(row, 0));
@@ -70,8 +72,11 @@ private Q_SLOTS:
         window->resize(1280, 800);
         window->show();
         SocketTableModel *model = window->socketModel();
-        QCOMPARE(window->sourceLabel(), QStringLiteral("this machine"));
-        QCOMPARE(window->windowTitle(), QStringLiteral("SockScope — this machine"));
+        // The test runs in a private namespace of its own: not the machine's.
+        const QString own = window->sourceKey();
+        QCOMPARE(own, namespaceKey(NetworkNamespace{}));
+        QCOMPARE(window->sourceLabel(), QStringLiteral("SockScope's own namespace"));
+        QCOMPARE(window->windowTitle(), QStringLiteral("SockScope — SockScope's own namespace"));
         // Our own (private) namespace has nothing on the lab's port.
         QTest::qWait(300);
         QCOMPARE(rowsOnPort(model, 31950), 0);
@@ -90,13 +95,22 @@ private Q_SLOTS:
         };
         QTRY_COMPARE_WITH_TIMEOUT(ownerPid(), int(lab.labPid()), 15000);
         savePickerShot(assembled);
+        // The lab says it works in SockScope's own namespace only.
+        const QList<QLabel *> notices =
+            window->findChildren<QLabel *>(QStringLiteral("labNamespaceNotice"));
+        QCOMPARE(notices.size(), 3); // lab, bind checker, scenarios
+        QVERIFY(!notices.first()->isHidden());
+        QVERIFY(notices.first()->text().contains(label));
+        QVERIFY(!window->findChild<LabPanel *>()->isEnabled());
 
         // A filter belongs to the namespace it was typed in.
         auto *filter = window->findChild<QLineEdit *>(QStringLiteral("socketFilter"));
         filter->setText(QStringLiteral("established"));
-        QVERIFY(pick(assembled.sources, QStringLiteral("this machine")));
+        QVERIFY(pick(assembled.sources, own));
         QCOMPARE(filter->text(), QString());
         QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31950), 0, 15000);
+        QVERIFY(notices.first()->isHidden());
+        QVERIFY(window->findChild<LabPanel *>()->isEnabled());
         QVERIFY(pick(assembled.sources, label));
         QCOMPARE(filter->text(), QStringLiteral("established"));
         QTRY_COMPARE_WITH_TIMEOUT(window->socketProxy()->rowCount(), 2, 15000);
@@ -113,12 +127,7 @@ private:
         assembled.sources->showPopup();
         listed.wait(20000);
         QTest::qWait(200);
-        QImage image = assembled.window->grab().toImage();
-        QWidget *popup = assembled.sources->view()->window();
-        QPainter painter(&image);
-        painter.drawPixmap(assembled.window->mapFromGlobal(popup->mapToGlobal(QPoint(0, 0))),
-                           popup->grab());
-        painter.end();
+        const QImage image = assembled.sources->grabWindowWithList();
         assembled.sources->hidePopup();
         QVERIFY(image.save(file));
     }
