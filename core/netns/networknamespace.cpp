@@ -63,7 +63,9 @@ Result<NetworkNamespace> NetworkNamespace::resolve(const QString &spec, const QS
         path = spec;
     else
         path = namedRoot + QLatin1Char('/') + spec;
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    // Non-blocking: a FIFO given by mistake must not hang the open.
+    const int fd =
+        ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return openError(spec, path, errno, namedRoot);
     return fromDescriptor(UniqueFd(fd), spec);

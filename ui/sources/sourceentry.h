@@ -3,7 +3,6 @@
 
 #include <functional>
 #include <QList>
-#include <QMetaType>
 #include <QString>
 
 namespace sockscope {
@@ -27,5 +26,3 @@ struct SourceEntry
 using SourceLister = std::function<QList<SourceEntry>()>;
 
 } // namespace sockscope
-
-Q_DECLARE_METATYPE(QList<sockscope::SourceEntry>)

@@ -3,28 +3,16 @@
 
 #include <memory>
 #include <QAbstractItemView>
+#include <QFutureWatcher>
 #include <QPainter>
+#include <QPromise>
 #include <QStandardItemModel>
 #include <QThreadPool>
 
 namespace sockscope {
 
-namespace {
-
-// Carries a listing back to the GUI thread. Owned by the task and deleted on
-// the GUI thread (deleteLater): a picker gone meanwhile just never hears it.
-class ListingRelay : public QObject
-{
-    Q_OBJECT
-Q_SIGNALS:
-    void done(const QList<sockscope::SourceEntry> &entries);
-};
-
-} // namespace
-
 SourcePicker::SourcePicker(QWidget *parent) : QComboBox(parent)
 {
-    qRegisterMetaType<QList<sockscope::SourceEntry>>();
     setObjectName(QStringLiteral("sourcePicker"));
     setSizeAdjustPolicy(QComboBox::AdjustToContents);
     setMinimumContentsLength(14);
@@ -72,18 +60,24 @@ void SourcePicker::refresh()
     if (m_listing)
         return;
     m_listing = true;
-    std::shared_ptr<ListingRelay> relay(new ListingRelay,
-                                        [](ListingRelay *r) { r->deleteLater(); });
-    connect(relay.get(), &ListingRelay::done, this, [this](const QList<SourceEntry> &entries) {
+    // The listing's result waits in the future's shared state: a picker gone
+    // meanwhile (its watcher with it) simply never reads it.
+    auto promise = std::make_shared<QPromise<QList<SourceEntry>>>();
+    auto *watcher = new QFutureWatcher<QList<SourceEntry>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
         m_listing = false;
-        fill(entries);
+        fill(watcher->future().result());
+        watcher->deleteLater();
         Q_EMIT listed();
     });
-    QThreadPool::globalInstance()->start([relay, listers = m_listers] {
+    watcher->setFuture(promise->future());
+    QThreadPool::globalInstance()->start([promise, listers = m_listers] {
+        promise->start();
         QList<SourceEntry> entries;
         for (const SourceLister &lister : listers)
             entries << lister();
-        Q_EMIT relay->done(entries);
+        promise->addResult(entries);
+        promise->finish();
     });
 }
 
@@ -132,5 +126,3 @@ void SourcePicker::fill(const QList<SourceEntry> &entries)
 }
 
 } // namespace sockscope
-
-#include "sourcepicker.moc"

@@ -16,6 +16,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace sockscope;
@@ -137,11 +138,16 @@ private Q_SLOTS:
         QTest::newRow("unknown name") << QStringLiteral("no-such-namespace-x")
                                       << QStringLiteral("no network namespace named 'no-such-"
                                                         "namespace-x' in ");
-        QTest::newRow("not nsfs") << QStringLiteral("/etc/hostname")
+        QTest::newRow("not nsfs") << QCoreApplication::applicationFilePath()
                                   << QStringLiteral("not a namespace file (nsfs)");
         QTest::newRow("not a network namespace")
             << QStringLiteral("/proc/self/ns/uts") << QStringLiteral("not a network one");
         QTest::newRow("empty") << QString() << QStringLiteral("--netns needs a name");
+        // Opened without blocking: a FIFO waits for no writer.
+        static QTemporaryDir fifoDir;
+        const QString fifo = fifoDir.path() + QStringLiteral("/fifo");
+        if (::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0)
+            QTest::newRow("a FIFO") << fifo << QStringLiteral("not a namespace file (nsfs)");
     }
     void badInput()
     {
