@@ -3,6 +3,7 @@
 #include "cli/dumpcommand.h"
 #include "cli/exportercommand.h"
 #include "cli/labcommand.h"
+#include "cli/netnscommand.h"
 #include "cli/scenariocommand.h"
 #include "cli/standarddescriptors.h"
 #include "cli/watchcommand.h"
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
         return runHeadless(argc, argv, sockscope::cli::runWatch);
     if (argc > 1 && std::strcmp(argv[1], "exporter") == 0)
         return runHeadless(argc, argv, sockscope::cli::runExporter);
+    if (argc > 1 && std::strcmp(argv[1], "netns") == 0)
+        return runHeadless(argc, argv, sockscope::cli::runNetns);
     if (argc > 1 && std::strcmp(argv[1], "lab") == 0)
         return runHeadless(argc, argv, sockscope::cli::runLab);
     if (argc > 1 && std::strcmp(argv[1], "scenario") == 0)

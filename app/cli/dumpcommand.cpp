@@ -2,15 +2,18 @@
 #include "cli/dumpcommand.h"
 
 #include "cli/commandline.h"
+#include "cli/netnsoption.h"
 #include "cli/output.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
 #include "netlink/diagclient.h"
+#include "netns/namespacescope.h"
 #include "owners/owneddump.h"
 #include "owners/ownerresolver.h"
 
 #include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace sockscope::cli {
@@ -20,6 +23,7 @@ namespace {
 struct DumpOptions
 {
     DumpFilter filter;
+    NetworkNamespace ns;
     bool json = false;
     bool owners = true;
     bool sorted = false;
@@ -65,6 +69,15 @@ private:
     long m_count = 0;
 };
 
+// That namespace's /proc net/tcp, for the owners of processes that hide their
+// descriptors; 0 when it cannot be told.
+ino_t procNetInode(const NetworkNamespace &ns)
+{
+    auto scope = NamespaceScope::enter(ns);
+    struct stat net = {};
+    return scope && ::stat("/proc/thread-self/net/tcp", &net) == 0 ? net.st_ino : 0;
+}
+
 void explainMissingOwners()
 {
     std::fprintf(stderr, "%s",
@@ -89,6 +102,9 @@ int writeCollected(DiagClient &client, const DumpOptions &options)
     if (options.sorted)
         sortForReading(*dump);
     OwnerResolver owners;
+    if (options.ns.chosen())
+        owners.setNetworkNamespace({options.ns.device(), options.ns.inode()},
+                                   procNetInode(options.ns));
     if (options.owners)
         owners.refresh(*dump);
     DumpWriter writer(options);
@@ -139,17 +155,22 @@ int runDump(const QStringList &arguments)
                       QStringLiteral("Listeners first, then by local port and state, so that a "
                                      "port's story reads top-down.")});
     addFilterOptions(parser);
+    addNetnsOption(parser);
     FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("dump"));
     if (parsed.exitNow)
         return *parsed.exitNow;
+    auto ns = netnsFromOptions(parser);
+    if (!ns)
+        return usageError(ns.error().message, QStringLiteral("dump"));
     DumpOptions options;
     options.filter = parsed.filter;
     options.filter.withTcpInfo = parser.isSet(QStringLiteral("info"));
     options.json = parser.isSet(QStringLiteral("json"));
     options.owners = !parser.isSet(QStringLiteral("no-owners"));
     options.sorted = parser.isSet(QStringLiteral("sort"));
+    options.ns = *ns;
 
-    auto client = DiagClient::open();
+    auto client = DiagClient::open(options.ns);
     if (!client) {
         std::fprintf(stderr, "sockscope: %s\n", qPrintable(client.error().message));
         return 1;

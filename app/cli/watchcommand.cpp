@@ -2,6 +2,7 @@
 #include "cli/watchcommand.h"
 
 #include "cli/commandline.h"
+#include "cli/netnsoption.h"
 #include "cli/quitonsignals.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
@@ -39,8 +40,11 @@ void printBatch(const PollBatch &batch, const WatchOptions &options, std::int64_
     std::fflush(stdout);
 }
 
-void reportSource(const PollStats &stats)
+void reportSource(const PollStats &stats, const NetworkNamespace &ns)
 {
+    if (ns.chosen())
+        std::fprintf(stderr, "sockscope: network namespace %s (net:[%llu])\n",
+                     qPrintable(ns.spec()), static_cast<unsigned long long>(ns.inode()));
     if (stats.tracing)
         std::fprintf(stderr, "sockscope: tracing every transition (kernel tracepoints)\n");
     else
@@ -65,9 +69,13 @@ int runWatch(const QStringList &arguments)
                       QStringLiteral("MS")});
     addTraceOption(parser);
     addFilterOptions(parser);
+    addNetnsOption(parser);
     FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("watch"));
     if (parsed.exitNow)
         return *parsed.exitNow;
+    auto ns = netnsFromOptions(parser);
+    if (!ns)
+        return usageError(ns.error().message, QStringLiteral("watch"));
     DumpFilter &filter = parsed.filter;
     const Result<int> interval = intervalOption(parser);
     if (!interval)
@@ -90,6 +98,7 @@ int runWatch(const QStringList &arguments)
     Poller poller(filter);
     poller.setIntervalMs(intervalMs);
     poller.setTracing(!parser.isSet(QStringLiteral("no-trace")));
+    poller.setNetworkNamespace(*ns);
     std::int64_t originMs = -1;
     std::uint64_t drops = 0;
     int status = 0;
@@ -107,7 +116,7 @@ int runWatch(const QStringList &arguments)
         if (originMs < 0) {
             originMs = batch.timeMs;
             // On stderr, so JSON on stdout stays one object per line.
-            reportSource(batch.stats);
+            reportSource(batch.stats, *ns);
         }
         printBatch(batch, options, originMs);
         if (batch.stats.traceDrops > drops) {

@@ -48,8 +48,8 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
         QApplication::setStyle(QStringLiteral("Fusion"));
         QApplication::setPalette(darkPalette());
     }
-    AssembledWindow assembled =
-        assembleWindow(QCoreApplication::applicationFilePath(), !screenshot, options.trace);
+    AssembledWindow assembled = assembleWindow(QCoreApplication::applicationFilePath(), !screenshot,
+                                               options.trace, options.ns);
     MainWindow &window = *assembled.window;
     // Through the window, so that its spin box and the poller agree; without
     // --interval the saved interval restoreSettings() read stays.
@@ -81,6 +81,8 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     if (!options.scenario.isEmpty())
         return screenshotAfterScenario(assembled, options.scenario, options.steps,
                                        options.screenshotFile, options.select);
+    if (options.showSources)
+        return screenshotWithSources(assembled, options.screenshotFile);
     return takeScreenshot(window, options.screenshotFile, options.select);
 }
 

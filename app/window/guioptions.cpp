@@ -2,6 +2,7 @@
 #include "window/guioptions.h"
 
 #include "cli/commandline.h"
+#include "cli/netnsoption.h"
 #include "model/tcpstate.h"
 #include "scenarios/scenariocatalog.h"
 #include "util/quotedvalue.h"
@@ -34,6 +35,7 @@ void addGuiOptions(QCommandLineParser &parser)
                        "  (none)     open the window\n"
                        "  dump       print the current sockets (sockscope dump --help)\n"
                        "  watch      stream socket events (sockscope watch --help)\n"
+                       "  netns      list the network namespaces (sockscope netns --help)\n"
                        "  lab        the lab console on standard input (sockscope lab --help)\n"
                        "  scenario   run one of the pitfalls S1-S6 (sockscope scenario --help)"));
     parser.addOption({QStringLiteral("version"), QStringLiteral("Print the version and exit.")});
@@ -47,6 +49,7 @@ void addGuiOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
                       QStringLiteral("WxH")});
     addTraceOption(parser);
+    addNetnsOption(parser);
     parser.addOption(
         {QStringLiteral("dark"),
          QStringLiteral("Use a dark palette (Fusion style) whatever the desktop's theme.")});
@@ -61,6 +64,9 @@ void addGuiOptions(QCommandLineParser &parser)
                       QStringLiteral("With --screenshot: select the first socket in STATE (e.g. "
                                      "CLOSE_WAIT) and show its ladder."),
                       QStringLiteral("STATE")});
+    parser.addOption({QStringLiteral("show-sources"),
+                      QStringLiteral("With --screenshot: open the toolbar's list of namespaces "
+                                     "(what the window can show) in the picture.")});
     parser.addOption({QStringLiteral("select-ended"),
                       QStringLiteral("With --screenshot: show the newest ended connection "
                                      "(History) and its ladder.")});
@@ -88,7 +94,7 @@ Result<ScreenshotSelection> selectionFrom(const QCommandLineParser &parser, bool
 Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
 {
     if (!parser.positionalArguments().isEmpty())
-        return Error{EINVAL, QStringLiteral("unknown command %1: use dump, watch, lab, "
+        return Error{EINVAL, QStringLiteral("unknown command %1: use dump, watch, netns, lab, "
                                             "scenario, or no command for the window")
                                  .arg(quotedValue(parser.positionalArguments().first()))};
     GuiOptions options;
@@ -99,6 +105,10 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
         options.intervalMs = *interval;
     }
     options.dark = parser.isSet(QStringLiteral("dark"));
+    auto ns = netnsFromOptions(parser);
+    if (!ns)
+        return ns.error();
+    options.ns = *ns;
     options.trace = !parser.isSet(QStringLiteral("no-trace"));
     options.screenshotFile = parser.value(QStringLiteral("screenshot"));
     // An empty name would open the window instead, waiting forever where no
@@ -130,6 +140,9 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
     if (!select)
         return select.error();
     options.select = *select;
+    options.showSources = parser.isSet(QStringLiteral("show-sources"));
+    if (options.showSources && options.screenshotFile.isEmpty())
+        return Error{EINVAL, QStringLiteral("--show-sources goes with --screenshot FILE")};
     return options;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "netns/networknamespace.h"
+
 #include <optional>
 #include <QSize>
 #include <QString>
@@ -22,11 +24,13 @@ struct GuiOptions
     int intervalMs = 0; // 0: no --interval, the saved interval (or the default) applies
     bool dark = false;
     bool trace = true;      // --no-trace: poll only
+    NetworkNamespace ns;    // --netns: another network namespace than ours
     QString screenshotFile; // empty: run the window interactively
     QSize size{1280, 800};  // for the screenshot
     QString scenario;       // with a screenshot: run it in the guided panel first
     int steps = 0;          // with a scenario: stop after this many steps (0: all)
     ScreenshotSelection select;
+    bool showSources = false; // with a screenshot: the source picker's list open
 };
 
 // Either the options to run with, or the status to exit with at once (0 after

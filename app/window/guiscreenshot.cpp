@@ -7,6 +7,7 @@
 #include "itemmodels/sockettablemodel.h"
 #include "panes/connectiondetails.h"
 #include "session/labsession.h"
+#include "sources/sourcepicker.h"
 #include "window/guioptions.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
@@ -144,6 +145,30 @@ int takeScreenshot(MainWindow &window, const QString &file, const ScreenshotSele
         if (batches == 0)
             shoot();
     });
+    QApplication::exec();
+    return status;
+}
+
+int screenshotWithSources(AssembledWindow &assembled, const QString &file)
+{
+    SourcePicker *picker = assembled.sources;
+    int status = 1;
+    // Listed first, so that the list opens at its full size, without the
+    // animation a picture would catch halfway.
+    QApplication::setEffectEnabled(Qt::UI_AnimateCombo, false);
+    QObject::connect(picker, &SourcePicker::listed, picker, [&] {
+        picker->QComboBox::showPopup();
+        QTimer::singleShot(300, picker, [&] {
+            const QImage image = picker->grabWindowWithList();
+            picker->hidePopup();
+            status = image.save(file, "PNG") ? 0 : 1;
+            if (status != 0)
+                std::fprintf(stderr, "sockscope: cannot write the screenshot to '%s'\n",
+                             qPrintable(file));
+            QApplication::quit();
+        });
+    });
+    QTimer::singleShot(1500, picker, &SourcePicker::refresh);
     QApplication::exec();
     return status;
 }

@@ -27,6 +27,10 @@ int takeScreenshot(MainWindow &window, const QString &file, const ScreenshotSele
 int screenshotAfterScenario(AssembledWindow &assembled, const QString &scenario, int steps,
                             const QString &file, const ScreenshotSelection &select);
 
+// Lets the table fill, opens the source picker's list, waits for its
+// listing and renders the window with the list open. Returns the exit status.
+int screenshotWithSources(AssembledWindow &assembled, const QString &file);
+
 // Selects what `select` asks for (the details pane shows its ladder), then
 // calls `shoot` once the pane has laid it out; at once when nothing is asked.
 void selectThenShoot(MainWindow &window, const ScreenshotSelection &select,

@@ -33,9 +33,9 @@ DestroyWatcher::~DestroyWatcher()
         mnl_socket_close(m_socket);
 }
 
-Result<std::unique_ptr<DestroyWatcher>> DestroyWatcher::open()
+Result<std::unique_ptr<DestroyWatcher>> DestroyWatcher::open(const NetworkNamespace &ns)
 {
-    auto socket = openSockDiagSocket(SOCK_CLOEXEC | SOCK_NONBLOCK);
+    auto socket = openSockDiagSocket(SOCK_CLOEXEC | SOCK_NONBLOCK, ns);
     if (!socket)
         return socket.error();
     std::unique_ptr<DestroyWatcher> watcher(new DestroyWatcher(*socket));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/socketrecord.h"
+#include "netns/networknamespace.h"
 #include "util/result.h"
 
 #include <cstddef>
@@ -25,7 +26,8 @@ public:
     // Joins both groups. Fails with EPERM where joining is refused: callers treat
     // that as "not available", not as fatal. (Current kernels let any user join,
     // sock_diag being NL_CFG_F_NONROOT_RECV; a sandbox or LSM may still refuse.)
-    static Result<std::unique_ptr<DestroyWatcher>> open();
+    // `ns`: that network namespace's notices (default: the calling thread's).
+    static Result<std::unique_ptr<DestroyWatcher>> open(const NetworkNamespace &ns = {});
 
     // The non-blocking descriptor to watch for readability.
     int fd() const;

@@ -3,6 +3,7 @@
 
 #include "netlink/diagparser.h"
 #include "netlink/portfilter.h"
+#include "netns/namespacescope.h"
 #include "util/descriptorcount.h"
 
 #include <algorithm>
@@ -136,8 +137,11 @@ private:
 
 } // namespace
 
-Result<mnl_socket *> openSockDiagSocket(int flags)
+Result<mnl_socket *> openSockDiagSocket(int flags, const NetworkNamespace &ns)
 {
+    auto scope = NamespaceScope::enter(ns);
+    if (!scope)
+        return scope.error();
     mnl_socket *socket = mnl_socket_open2(NETLINK_SOCK_DIAG, flags);
     if (!socket)
         return openError(errno);
@@ -149,8 +153,9 @@ Result<mnl_socket *> openSockDiagSocket(int flags)
     return socket;
 }
 
-DiagClient::DiagClient(mnl_socket *socket)
-    : m_socket(socket), m_portId(mnl_socket_get_portid(socket)), m_buffer(receiveBufferSize())
+DiagClient::DiagClient(mnl_socket *socket, NetworkNamespace ns)
+    : m_socket(socket), m_namespace(std::move(ns)), m_portId(mnl_socket_get_portid(socket)),
+      m_buffer(receiveBufferSize())
 {
 }
 
@@ -160,12 +165,12 @@ DiagClient::~DiagClient()
         mnl_socket_close(m_socket);
 }
 
-Result<std::unique_ptr<DiagClient>> DiagClient::open()
+Result<std::unique_ptr<DiagClient>> DiagClient::open(const NetworkNamespace &ns)
 {
-    auto socket = openSockDiagSocket(SOCK_CLOEXEC);
+    auto socket = openSockDiagSocket(SOCK_CLOEXEC, ns);
     if (!socket)
         return socket.error();
-    return std::unique_ptr<DiagClient>(new DiagClient(*socket));
+    return std::unique_ptr<DiagClient>(new DiagClient(*socket, ns));
 }
 
 unsigned DiagClient::nextSequence()
@@ -180,7 +185,7 @@ Status DiagClient::reopenIfNeeded()
 {
     if (!m_needsReopen)
         return Ok{};
-    auto socket = openSockDiagSocket(SOCK_CLOEXEC);
+    auto socket = openSockDiagSocket(SOCK_CLOEXEC, m_namespace);
     if (!socket)
         return socket.error();
     mnl_socket_close(m_socket);

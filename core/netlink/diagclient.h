@@ -3,6 +3,7 @@
 
 #include "model/socketrecord.h"
 #include "netlink/dumpfilter.h"
+#include "netns/networknamespace.h"
 #include "util/result.h"
 
 #include <cstddef>
@@ -25,8 +26,10 @@ public:
     DiagClient &operator=(const DiagClient &) = delete;
 
     // Opens and binds the netlink socket. Fails with the errno of socket()/bind()
-    // (EMFILE, ENFILE, EPERM...) and a message naming the fix.
-    static Result<std::unique_ptr<DiagClient>> open();
+    // (EMFILE, ENFILE, EPERM...) and a message naming the fix. `ns`: dump that
+    // network namespace's sockets (the socket is made inside it, and so is
+    // any socket the client reopens); default: the calling thread's.
+    static Result<std::unique_ptr<DiagClient>> open(const NetworkNamespace &ns = {});
 
     // Dumps every TCP socket matching the filter. An interrupted dump
     // (NLM_F_DUMP_INTR) is retried up to 5 times; EINTR is retried; ENOBUFS restarts
@@ -51,7 +54,7 @@ public:
     Status destroy(const SocketRecord &socket);
 
 private:
-    explicit DiagClient(mnl_socket *socket);
+    DiagClient(mnl_socket *socket, NetworkNamespace ns);
     // nullopt: both families in one request.
     Result<Ok> dumpFamily(std::optional<Family> family, const DumpFilter &filter,
                           std::vector<SocketRecord> &out, const RecordSink *sink);
@@ -68,6 +71,7 @@ private:
     unsigned nextSequence();
 
     mnl_socket *m_socket = nullptr;
+    NetworkNamespace m_namespace;
     unsigned m_portId = 0;
     unsigned m_sequence = 0;
     // Set when a request was abandoned before its reply was read to the end: the
@@ -80,6 +84,7 @@ private:
 // Opens a NETLINK_SOCK_DIAG socket (`flags`: SOCK_CLOEXEC, SOCK_NONBLOCK) bound to
 // a kernel-assigned port id. Fails with the errno of socket()/bind() and a message
 // naming the fix. Shared with DestroyWatcher; the caller owns the socket.
-Result<mnl_socket *> openSockDiagSocket(int flags);
+// Made inside `ns` (see NamespaceScope), where it then stays.
+Result<mnl_socket *> openSockDiagSocket(int flags, const NetworkNamespace &ns = {});
 
 } // namespace sockscope

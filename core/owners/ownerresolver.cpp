@@ -62,7 +62,16 @@ bool OwnerResolver::sawEverything() const
 
 void OwnerResolver::invalidate()
 {
+    const NamespaceId chosen = m_ownNamespace;
+    const ino_t netInode = m_ownNetInode;
     *this = OwnerResolver(m_procRoot, m_holdersWanted);
+    setNetworkNamespace(chosen, netInode);
+}
+
+void OwnerResolver::setNetworkNamespace(procfs::NamespaceId id, ino_t procNetInode)
+{
+    m_ownNamespace = id;
+    m_ownNetInode = procNetInode;
 }
 
 void OwnerResolver::refresh(const std::vector<SocketRecord> &sockets)

@@ -78,6 +78,12 @@ public:
     // the next refresh() reads every process again.
     void invalidate();
 
+    // The sockets given are another network namespace's than ours: its
+    // processes are the ones read (their PID/ns/net is `id`), the others
+    // skipped. procNetInode: the inode of that namespace's /proc net/tcp
+    // (0 when unknown), for processes that hide their descriptors.
+    void setNetworkNamespace(procfs::NamespaceId id, ino_t procNetInode);
+
 private:
     struct Holder
     {

@@ -37,6 +37,9 @@ struct PollStats
     // it usually the kernel's picks for outgoing connections.
     int ephemeralPortStart = 32768;
     int ephemeralPortEnd = 60999; // its last port
+    // The network namespace dumped and traced (its inode): another one than
+    // the machine's when the user chose it (--netns, the window's picker).
+    std::uint64_t networkNamespace = 0;
 };
 
 // What one poll (or one destroy notice) changed, handed to the GUI thread by

@@ -4,6 +4,7 @@
 #include "events/connectiontracker.h"
 #include "netlink/destroywatcher.h"
 #include "netlink/diagclient.h"
+#include "netns/namespacescope.h"
 #include "owners/ownerresolver.h"
 #include "poller/pollcadence.h"
 #include "trace/tracesource.h"
@@ -36,15 +37,17 @@ class Poller::Worker : public QObject
 {
     Q_OBJECT
 public:
-    Worker(Poller *owner, DumpFilter filter, int intervalMs, bool traceWanted, double maxShare)
-        : m_owner(owner), m_filter(filter), m_intervalMs(intervalMs), m_traceWanted(traceWanted)
+    Worker(Poller *owner, DumpFilter filter, NetworkNamespace ns, int intervalMs, bool traceWanted,
+           double maxShare)
+        : m_owner(owner), m_filter(filter), m_namespace(std::move(ns)), m_intervalMs(intervalMs),
+          m_traceWanted(traceWanted)
     {
         m_cadence.setMaxShare(maxShare);
     }
 
     void begin()
     {
-        readEphemeralPortRange();
+        enterNamespace();
         m_timer = new QTimer(this);
         m_timer->setTimerType(Qt::PreciseTimer);
         m_timer->setSingleShot(true);
@@ -57,7 +60,7 @@ public:
         m_dueTimer = new QTimer(this);
         m_dueTimer->setSingleShot(true);
         connect(m_dueTimer, &QTimer::timeout, this, &Worker::readTrace);
-        if (auto watcher = DestroyWatcher::open()) {
+        if (auto watcher = DestroyWatcher::open(m_namespace)) {
             m_destroyWatcher = std::move(*watcher);
             m_notifier = new QSocketNotifier(m_destroyWatcher->fd(), QSocketNotifier::Read, this);
             connect(m_notifier, &QSocketNotifier::activated, this, &Worker::readDestroyed);
@@ -123,7 +126,7 @@ public:
         total.start();
         const std::int64_t cpuStartUs = threadCpuUs();
         if (!m_client) {
-            auto client = DiagClient::open();
+            auto client = DiagClient::open(m_namespace);
             if (!client) {
                 reportFailure(client.error());
                 scheduleDump();
@@ -245,6 +248,25 @@ public:
     }
 
 private:
+    // What belongs to the namespace shown and is read once: its port range,
+    // its identity for the trace filter and the owners.
+    void enterNamespace()
+    {
+        auto scope = NamespaceScope::enter(m_namespace);
+        if (!scope) {
+            // The dump says why at each try; the trace still filters on it.
+            m_stats.networkNamespace = m_namespace.inode();
+            return;
+        }
+        readEphemeralPortRange();
+        m_stats.networkNamespace = currentNetworkNamespaceInode();
+        if (!m_namespace.chosen())
+            return;
+        struct stat net = {};
+        const ino_t netInode = ::stat("/proc/thread-self/net/tcp", &net) == 0 ? net.st_ino : 0;
+        m_owners.setNetworkNamespace({m_namespace.device(), m_namespace.inode()}, netInode);
+    }
+
     void updateFocusTimer()
     {
         if (!m_focusTimer)
@@ -267,11 +289,8 @@ private:
         options.family = m_filter.family;
         options.port = m_filter.port;
         options.wakeupBytes = kTraceWakeupBytes;
-        struct stat info
-        {
-        };
-        if (::stat("/proc/thread-self/ns/net", &info) == 0)
-            options.networkNamespace = static_cast<std::uint32_t>(info.st_ino);
+        if (m_stats.networkNamespace != 0)
+            options.networkNamespace = static_cast<std::uint32_t>(m_stats.networkNamespace);
         auto trace = TraceSource::open(options);
         if (!trace) {
             m_stats.traceNotice =
@@ -525,6 +544,7 @@ private:
     int m_ephemeralPortStart = 32768;
     int m_ephemeralPortEnd = 60999;
     DumpFilter m_filter;
+    NetworkNamespace m_namespace;
     int m_intervalMs;
     bool m_traceWanted;
     bool m_paused = false;
@@ -574,7 +594,8 @@ void Poller::start()
         return;
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("sockscope-poller"));
-    m_worker = new Worker(this, m_filter, m_intervalMs, m_traceWanted, m_maxPollingShare);
+    m_worker =
+        new Worker(this, m_filter, m_namespace, m_intervalMs, m_traceWanted, m_maxPollingShare);
     m_worker->moveToThread(m_thread);
     m_thread->start();
     QMetaObject::invokeMethod(m_worker, &Worker::begin, Qt::QueuedConnection);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "netlink/dumpfilter.h"
+#include "netns/networknamespace.h"
 #include "poller/pollbatch.h"
 #include "poller/pollcadence.h"
 #include "poller/socketsource.h"
@@ -44,6 +45,10 @@ public:
     // take; the interval stretches beyond the chosen one to keep under it
     // (PollStats::backedOff).
     void setMaxPollingShare(double share) { m_maxPollingShare = share; }
+    // Before start(): dump, trace and find owners in this network namespace
+    // (default: the one the process is in).
+    void setNetworkNamespace(NetworkNamespace ns) { m_namespace = std::move(ns); }
+    const NetworkNamespace &networkNamespace() const { return m_namespace; }
 
     // Starts the thread and the first poll at once.
     void start() override;
@@ -65,6 +70,7 @@ private:
     QThread *m_thread = nullptr;
     Worker *m_worker = nullptr;
     DumpFilter m_filter;
+    NetworkNamespace m_namespace;
     int m_intervalMs = kDefaultIntervalMs;
     bool m_traceWanted = true;
     double m_maxPollingShare = PollCadence::kDefaultMaxShare;

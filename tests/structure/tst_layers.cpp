@@ -13,15 +13,15 @@ namespace {
 
 // Lowest first. A folder may include any folder of its own or a lower layer.
 const QList<QStringList> kLayers = {
-    {"core/util", "core/model", "core/netlink", "core/owners", "core/events", "core/poller",
-     "core/format", "core/trace", "core/metrics", "core/http"},
+    {"core/util", "core/model", "core/netns", "core/netlink", "core/owners", "core/events",
+     "core/poller", "core/format", "core/trace", "core/metrics", "core/http"},
     {"core/explain"},
     {"core/lab"},
     {"core/console"},
     {"core/scenarios"},
     {"ui/itemmodels"},
     {"ui/theme", "ui/diagram", "ui/panes", "ui/labpanels", "ui/guide", "ui/session", "ui/help",
-     "ui/windows"},
+     "ui/sources", "ui/windows"},
     {"app", "app/cli", "app/window"},
 };
 

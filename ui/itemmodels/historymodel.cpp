@@ -93,6 +93,16 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     }
 }
 
+void HistoryModel::reload()
+{
+    beginResetModel();
+    m_ids.clear();
+    m_generation = m_history->endedGeneration();
+    for (const ConnectionEntry *entry : m_history->ended())
+        m_ids << entry->view.id;
+    endResetModel();
+}
+
 void HistoryModel::refresh()
 {
     if (m_history->endedGeneration() == m_generation && !m_ids.isEmpty())

@@ -43,6 +43,8 @@ public:
 
     // Call after the history applied a batch or was pruned.
     void refresh();
+    // After the history was replaced by another (another source shown).
+    void reload();
     std::uint64_t idAt(int row) const;
     // Tests replace the clock; defaults to monotonicMs().
     void setClock(std::function<std::int64_t()> clock) { m_clock = std::move(clock); }

@@ -52,6 +52,17 @@ const std::array<TcpState, 11> &PortSummaryModel::stateColumns()
 
 PortSummaryModel::PortSummaryModel(QObject *parent) : QAbstractTableModel(parent) {}
 
+void PortSummaryModel::clear()
+{
+    beginResetModel();
+    m_members.clear();
+    m_listeners.clear();
+    m_tally.clear();
+    m_rows.clear();
+    m_rowByPort.clear();
+    endResetModel();
+}
+
 int PortSummaryModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());

@@ -46,6 +46,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     void applyBatch(const PollBatch &batch);
+    // Forgets every port: the window shows another source now.
+    void clear();
 
     using StateCounts = std::array<int, kTcpStateCount>;
     // Counts for one port (zeros when it has no row).

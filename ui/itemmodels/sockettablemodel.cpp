@@ -28,6 +28,17 @@ SocketTableModel::SocketTableModel(QObject *parent)
 {
 }
 
+void SocketTableModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_rowById.clear();
+    m_stateCounts = {};
+    m_highlighted.clear();
+    m_peerMark = 0;
+    endResetModel();
+}
+
 int SocketTableModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());

@@ -61,6 +61,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     void applyBatch(const PollBatch &batch);
+    // Forgets every row: the window shows another source now.
+    void clear();
     // Refreshes clock-driven cells (time in state, countdowns), repaints rows
     // whose "new" highlight ended and removes vanished rows whose highlight is
     // over. `nowMs` is monotonic.

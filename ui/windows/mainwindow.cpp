@@ -155,11 +155,7 @@ MainWindow::MainWindow(SocketSource *source, bool persistSettings, QWidget *pare
                                           : tr("unprivileged: other users' sockets show owner "
                                                "'unknown' (run as root to see them)"));
 
-    connect(m_source, &SocketSource::batchReady, this, &MainWindow::onBatch);
-    // Said once and kept until a poll succeeds again (the poller does not repeat it).
-    connect(m_source, &SocketSource::pollFailed, this,
-            [this](const QString &message) { statusBar()->showMessage(message); });
-    connect(m_source, &SocketSource::pollRecovered, statusBar(), &QStatusBar::clearMessage);
+    connectSource();
     addHelpMenu(this, [this] {
         return QTextDocumentFragment::fromHtml(m_traceStatus->text()).toPlainText();
     });
@@ -370,10 +366,11 @@ void MainWindow::buildToolBar()
     m_pause->setCheckable(true);
     m_pause->setShortcut(QKeySequence(Qt::Key_F8));
     m_pause->setToolTip(tr("Pause or resume polling (F8)"));
-    connect(m_pause, &QAction::toggled, m_source, &SocketSource::setPaused);
+    connect(m_pause, &QAction::toggled, this, [this](bool paused) { m_source->setPaused(paused); });
     m_viewMenu->addAction(m_pause);
 
-    bar->addWidget(new QLabel(tr(" Interval "), bar));
+    m_toolBar = bar;
+    m_intervalLabel = bar->addWidget(new QLabel(tr(" Interval "), bar));
     m_interval = new QSpinBox(bar);
     m_interval->setRange(Poller::kMinimumIntervalMs, Poller::kMaximumIntervalMs);
     m_interval->setSuffix(tr(" ms"));
@@ -383,7 +380,8 @@ void MainWindow::buildToolBar()
                               "transitions come as they happen and this paces the selected "
                               "port's refresh (queues, timers, owners)."));
     // The one way the interval is set: the poller follows the spin box.
-    connect(m_interval, &QSpinBox::valueChanged, m_source, &SocketSource::setIntervalMs);
+    connect(m_interval, &QSpinBox::valueChanged, this,
+            [this](int intervalMs) { m_source->setIntervalMs(intervalMs); });
     bar->addWidget(m_interval);
 
     bar->addSeparator();
@@ -459,6 +457,10 @@ void MainWindow::onBatch(const PollBatch &batch)
 {
     m_model->applyBatch(batch);
     m_ports->applyBatch(batch);
+    if (m_pendingPort >= 0 && m_ports->rowOf(static_cast<std::uint16_t>(m_pendingPort)) >= 0) {
+        m_portsPane->selectPort(static_cast<std::uint16_t>(m_pendingPort));
+        m_pendingPort = -1;
+    }
     m_events->applyBatch(batch);
     m_history.apply(batch.events, batch.updated);
     m_history.prune(monotonicMs());
@@ -497,6 +499,7 @@ void MainWindow::refreshDiagramCounts()
 
 void MainWindow::onPortSelected(std::optional<std::uint16_t> port)
 {
+    m_pendingPort = -1; // chosen now, by the user or a restore
     m_proxy->setPortFilter(port);
     // While tracing, full dumps are seconds apart: the port in view gets its
     // queues, timers and owners refreshed at the poll interval.
@@ -729,8 +732,117 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("poll/interval"), m_interval->value());
 }
 
+void MainWindow::connectSource()
+{
+    const int generation = ++m_sourceGeneration;
+    // A replaced source's batches may still be queued here: they are not this one's.
+    connect(m_source, &SocketSource::batchReady, this, [this, generation](const PollBatch &batch) {
+        if (generation == m_sourceGeneration)
+            onBatch(batch);
+    });
+    // Said once and kept until a poll succeeds again (the poller does not repeat it).
+    connect(m_source, &SocketSource::pollFailed, this, [this, generation](const QString &message) {
+        if (generation == m_sourceGeneration)
+            statusBar()->showMessage(message);
+    });
+    connect(m_source, &SocketSource::pollRecovered, this, [this, generation] {
+        if (generation == m_sourceGeneration)
+            statusBar()->clearMessage();
+    });
+}
+
+void MainWindow::addToolBarWidget(QWidget *widget, const QString &label)
+{
+    auto *text = new QLabel(label, m_toolBar);
+    text->setBuddy(widget);
+    m_toolBar->insertWidget(m_intervalLabel, text);
+    m_toolBar->insertWidget(m_intervalLabel, widget);
+    m_toolBar->insertSeparator(m_intervalLabel);
+}
+
+void MainWindow::nameSource(const QString &key, const QString &label)
+{
+    m_sourceKey = key;
+    m_sourceLabel = label;
+    updateTitle();
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(m_sourceLabel.isEmpty() ? tr("SockScope")
+                                           : tr("SockScope — %1").arg(m_sourceLabel));
+}
+
+MainWindow::SourceView MainWindow::currentView() const
+{
+    const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
+    return {m_filter->text(), port ? int(*port) : -1};
+}
+
+void MainWindow::keepSourceView()
+{
+    if (m_sourceKey.isEmpty())
+        return;
+    const SourceView view = currentView();
+    m_sourceViews.insert(m_sourceKey, view);
+    if (!m_persistSettings)
+        return;
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("sources"));
+    settings.beginGroup(QString::fromLatin1(m_sourceKey.toUtf8().toPercentEncoding()));
+    settings.setValue(QStringLiteral("filter"), view.filter);
+    settings.setValue(QStringLiteral("port"), view.port);
+}
+
+void MainWindow::restoreSourceView()
+{
+    SourceView view = m_sourceViews.value(m_sourceKey);
+    if (m_persistSettings && !m_sourceViews.contains(m_sourceKey)) {
+        QSettings settings;
+        settings.beginGroup(QStringLiteral("sources"));
+        settings.beginGroup(QString::fromLatin1(m_sourceKey.toUtf8().toPercentEncoding()));
+        view.filter = settings.value(QStringLiteral("filter")).toString();
+        view.port = settings.value(QStringLiteral("port"), -1).toInt();
+    }
+    m_filter->setText(view.filter);
+    // Its port has no row until the first batch: selected once it has one.
+    m_pendingPort = view.port;
+}
+
+void MainWindow::setSource(SocketSource *source, const QString &key, const QString &label)
+{
+    keepSourceView();
+    m_source->stop();
+    delete m_source;
+    m_source = source;
+    m_source->setParent(this);
+    m_table->clearSelection();
+    m_selectedId = 0;
+    m_portsPane->selectPort(std::nullopt);
+    applyStateFilter(std::nullopt);
+    m_model->clear();
+    m_ports->clear();
+    m_events->clear();
+    m_history = ConnectionHistory();
+    m_historyModel->reload();
+    showSelected();
+    refreshDiagramCounts();
+    m_noticeShown = false;
+    m_noticeBar->hide();
+    statusBar()->clearMessage();
+    nameSource(key, label);
+    restoreSourceView();
+    updateShownCount();
+    connectSource();
+    m_source->setIntervalMs(m_interval->value());
+    m_source->setPaused(m_pause->isChecked());
+    m_source->start();
+    Q_EMIT sourceChanged(key, label);
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    keepSourceView();
     if (m_persistSettings)
         saveSettings();
     m_source->stop();

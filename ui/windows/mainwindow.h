@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <QHash>
 #include <QMainWindow>
 
 class QAction;
@@ -16,6 +17,7 @@ class QLineEdit;
 class QSpinBox;
 class QSplitter;
 class QTableView;
+class QToolBar;
 
 namespace sockscope {
 
@@ -85,9 +87,27 @@ public:
     void setPollIntervalMs(int intervalMs);
     int pollIntervalMs() const;
 
+    // Names the source shown (the one given to the constructor, or the last
+    // setSource()): key is stable across runs and keys the per-source settings
+    // ("netns:4026531840", "ssh:user@host:22"); label is what the title says
+    // ("this machine", "ip netns blue").
+    void nameSource(const QString &key, const QString &label);
+    const QString &sourceKey() const { return m_sourceKey; }
+    const QString &sourceLabel() const { return m_sourceLabel; }
+    // Shows another source instead: stops and deletes the current one, clears
+    // the tables, history and selection, restores that source's own filter and
+    // selected port, and starts `source` (not started; the window takes it).
+    void setSource(SocketSource *source, const QString &key, const QString &label);
+    // Adds a widget with its label to the main toolbar, before the interval
+    // (the source picker).
+    void addToolBarWidget(QWidget *widget, const QString &label);
+
 Q_SIGNALS:
     // After the model took a batch: panels that follow the kernel hook here.
     void batchApplied(const sockscope::PollBatch &batch);
+    // After setSource() started the new source (panels that depend on where
+    // the sockets come from, like the lab, hook here).
+    void sourceChanged(const QString &key, const QString &label);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -107,8 +127,26 @@ private:
     void updateStatus(const PollStats &stats);
     void updateTraceStatus(const PollStats &stats);
     void saveSettings() const;
+    void connectSource();
+    // The filter words and selected port, kept per source while switching.
+    struct SourceView
+    {
+        QString filter;
+        int port = -1; // -1: all ports
+    };
+    SourceView currentView() const;
+    void keepSourceView();
+    void restoreSourceView();
+    void updateTitle();
 
     SocketSource *m_source;
+    int m_sourceGeneration = 0; // batches of a source already replaced are dropped
+    QString m_sourceKey;
+    QString m_sourceLabel;
+    QHash<QString, SourceView> m_sourceViews;
+    int m_pendingPort = -1; // a restored port to select once a batch lists it
+    QToolBar *m_toolBar = nullptr;
+    QAction *m_intervalLabel = nullptr;
     bool m_persistSettings;
     SocketTableModel *m_model;
     SocketFilterProxy *m_proxy;

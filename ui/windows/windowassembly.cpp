@@ -6,8 +6,10 @@
 #include "itemmodels/sockettablemodel.h"
 #include "labpanels/bindcheckerpanel.h"
 #include "labpanels/labpanel.h"
-#include "poller/poller.h"
 #include "session/labsession.h"
+#include "sources/namespacesources.h"
+#include "sources/sourcepicker.h"
+#include "windows/labnamespacenotice.h"
 #include "windows/mainwindow.h"
 
 #include <QDockWidget>
@@ -15,34 +17,43 @@
 
 namespace sockscope {
 
-AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings, bool trace)
+AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings, bool trace,
+                               const NetworkNamespace &ns)
 {
     AssembledWindow result;
-    auto *poller = new Poller;
-    poller->setTracing(trace);
-    result.window = std::make_unique<MainWindow>(poller, persistSettings);
+    result.window = std::make_unique<MainWindow>(makeNamespacePoller(ns, trace), persistSettings);
     MainWindow *window = result.window.get();
+    window->nameSource(namespaceKey(ns), namespaceLabel(ns));
+    result.sources = new SourcePicker(window);
+    result.sources->addLister(namespaceLister(trace));
+    result.sources->setCurrent(window->sourceKey(), window->sourceLabel());
+    window->addToolBarWidget(result.sources, QObject::tr(" Show "));
+    QObject::connect(result.sources, &SourcePicker::chosen, window,
+                     [window](const SourceEntry &entry) {
+                         window->setSource(entry.make(), entry.key, entry.label);
+                     });
+    QObject::connect(window, &MainWindow::sourceChanged, result.sources, &SourcePicker::setCurrent);
     result.session = new LabSession(serverExecutable, window);
     QObject::connect(result.session, &LabSession::labEvent, window->eventLog(),
                      &EventLogModel::appendLabEvent);
 
     auto *lab = new LabPanel(result.session, window);
-    window->addPanel(lab, QObject::tr("Lab"), QStringLiteral("labDock"),
-                     QKeySequence(Qt::CTRL | Qt::Key_L));
+    window->addPanel(withNamespaceNotice(lab, window), QObject::tr("Lab"),
+                     QStringLiteral("labDock"), QKeySequence(Qt::CTRL | Qt::Key_L));
     QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
     QObject::connect(lab, &LabPanel::labPidsChanged, window->socketModel(),
                      &SocketTableModel::setLabPids);
     window->socketModel()->setLabPids(lab->labPids());
 
     auto *checker = new BindCheckerPanel(result.session, window);
-    window->addPanel(checker, QObject::tr("Bind checker"), QStringLiteral("bindCheckerDock"),
-                     QKeySequence(Qt::CTRL | Qt::Key_B));
+    window->addPanel(withNamespaceNotice(checker, window), QObject::tr("Bind checker"),
+                     QStringLiteral("bindCheckerDock"), QKeySequence(Qt::CTRL | Qt::Key_B));
     QObject::connect(checker, &BindCheckerPanel::focusRequested, window, &MainWindow::focusSockets);
 
     result.scenarios = new ScenarioPanel(result.session, window);
-    QDockWidget *guide =
-        window->addPanel(result.scenarios, QObject::tr("Guided scenarios"),
-                         QStringLiteral("scenarioDock"), QKeySequence(Qt::CTRL | Qt::Key_G));
+    QDockWidget *guide = window->addPanel(
+        withNamespaceNotice(result.scenarios, window), QObject::tr("Guided scenarios"),
+        QStringLiteral("scenarioDock"), QKeySequence(Qt::CTRL | Qt::Key_G));
     QObject::connect(result.scenarios, &ScenarioPanel::focusRequested, window,
                      &MainWindow::focusSockets);
     QObject::connect(result.scenarios, &ScenarioPanel::labActivity, window->eventLog(),
