@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Argument parsing and hand-over only: every mode lives in cli/.
+#include "cli/agentcommand.h"
 #include "cli/dumpcommand.h"
 #include "cli/labcommand.h"
 #include "cli/scenariocommand.h"
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
         return runHeadless(argc, argv, sockscope::cli::runDump);
     if (argc > 1 && std::strcmp(argv[1], "watch") == 0)
         return runHeadless(argc, argv, sockscope::cli::runWatch);
+    if (argc > 1 && std::strcmp(argv[1], "agent") == 0)
+        return runHeadless(argc, argv, sockscope::cli::runAgent);
     if (argc > 1 && std::strcmp(argv[1], "lab") == 0)
         return runHeadless(argc, argv, sockscope::cli::runLab);
     if (argc > 1 && std::strcmp(argv[1], "scenario") == 0)

@@ -3,11 +3,13 @@
 
 #include "cli/commandline.h"
 #include "cli/output.h"
+#include "cli/sshoptions.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
 #include "netlink/diagclient.h"
 #include "owners/owneddump.h"
 #include "owners/ownerresolver.h"
+#include "remote/remotesource.h"
 
 #include <cstdio>
 #include <cstring>
@@ -121,6 +123,32 @@ int writeStreamed(DiagClient &client, const DumpOptions &options)
     return written;
 }
 
+// A server's sockets: the first snapshot its agent (or ss) sends, filtered here.
+int writeRemote(const SshTarget &target, const DumpOptions &options)
+{
+    RemoteSource source(target);
+    source.setReconnect(false);
+    std::vector<OwnedSocket> sockets;
+    const int status = runRemote(source, [&](const PollBatch &batch) {
+        if (!batch.initial)
+            return true;
+        for (const SocketEvent &event : batch.events) {
+            const ConnectionView &view = event.connection;
+            if (event.kind == EventKind::Appeared && options.filter.matches(view.socket))
+                sockets.push_back({view.socket, view.owner});
+        }
+        return false;
+    });
+    if (status != 0)
+        return status;
+    if (options.sorted)
+        sortForReading(sockets);
+    DumpWriter writer(options);
+    for (const OwnedSocket &socket : sockets)
+        writer.write(socket.socket, options.owners ? &socket.owner : nullptr);
+    return writer.finish();
+}
+
 } // namespace
 
 int runDump(const QStringList &arguments)
@@ -139,6 +167,7 @@ int runDump(const QStringList &arguments)
                       QStringLiteral("Listeners first, then by local port and state, so that a "
                                      "port's story reads top-down.")});
     addFilterOptions(parser);
+    addSshOptions(parser);
     FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("dump"));
     if (parsed.exitNow)
         return *parsed.exitNow;
@@ -148,6 +177,17 @@ int runDump(const QStringList &arguments)
     options.json = parser.isSet(QStringLiteral("json"));
     options.owners = !parser.isSet(QStringLiteral("no-owners"));
     options.sorted = parser.isSet(QStringLiteral("sort"));
+
+    const auto ssh = sshTargetFromOptions(parser);
+    if (!ssh)
+        return usageError(ssh.error().message, QStringLiteral("dump"));
+    if (*ssh) {
+        if (options.filter.withTcpInfo)
+            return usageError(QStringLiteral("--info is not available over --ssh (the agent "
+                                             "does not read tcp_info)"),
+                              QStringLiteral("dump"));
+        return writeRemote(**ssh, options);
+    }
 
     auto client = DiagClient::open();
     if (!client) {

@@ -2,18 +2,18 @@
 #include "cli/watchcommand.h"
 
 #include "cli/commandline.h"
+#include "cli/quitonsignals.h"
+#include "cli/sshoptions.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
 #include "poller/poller.h"
+#include "remote/remotesource.h"
 
-#include <csignal>
 #include <cstdio>
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <QSocketNotifier>
 #include <QTimer>
-#include <sys/signalfd.h>
-#include <unistd.h>
+#include <utility>
 
 namespace sockscope::cli {
 
@@ -24,10 +24,13 @@ struct WatchOptions
     bool initial = false;
 };
 
-void printBatch(const PollBatch &batch, const WatchOptions &options, std::int64_t originMs)
+void printBatch(const PollBatch &batch, const WatchOptions &options, std::int64_t originMs,
+                const DumpFilter *filter = nullptr)
 {
     for (const SocketEvent &event : batch.events) {
         if (event.initial && !options.initial)
+            continue;
+        if (filter && !filter->matches(event.connection.socket))
             continue;
         if (options.json) {
             const QByteArray line =
@@ -50,25 +53,33 @@ void reportSource(const PollStats &stats)
         std::fprintf(stderr, "sockscope: %s\n", qPrintable(stats.traceNotice));
 }
 
-// SIGINT/SIGTERM end the event loop cleanly so the poller thread is joined.
-void quitOnSignals(QCoreApplication &app)
+// The same over ssh: the server's agent (or its ss) filtered here, where a
+// dropped connection is retried and said on stderr.
+int watchRemote(const SshTarget &target, const QCommandLineParser &parser,
+                const WatchOptions &options, const DumpFilter &filter, int intervalMs,
+                int durationMs)
 {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    if (pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0)
-        return;
-    const int fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (fd < 0)
-        return;
-    auto *notifier = new QSocketNotifier(fd, QSocketNotifier::Read, &app);
-    QObject::connect(notifier, &QSocketNotifier::activated, &app, [fd] {
-        signalfd_siginfo info;
-        [[maybe_unused]] const auto got = ::read(fd, &info, sizeof info);
-        QCoreApplication::quit();
+    RemoteSource source(target);
+    source.setIntervalMs(intervalMs);
+    source.setTracing(!parser.isSet(QStringLiteral("no-trace")));
+    std::int64_t originMs = -1;
+    bool timing = false; // from the first connection, not each reconnect
+    if (durationMs > 0)
+        QObject::connect(&source, &RemoteSource::connected, QCoreApplication::instance(), [&] {
+            if (std::exchange(timing, true))
+                return;
+            QTimer::singleShot(durationMs, QCoreApplication::instance(), &QCoreApplication::quit);
+        });
+    return runRemote(source, [&](const PollBatch &batch) {
+        if (originMs < 0) {
+            originMs = batch.timeMs;
+            reportSource(batch.stats);
+        }
+        printBatch(batch, options, originMs, &filter);
+        return true;
     });
 }
+
 } // namespace
 
 int runWatch(const QStringList &arguments)
@@ -92,6 +103,7 @@ int runWatch(const QStringList &arguments)
                       QStringLiteral("MS")});
     addTraceOption(parser);
     addFilterOptions(parser);
+    addSshOptions(parser);
     FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("watch"));
     if (parsed.exitNow)
         return *parsed.exitNow;
@@ -112,8 +124,14 @@ int runWatch(const QStringList &arguments)
     const WatchOptions options{parser.isSet(QStringLiteral("json")),
                                parser.isSet(QStringLiteral("initial"))};
 
+    const auto ssh = sshTargetFromOptions(parser);
+    if (!ssh)
+        return usageError(ssh.error().message, QStringLiteral("watch"));
+    if (*ssh)
+        return watchRemote(**ssh, parser, options, filter, intervalMs, durationMs);
+
     QCoreApplication *app = QCoreApplication::instance();
-    quitOnSignals(*app);
+    quitOnSignals();
     Poller poller(filter);
     poller.setIntervalMs(intervalMs);
     poller.setTracing(!parser.isSet(QStringLiteral("no-trace")));
