@@ -9,6 +9,7 @@
 #include "lab/lab.h"
 #include "windowmodule.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <QCoreApplication>
 
@@ -31,6 +32,9 @@ int main(int argc, char **argv)
     // Not for __lab-server: its descriptors are the lab's to count (S2).
     if (argc < 2 || std::strcmp(argv[1], "__lab-server") != 0)
         sockscope::cli::ensureStandardDescriptors();
+    // ssh's askpass (the window set it up): a dialog, whatever the prompt says.
+    if (std::getenv("SOCKSCOPE_ASKPASS"))
+        return sockscope::runWindowModule(argc, argv);
     if (argc > 1 && std::strcmp(argv[1], "dump") == 0)
         return runHeadless(argc, argv, sockscope::cli::runDump);
     if (argc > 1 && std::strcmp(argv[1], "watch") == 0)

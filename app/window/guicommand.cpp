@@ -3,10 +3,13 @@
 
 #include "cli/commandline.h"
 #include "poller/poller.h"
+#include "remote/remotesource.h"
 #include "theme/darkpalette.h"
+#include "window/askpass.h"
 #include "window/guioptions.h"
 #include "window/guiscreenshot.h"
 #include "window/platformguard.h"
+#include "window/remotewindow.h"
 #include "window/settingsprobe.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
@@ -48,9 +51,13 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
         QApplication::setStyle(QStringLiteral("Fusion"));
         QApplication::setPalette(darkPalette());
     }
+    RemoteSource *remote = options.ssh ? windowRemoteSource(*options.ssh, options.trace) : nullptr;
     AssembledWindow assembled =
-        assembleWindow(QCoreApplication::applicationFilePath(), !screenshot, options.trace);
+        assembleWindow(QCoreApplication::applicationFilePath(), !screenshot, options.trace, remote,
+                       remote ? remoteLabOffReason() : QString());
     MainWindow &window = *assembled.window;
+    if (remote)
+        showRemote(window, *remote);
     // Through the window, so that its spin box and the poller agree; without
     // --interval the saved interval restoreSettings() read stays.
     if (options.intervalMs > 0)
@@ -88,6 +95,8 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
 
 int runGui(int argc, char **argv)
 {
+    if (qEnvironmentVariableIsSet(kAskpassVariable))
+        return runAskpass(argc, argv);
     const GuiCommandLine commandLine = parseGuiCommandLine(argc, argv);
     if (!commandLine.options)
         return commandLine.exitStatus;

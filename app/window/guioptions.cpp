@@ -2,6 +2,7 @@
 #include "window/guioptions.h"
 
 #include "cli/commandline.h"
+#include "cli/sshoptions.h"
 #include "model/tcpstate.h"
 #include "scenarios/scenariocatalog.h"
 #include "util/quotedvalue.h"
@@ -35,7 +36,8 @@ void addGuiOptions(QCommandLineParser &parser)
                        "  dump       print the current sockets (sockscope dump --help)\n"
                        "  watch      stream socket events (sockscope watch --help)\n"
                        "  lab        the lab console on standard input (sockscope lab --help)\n"
-                       "  scenario   run one of the pitfalls S1-S6 (sockscope scenario --help)"));
+                       "  scenario   run one of the pitfalls S1-S6 (sockscope scenario --help)\n"
+                       "  agent      stream this machine's sockets for --ssh on another one"));
     parser.addOption({QStringLiteral("version"), QStringLiteral("Print the version and exit.")});
     parser.addOption({QStringLiteral("interval"), QStringLiteral("Poll every MS milliseconds."),
                       QStringLiteral("MS")});
@@ -47,6 +49,7 @@ void addGuiOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot."),
                       QStringLiteral("WxH")});
     addTraceOption(parser);
+    addSshOptions(parser);
     parser.addOption(
         {QStringLiteral("dark"),
          QStringLiteral("Use a dark palette (Fusion style) whatever the desktop's theme.")});
@@ -119,6 +122,13 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
         if (options.screenshotFile.isEmpty())
             return Error{EINVAL, QStringLiteral("--scenario goes with --screenshot FILE")};
     }
+    const auto ssh = sshTargetFromOptions(parser);
+    if (!ssh)
+        return ssh.error();
+    options.ssh = *ssh;
+    if (options.ssh && !options.scenario.isEmpty())
+        return Error{EINVAL, QStringLiteral("--scenario runs on this machine only: leave out "
+                                            "--ssh")};
     if (parser.isSet(QStringLiteral("steps"))) {
         const auto steps =
             parseBoundedInt(QStringLiteral("steps"), parser.value(QStringLiteral("steps")), 1, 100);

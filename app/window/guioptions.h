@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "remote/sshtarget.h"
+
 #include <optional>
 #include <QSize>
 #include <QString>
@@ -27,6 +29,7 @@ struct GuiOptions
     QString scenario;       // with a screenshot: run it in the guided panel first
     int steps = 0;          // with a scenario: stop after this many steps (0: all)
     ScreenshotSelection select;
+    std::optional<SshTarget> ssh; // --ssh: a server's sockets instead of this machine's
 };
 
 // Either the options to run with, or the status to exit with at once (0 after

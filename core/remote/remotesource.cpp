@@ -85,6 +85,8 @@ void RemoteSource::connectNow()
     if (!m_askpass.isEmpty()) {
         environment.insert(QStringLiteral("SSH_ASKPASS"), m_askpass);
         environment.insert(QStringLiteral("SSH_ASKPASS_REQUIRE"), QStringLiteral("force"));
+        if (!m_askpassVariable.isEmpty())
+            environment.insert(m_askpassVariable, QStringLiteral("1"));
     }
     m_process->setProcessEnvironment(environment);
     connect(m_process, &QProcess::readyReadStandardOutput, this, &RemoteSource::readOutput);

@@ -45,9 +45,14 @@ public:
     // server whose sockscope misbehaves).
     void setForceSs(bool force) { m_forceSs = force; }
     // Before start(): passwords and passphrases asked through this program
-    // (SSH_ASKPASS, forced): the window's own dialog. Empty: ssh asks on the
-    // terminal, if any.
-    void setAskpassProgram(const QString &program) { m_askpass = program; }
+    // (SSH_ASKPASS, forced), run with `variable`=1 in its environment (the
+    // window's own dialog: sockscope knows it is askpass by it). Empty: ssh
+    // asks on the terminal, if any.
+    void setAskpassProgram(const QString &program, const QString &variable)
+    {
+        m_askpass = program;
+        m_askpassVariable = variable;
+    }
     // Before start(): the ssh client to run (tests: a fake one).
     void setSshProgram(const QString &program) { m_sshProgram = program; }
 
@@ -94,6 +99,7 @@ private:
     SshTarget m_target;
     QString m_sshProgram = QStringLiteral("ssh");
     QString m_askpass;
+    QString m_askpassVariable;
     int m_intervalMs = 1000;
     bool m_tracing = true;
     bool m_reconnect = true;

@@ -11,17 +11,41 @@
 #include "windows/mainwindow.h"
 
 #include <QDockWidget>
+#include <QLabel>
 #include <QSettings>
 
 namespace sockscope {
 
-AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings, bool trace)
+namespace {
+// The lab's docks where the lab cannot act: the reason, where the panels would be.
+void addLabOffPanels(MainWindow *window, const QString &reason)
+{
+    auto *label = new QLabel(reason, window);
+    label->setObjectName(QStringLiteral("labOff"));
+    label->setWordWrap(true);
+    label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    label->setMargin(12);
+    window->addPanel(label, QObject::tr("Lab"), QStringLiteral("labDock"),
+                     QKeySequence(Qt::CTRL | Qt::Key_L));
+    window->restoreSettings();
+}
+} // namespace
+
+AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings, bool trace,
+                               SocketSource *source, const QString &labOffReason)
 {
     AssembledWindow result;
-    auto *poller = new Poller;
-    poller->setTracing(trace);
-    result.window = std::make_unique<MainWindow>(poller, persistSettings);
+    if (!source) {
+        auto *poller = new Poller;
+        poller->setTracing(trace);
+        source = poller;
+    }
+    result.window = std::make_unique<MainWindow>(source, persistSettings);
     MainWindow *window = result.window.get();
+    if (!labOffReason.isEmpty()) {
+        addLabOffPanels(window, labOffReason);
+        return result;
+    }
     result.session = new LabSession(serverExecutable, window);
     QObject::connect(result.session, &LabSession::labEvent, window->eventLog(),
                      &EventLogModel::appendLabEvent);

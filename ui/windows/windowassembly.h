@@ -9,6 +9,7 @@ namespace sockscope {
 class LabSession;
 class MainWindow;
 class ScenarioPanel;
+class SocketSource;
 
 // The whole window: the main window with its lab session and panels, wired.
 // The app and the GUI tests build it the same way.
@@ -21,7 +22,12 @@ struct AssembledWindow
 
 // serverExecutable: the sockscope binary, for the lab's server processes.
 // persistSettings false: nothing read from or written to QSettings (screenshots, tests).
+// source: where the sockets come from (the window takes it); null: this
+// machine's Poller. labOffReason: the lab acts on this machine only, so where
+// the sockets are elsewhere (a server over ssh) its panels say this instead
+// (session and scenarios are then null).
 AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings,
-                               bool trace = true);
+                               bool trace = true, SocketSource *source = nullptr,
+                               const QString &labOffReason = {});
 
 } // namespace sockscope
