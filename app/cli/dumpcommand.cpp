@@ -124,21 +124,24 @@ int writeStreamed(DiagClient &client, const DumpOptions &options)
 }
 
 // A server's sockets: the first snapshot its agent (or ss) sends, filtered here.
-int writeRemote(const SshTarget &target, const DumpOptions &options)
+int writeRemote(const SshTarget &target, const DumpOptions &options, bool install)
 {
     RemoteSource source(target);
     source.setReconnect(false);
     std::vector<OwnedSocket> sockets;
-    const int status = runRemote(source, [&](const PollBatch &batch) {
-        if (!batch.initial)
-            return true;
-        for (const SocketEvent &event : batch.events) {
-            const ConnectionView &view = event.connection;
-            if (event.kind == EventKind::Appeared && options.filter.matches(view.socket))
-                sockets.push_back({view.socket, view.owner});
-        }
-        return false;
-    });
+    const int status = runRemote(
+        source,
+        [&](const PollBatch &batch) {
+            if (!batch.initial)
+                return true;
+            for (const SocketEvent &event : batch.events) {
+                const ConnectionView &view = event.connection;
+                if (event.kind == EventKind::Appeared && options.filter.matches(view.socket))
+                    sockets.push_back({view.socket, view.owner});
+            }
+            return false;
+        },
+        install);
     if (status != 0)
         return status;
     if (options.sorted)
@@ -186,7 +189,7 @@ int runDump(const QStringList &arguments)
             return usageError(QStringLiteral("--info is not available over --ssh (the agent "
                                              "does not read tcp_info)"),
                               QStringLiteral("dump"));
-        return writeRemote(**ssh, options);
+        return writeRemote(**ssh, options, installAgentRequested(parser));
     }
 
     auto client = DiagClient::open();

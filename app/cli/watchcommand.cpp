@@ -70,14 +70,17 @@ int watchRemote(const SshTarget &target, const QCommandLineParser &parser,
                 return;
             QTimer::singleShot(durationMs, QCoreApplication::instance(), &QCoreApplication::quit);
         });
-    return runRemote(source, [&](const PollBatch &batch) {
-        if (originMs < 0) {
-            originMs = batch.timeMs;
-            reportSource(batch.stats);
-        }
-        printBatch(batch, options, originMs, &filter);
-        return true;
-    });
+    return runRemote(
+        source,
+        [&](const PollBatch &batch) {
+            if (originMs < 0) {
+                originMs = batch.timeMs;
+                reportSource(batch.stats);
+            }
+            printBatch(batch, options, originMs, &filter);
+            return true;
+        },
+        installAgentRequested(parser));
 }
 
 } // namespace

@@ -24,6 +24,10 @@ struct SshTarget
 // "[user@]host[:port]", "[user@][v6addr]:port". An Error names the bad part.
 Result<SshTarget> parseSshTarget(const QString &text);
 
+// Where a server without sockscope gets this one (AgentInstall), relative to
+// the home folder: .cache/sockscope/VERSION/sockscope.
+QString remoteAgentPath(const QString &version);
+
 // What the remote shell runs: the agent from the remote PATH or the cache
 // folder (~/.cache/sockscope/VERSION/sockscope) when it starts there, else a
 // marker line and a loop of `ss` every intervalMs (the fallback, see

@@ -3,6 +3,8 @@
 // in this test's own network namespace: the "server" is this machine, so its
 // sockets can be compared with ss's; its PATH has the build's sockscope, none
 // (the ss fallback) or a fake one (garbage, another protocol version).
+// Built twice: tst_ssherrors (SOCKSCOPE_SSH_ERRORS) runs the bad remotes, so
+// that each test stays short.
 #include "loopback.h"
 #include "netns.h"
 #include "processrun.h"
@@ -88,7 +90,7 @@ QString fakeSockscope(const SshdRun &sshd, const QByteArray &output)
     QDir().mkpath(dir);
     QFile script(dir + QStringLiteral("/sockscope"));
     script.open(QIODevice::WriteOnly);
-    script.write("#!/bin/sh\n[ \"$1\" = --version ] && exit 0\nprintf '%s\\n' '" + output +
+    script.write("#!/bin/sh\n[ \"$2\" = --help ] && exit 0\nprintf '%s\\n' '" + output +
                  "'\nsleep 5\n");
     script.close();
     script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
@@ -135,6 +137,7 @@ class TestSshCli : public QObject
 private Q_SLOTS:
     void initTestCase() { SOCKSCOPE_REQUIRE_NETNS(); }
 
+#ifndef SOCKSCOPE_SSH_ERRORS
     void dumpAgreesWithSs_data()
     {
         QTest::addColumn<bool>("agent");
@@ -185,6 +188,30 @@ private Q_SLOTS:
         QCOMPARE(run.out.count('\n'), 1);
     }
 
+    // The AppImage case, with the build's executable standing in for the AppImage:
+    // offered on a server without sockscope, then copied and run from its cache.
+    void installAgentCopiesThisExecutable()
+    {
+        SshdRun sshd;
+        START_SSHD(sshd, QString());
+        qputenv("APPIMAGE", kBinary.toLocal8Bit());
+        const Dump offered = dumpOver(sshd, sshd.host());
+        const Dump installed = dumpOver(sshd, sshd.host(), {QStringLiteral("--install-agent")});
+        qunsetenv("APPIMAGE");
+        QCOMPARE(offered.run.status, 0);
+        QVERIFY2(offered.run.err.contains("has no sockscope: run again with --install-agent"),
+                 offered.run.err.constData());
+        QCOMPARE(installed.run.status, 0);
+        QVERIFY2(installed.run.err.contains("agent sockscope"), installed.run.err.constData());
+        const QDir cache(sshd.path(QStringLiteral("home/.cache/sockscope")));
+        const QStringList versions = cache.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(versions.size(), 1);
+        QVERIFY(QFileInfo(cache.filePath(versions.first() + QStringLiteral("/sockscope")))
+                    .isExecutable());
+        qInfo("install took %lld ms", installed.ms);
+    }
+
+#else
     void badRemotesGiveOneClearError_data()
     {
         QTest::addColumn<QString>("kind");
@@ -239,6 +266,7 @@ private Q_SLOTS:
         QVERIFY(dump.run.out.isEmpty());
         qInfo("%s", dump.run.err.trimmed().constData());
     }
+#endif
 };
 
 SOCKSCOPE_TEST_MAIN_NETNS(TestSshCli, QCoreApplication)
