@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "window/remotewindow.h"
 
+#include "remote/agentinstall.h"
 #include "remote/remotesource.h"
 #include "window/askpass.h"
 #include "windows/mainwindow.h"
 
+#include <memory>
 #include <QCoreApplication>
 #include <QLabel>
+#include <QMessageBox>
 #include <QStatusBar>
+#include <utility>
 
 namespace sockscope::cli {
 
@@ -29,7 +33,51 @@ RemoteSource *windowRemoteSource(const SshTarget &target, bool trace)
     return source;
 }
 
-void showRemote(MainWindow &window, RemoteSource &source)
+namespace {
+void installThere(MainWindow &window, RemoteSource &source)
+{
+    auto *install = new AgentInstall(source.target(), &window);
+    window.statusBar()->showMessage(
+        QCoreApplication::translate("RemoteWindow", "copying sockscope to %1…")
+            .arg(source.target().displayName()));
+    QObject::connect(install, &AgentInstall::finished, &window,
+                     [&window, &source, install](bool ok, const QString &message) {
+                         install->deleteLater();
+                         window.statusBar()->showMessage(
+                             ok ? QCoreApplication::translate(
+                                      "RemoteWindow", "sockscope copied to %1: reconnecting")
+                                      .arg(source.target().displayName())
+                                : message);
+                         if (ok) {
+                             source.stop();
+                             source.start();
+                         }
+                     });
+    install->start(qEnvironmentVariable("APPIMAGE"), QCoreApplication::applicationVersion());
+}
+
+void offerInstall(MainWindow &window, RemoteSource &source)
+{
+    auto *question = new QMessageBox(
+        QMessageBox::Question, QCoreApplication::translate("RemoteWindow", "No sockscope there"),
+        QCoreApplication::translate(
+            "RemoteWindow",
+            "%1 has no sockscope, so this window reads its ss output: transitions between polls "
+            "are not seen.\n\nCopy this AppImage to ~/%2 on %1 (over the same ssh) and run it "
+            "there?")
+            .arg(source.target().displayName(),
+                 remoteAgentPath(QCoreApplication::applicationVersion())),
+        QMessageBox::Yes | QMessageBox::No, &window);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(question, &QMessageBox::finished, &window, [&window, &source](int answer) {
+        if (answer == QMessageBox::Yes)
+            installThere(window, source);
+    });
+    question->open();
+}
+} // namespace
+
+void showRemote(MainWindow &window, RemoteSource &source, bool offer)
 {
     const QString name = source.target().displayName();
     window.setWindowTitle(QStringLiteral("SockScope — %1").arg(name));
@@ -38,6 +86,13 @@ void showRemote(MainWindow &window, RemoteSource &source)
     field->setObjectName(QStringLiteral("remoteStatus"));
     window.statusBar()->addPermanentWidget(field);
     QObject::connect(&source, &RemoteSource::connected, field, &QLabel::setText);
+    if (offer && qEnvironmentVariableIsSet("APPIMAGE")) {
+        auto asked = std::make_shared<bool>(false);
+        QObject::connect(&source, &RemoteSource::connected, &window, [&window, &source, asked] {
+            if (source.ssFallback() && !std::exchange(*asked, true))
+                offerInstall(window, source);
+        });
+    }
     QObject::connect(&source, &SocketSource::pollRecovered, &window, [&window, name] {
         constexpr int kShownMs = 5000;
         window.statusBar()->showMessage(

@@ -142,7 +142,12 @@ void RemoteSource::handleLine(const QByteArray &line)
     }
     if (m_mode == Mode::Ss) {
         if (line == kSsRunEnd) {
-            deliver(m_ss.apply(m_ssRun, monotonicMs()));
+            // Through the stitch too, so that ids stay one sequence when an
+            // agent session follows (an --install-agent) or came before.
+            if (!m_ssSessionBegun)
+                m_stitch.beginSession(0);
+            m_ssSessionBegun = true;
+            deliver(m_stitch.apply(m_ss.apply(m_ssRun, monotonicMs())));
             m_ssRun.clear();
         } else {
             m_ssRun += line;
@@ -161,8 +166,10 @@ void RemoteSource::handleLine(const QByteArray &line)
         return;
     }
     PollBatch &batch = *parsed->batch;
-    if (!m_sessionBatch)
+    if (!m_sessionBatch) {
         m_stitch.beginSession(monotonicMs() - batch.timeMs);
+        m_ssSessionBegun = false;
+    }
     deliver(m_stitch.apply(std::move(batch)));
 }
 

@@ -118,6 +118,7 @@ private:
     int m_lineNumber = 0;
     QByteArray m_ssRun;
     SsFallback m_ss;
+    bool m_ssSessionBegun = false; // ss batches go through the stitch as one session
     SessionStitch m_stitch;
     AgentHello m_hello;
     QString m_summary;
