@@ -182,6 +182,7 @@ void RemoteSource::handleFirstLine(const QByteArray &line)
         const int ephemeral = words.value(2).toInt(&ok);
         if (ok)
             m_ss.setEphemeralPortStart(ephemeral);
+        m_ss.setIntervalMs(ssIntervalMs(m_intervalMs));
         m_summary = QStringLiteral("remote: %1, no sockscope there: reading ss")
                         .arg(m_target.displayName());
         Q_EMIT connected(m_summary);

@@ -41,6 +41,7 @@ PollBatch SsFallback::apply(QByteArrayView runOutput, std::int64_t timeMs)
     batch.stats.tracing = false;
     batch.stats.traceNotice = ssFallbackNotice();
     batch.stats.ephemeralPortStart = m_ephemeralPortStart;
+    batch.stats.dumpIntervalMs = m_intervalMs;
     return batch;
 }
 

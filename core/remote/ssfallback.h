@@ -20,6 +20,8 @@ class SsFallback
 {
 public:
     void setEphemeralPortStart(int port) { m_ephemeralPortStart = port; }
+    // How often the server runs ss (PollStats::dumpIntervalMs: what the status bar says).
+    void setIntervalMs(int intervalMs) { m_intervalMs = intervalMs; }
     // One run's output, received at timeMs (this machine's monotonic clock).
     PollBatch apply(QByteArrayView runOutput, std::int64_t timeMs);
     // Lines of the last run that were not sockets (ss changed its format?).
@@ -29,6 +31,7 @@ public:
 private:
     ConnectionTracker m_tracker;
     int m_ephemeralPortStart = 32768;
+    int m_intervalMs = 1000;
     int m_polls = 0;
     int m_skipped = 0;
     QString m_firstSkipped;

@@ -50,10 +50,15 @@ QString remoteAgentPath(const QString &version)
     return QStringLiteral(".cache/sockscope/%1/sockscope").arg(version);
 }
 
+int ssIntervalMs(int intervalMs)
+{
+    return qMax(1, (intervalMs + 999) / 1000) * 1000;
+}
+
 QString remoteCommand(const QString &version, int intervalMs, bool tracing, bool forceSs)
 {
     // POSIX sh, for whatever login shell the server has: `sh -c` keeps it one dialect.
-    const QString seconds = QString::number(qMax(1, (intervalMs + 999) / 1000));
+    const QString seconds = QString::number(ssIntervalMs(intervalMs) / 1000);
     // An AppImage copied there runs extracted: servers rarely have FUSE.
     QString agent = QStringLiteral("APPIMAGE_EXTRACT_AND_RUN=1 exec \"$s\" agent --interval %1%2")
                         .arg(intervalMs)
@@ -61,9 +66,10 @@ QString remoteCommand(const QString &version, int intervalMs, bool tracing, bool
     QString script = QStringLiteral("s=$(command -v sockscope || echo \"$HOME/%1\"); ")
                          .arg(remoteAgentPath(version));
     if (!forceSs)
-        script += QStringLiteral("if APPIMAGE_EXTRACT_AND_RUN=1 \"$s\" agent --help >/dev/null 2>&1; "
-                                 "then %1; fi; ")
-                      .arg(agent);
+        script +=
+            QStringLiteral("if APPIMAGE_EXTRACT_AND_RUN=1 \"$s\" agent --help >/dev/null 2>&1; "
+                           "then %1; fi; ")
+                .arg(agent);
     script += QStringLiteral("read a b </proc/sys/net/ipv4/ip_local_port_range; echo %1 1 $a; "
                              "while :; do ss -tanoeiHp || exit 1; echo %2; sleep %3; done")
                   .arg(QLatin1String(kSsFallbackMarker), QLatin1String(kSsRunEnd), seconds);

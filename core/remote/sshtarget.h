@@ -28,6 +28,9 @@ Result<SshTarget> parseSshTarget(const QString &text);
 // the home folder: .cache/sockscope/VERSION/sockscope.
 QString remoteAgentPath(const QString &version);
 
+// The ss fallback's loop runs `sleep` in whole seconds: at least 1 s.
+int ssIntervalMs(int intervalMs);
+
 // What the remote shell runs: the agent from the remote PATH or the cache
 // folder (~/.cache/sockscope/VERSION/sockscope) when it starts there, else a
 // marker line and a loop of `ss` every intervalMs (the fallback, see
