@@ -57,7 +57,7 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
                        remote ? remoteLabOffReason() : QString());
     MainWindow &window = *assembled.window;
     if (remote)
-        showRemote(window, *remote, !screenshot);
+        showRemote(window, *remote, !screenshot, options.installAgent);
     // Through the window, so that its spin box and the poller agree; without
     // --interval the saved interval restoreSettings() read stays.
     if (options.intervalMs > 0)

@@ -126,6 +126,7 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
     if (!ssh)
         return ssh.error();
     options.ssh = *ssh;
+    options.installAgent = installAgentRequested(parser);
     if (options.ssh && !options.scenario.isEmpty())
         return Error{EINVAL, QStringLiteral("--scenario runs on this machine only: leave out "
                                             "--ssh")};

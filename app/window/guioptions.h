@@ -30,6 +30,7 @@ struct GuiOptions
     int steps = 0;          // with a scenario: stop after this many steps (0: all)
     ScreenshotSelection select;
     std::optional<SshTarget> ssh; // --ssh: a server's sockets instead of this machine's
+    bool installAgent = false;    // --install-agent: copy this AppImage there without asking
 };
 
 // Either the options to run with, or the status to exit with at once (0 after

@@ -77,7 +77,7 @@ void offerInstall(MainWindow &window, RemoteSource &source)
 }
 } // namespace
 
-void showRemote(MainWindow &window, RemoteSource &source, bool offer)
+void showRemote(MainWindow &window, RemoteSource &source, bool offer, bool installAgent)
 {
     const QString name = source.target().displayName();
     window.setWindowTitle(QStringLiteral("SockScope — %1").arg(name));
@@ -88,10 +88,15 @@ void showRemote(MainWindow &window, RemoteSource &source, bool offer)
     QObject::connect(&source, &RemoteSource::connected, field, &QLabel::setText);
     if (offer && qEnvironmentVariableIsSet("APPIMAGE")) {
         auto asked = std::make_shared<bool>(false);
-        QObject::connect(&source, &RemoteSource::connected, &window, [&window, &source, asked] {
-            if (source.ssFallback() && !std::exchange(*asked, true))
-                offerInstall(window, source);
-        });
+        QObject::connect(&source, &RemoteSource::connected, &window,
+                         [&window, &source, asked, installAgent] {
+                             if (!source.ssFallback() || std::exchange(*asked, true))
+                                 return;
+                             if (installAgent)
+                                 installThere(window, source);
+                             else
+                                 offerInstall(window, source);
+                         });
     }
     QObject::connect(&source, &SocketSource::pollRecovered, &window, [&window, name] {
         constexpr int kShownMs = 5000;

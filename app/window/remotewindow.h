@@ -20,7 +20,8 @@ RemoteSource *windowRemoteSource(const SshTarget &target, bool trace);
 // The window names the server: its title, a status bar field with what feeds
 // it ("remote: user@host, agent sockscope 0.1.0, tracing"), "reconnected" when
 // it comes back. offerInstall: where the server has no sockscope and this one
-// is an AppImage, ask (once) whether to copy it there, then reconnect to it.
-void showRemote(MainWindow &window, RemoteSource &source, bool offerInstall);
+// is an AppImage, ask (once) whether to copy it there, then reconnect to it;
+// installAgent: copy it without asking (--install-agent).
+void showRemote(MainWindow &window, RemoteSource &source, bool offerInstall, bool installAgent);
 
 } // namespace sockscope::cli
