@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Argument parsing and hand-over only: every mode lives in cli/.
+#include "cli/agentcommand.h"
 #include "cli/dumpcommand.h"
 #include "cli/exportercommand.h"
 #include "cli/labcommand.h"
@@ -10,6 +11,7 @@
 #include "lab/lab.h"
 #include "windowmodule.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <QCoreApplication>
 
@@ -32,6 +34,9 @@ int main(int argc, char **argv)
     // Not for __lab-server: its descriptors are the lab's to count (S2).
     if (argc < 2 || std::strcmp(argv[1], "__lab-server") != 0)
         sockscope::cli::ensureStandardDescriptors();
+    // ssh's askpass (the window set it up): a dialog, whatever the prompt says.
+    if (std::getenv("SOCKSCOPE_ASKPASS"))
+        return sockscope::runWindowModule(argc, argv);
     if (argc > 1 && std::strcmp(argv[1], "dump") == 0)
         return runHeadless(argc, argv, sockscope::cli::runDump);
     if (argc > 1 && std::strcmp(argv[1], "watch") == 0)
@@ -40,6 +45,8 @@ int main(int argc, char **argv)
         return runHeadless(argc, argv, sockscope::cli::runExporter);
     if (argc > 1 && std::strcmp(argv[1], "netns") == 0)
         return runHeadless(argc, argv, sockscope::cli::runNetns);
+    if (argc > 1 && std::strcmp(argv[1], "agent") == 0)
+        return runHeadless(argc, argv, sockscope::cli::runAgent);
     if (argc > 1 && std::strcmp(argv[1], "lab") == 0)
         return runHeadless(argc, argv, sockscope::cli::runLab);
     if (argc > 1 && std::strcmp(argv[1], "scenario") == 0)

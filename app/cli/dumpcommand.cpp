@@ -4,12 +4,14 @@
 #include "cli/commandline.h"
 #include "cli/netnsoption.h"
 #include "cli/output.h"
+#include "cli/sshoptions.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
 #include "netlink/diagclient.h"
 #include "netns/namespacescope.h"
 #include "owners/owneddump.h"
 #include "owners/ownerresolver.h"
+#include "remote/remotesource.h"
 
 #include <cstdio>
 #include <cstring>
@@ -137,6 +139,35 @@ int writeStreamed(DiagClient &client, const DumpOptions &options)
     return written;
 }
 
+// A server's sockets: the first snapshot its agent (or ss) sends, filtered here.
+int writeRemote(const SshTarget &target, const DumpOptions &options, bool install)
+{
+    RemoteSource source(target);
+    source.setReconnect(false);
+    std::vector<OwnedSocket> sockets;
+    const int status = runRemote(
+        source,
+        [&](const PollBatch &batch) {
+            if (!batch.initial)
+                return true;
+            for (const SocketEvent &event : batch.events) {
+                const ConnectionView &view = event.connection;
+                if (event.kind == EventKind::Appeared && options.filter.matches(view.socket))
+                    sockets.push_back({view.socket, view.owner});
+            }
+            return false;
+        },
+        install);
+    if (status != 0)
+        return status;
+    if (options.sorted)
+        sortForReading(sockets);
+    DumpWriter writer(options);
+    for (const OwnedSocket &socket : sockets)
+        writer.write(socket.socket, options.owners ? &socket.owner : nullptr);
+    return writer.finish();
+}
+
 } // namespace
 
 int runDump(const QStringList &arguments)
@@ -156,6 +187,7 @@ int runDump(const QStringList &arguments)
                                      "port's story reads top-down.")});
     addFilterOptions(parser);
     addNetnsOption(parser);
+    addSshOptions(parser);
     FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("dump"));
     if (parsed.exitNow)
         return *parsed.exitNow;
@@ -169,6 +201,21 @@ int runDump(const QStringList &arguments)
     options.owners = !parser.isSet(QStringLiteral("no-owners"));
     options.sorted = parser.isSet(QStringLiteral("sort"));
     options.ns = *ns;
+
+    const auto ssh = sshTargetFromOptions(parser);
+    if (!ssh)
+        return usageError(ssh.error().message, QStringLiteral("dump"));
+    if (*ssh) {
+        if (options.ns.chosen())
+            return usageError(QStringLiteral("--netns and --ssh do not go together: the namespace "
+                                             "would be the server's (not supported yet)"),
+                              QStringLiteral("dump"));
+        if (options.filter.withTcpInfo)
+            return usageError(QStringLiteral("--info is not available over --ssh (the agent "
+                                             "does not read tcp_info)"),
+                              QStringLiteral("dump"));
+        return writeRemote(**ssh, options, installAgentRequested(parser));
+    }
 
     auto client = DiagClient::open(options.ns);
     if (!client) {

@@ -171,7 +171,7 @@ int runExporter(const QStringList &arguments)
         return status;
 
     QCoreApplication *app = QCoreApplication::instance();
-    quitOnSignals(*app);
+    quitOnSignals();
     SocketMetrics metrics(options->maxPorts);
     ScrapeCache cache(metrics, QCoreApplication::applicationVersion().toUtf8());
     HttpServer server([&](const HttpRequest &request) { return answer(request, metrics, cache); });

@@ -9,7 +9,7 @@
 
 namespace sockscope::cli {
 
-void quitOnSignals(QCoreApplication &app)
+void quitOnSignals()
 {
     sigset_t signals;
     sigemptyset(&signals);
@@ -20,8 +20,8 @@ void quitOnSignals(QCoreApplication &app)
     const int fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
     if (fd < 0)
         return;
-    auto *notifier = new QSocketNotifier(fd, QSocketNotifier::Read, &app);
-    QObject::connect(notifier, &QSocketNotifier::activated, &app, [fd] {
+    auto *notifier = new QSocketNotifier(fd, QSocketNotifier::Read, QCoreApplication::instance());
+    QObject::connect(notifier, &QSocketNotifier::activated, notifier, [fd] {
         signalfd_siginfo info;
         [[maybe_unused]] const auto got = ::read(fd, &info, sizeof info);
         QCoreApplication::quit();

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-class QCoreApplication;
-
 namespace sockscope::cli {
 
-// SIGINT and SIGTERM end the event loop (through a signalfd), so a command
-// that runs until stopped (watch, exporter) joins its threads on the way out.
-void quitOnSignals(QCoreApplication &app);
+// SIGINT/SIGTERM end the event loop cleanly, so threads are joined and child
+// processes (ssh) stopped rather than left behind. Call before any thread starts.
+void quitOnSignals();
 
 } // namespace sockscope::cli

@@ -4,14 +4,17 @@
 #include "cli/commandline.h"
 #include "cli/netnsoption.h"
 #include "cli/quitonsignals.h"
+#include "cli/sshoptions.h"
 #include "format/socketjson.h"
 #include "format/sockettext.h"
 #include "poller/poller.h"
+#include "remote/remotesource.h"
 
 #include <cstdio>
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QTimer>
+#include <utility>
 
 namespace sockscope::cli {
 
@@ -22,10 +25,13 @@ struct WatchOptions
     bool initial = false;
 };
 
-void printBatch(const PollBatch &batch, const WatchOptions &options, std::int64_t originMs)
+void printBatch(const PollBatch &batch, const WatchOptions &options, std::int64_t originMs,
+                const DumpFilter *filter = nullptr)
 {
     for (const SocketEvent &event : batch.events) {
         if (event.initial && !options.initial)
+            continue;
+        if (filter && !filter->matches(event.connection.socket))
             continue;
         if (options.json) {
             const QByteArray line =
@@ -40,7 +46,7 @@ void printBatch(const PollBatch &batch, const WatchOptions &options, std::int64_
     std::fflush(stdout);
 }
 
-void reportSource(const PollStats &stats, const NetworkNamespace &ns)
+void reportSource(const PollStats &stats, const NetworkNamespace &ns = {})
 {
     if (ns.chosen())
         std::fprintf(stderr, "sockscope: network namespace %s (net:[%llu])\n",
@@ -49,6 +55,36 @@ void reportSource(const PollStats &stats, const NetworkNamespace &ns)
         std::fprintf(stderr, "sockscope: tracing every transition (kernel tracepoints)\n");
     else
         std::fprintf(stderr, "sockscope: %s\n", qPrintable(stats.traceNotice));
+}
+
+// The same over ssh: the server's agent (or its ss) filtered here, where a
+// dropped connection is retried and said on stderr.
+int watchRemote(const SshTarget &target, const QCommandLineParser &parser,
+                const WatchOptions &options, const DumpFilter &filter, int intervalMs,
+                int durationMs)
+{
+    RemoteSource source(target);
+    source.setIntervalMs(intervalMs);
+    source.setTracing(!parser.isSet(QStringLiteral("no-trace")));
+    std::int64_t originMs = -1;
+    bool timing = false; // from the first connection, not each reconnect
+    if (durationMs > 0)
+        QObject::connect(&source, &RemoteSource::connected, QCoreApplication::instance(), [&] {
+            if (std::exchange(timing, true))
+                return;
+            QTimer::singleShot(durationMs, QCoreApplication::instance(), &QCoreApplication::quit);
+        });
+    return runRemote(
+        source,
+        [&](const PollBatch &batch) {
+            if (originMs < 0) {
+                originMs = batch.timeMs;
+                reportSource(batch.stats);
+            }
+            printBatch(batch, options, originMs, &filter);
+            return true;
+        },
+        installAgentRequested(parser));
 }
 
 } // namespace
@@ -70,6 +106,7 @@ int runWatch(const QStringList &arguments)
     addTraceOption(parser);
     addFilterOptions(parser);
     addNetnsOption(parser);
+    addSshOptions(parser);
     FilterCommand parsed = parseFilterCommand(parser, arguments, QStringLiteral("watch"));
     if (parsed.exitNow)
         return *parsed.exitNow;
@@ -93,8 +130,19 @@ int runWatch(const QStringList &arguments)
     const WatchOptions options{parser.isSet(QStringLiteral("json")),
                                parser.isSet(QStringLiteral("initial"))};
 
+    const auto ssh = sshTargetFromOptions(parser);
+    if (!ssh)
+        return usageError(ssh.error().message, QStringLiteral("watch"));
+    if (*ssh) {
+        if (ns->chosen())
+            return usageError(QStringLiteral("--netns and --ssh do not go together: the namespace "
+                                             "would be the server's (not supported yet)"),
+                              QStringLiteral("watch"));
+        return watchRemote(**ssh, parser, options, filter, intervalMs, durationMs);
+    }
+
     QCoreApplication *app = QCoreApplication::instance();
-    quitOnSignals(*app);
+    quitOnSignals();
     Poller poller(filter);
     poller.setIntervalMs(intervalMs);
     poller.setTracing(!parser.isSet(QStringLiteral("no-trace")));

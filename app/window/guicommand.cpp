@@ -3,10 +3,13 @@
 
 #include "cli/commandline.h"
 #include "poller/poller.h"
+#include "remote/remotesource.h"
 #include "theme/darkpalette.h"
+#include "window/askpass.h"
 #include "window/guioptions.h"
 #include "window/guiscreenshot.h"
 #include "window/platformguard.h"
+#include "window/remotewindow.h"
 #include "window/settingsprobe.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
@@ -48,9 +51,20 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
         QApplication::setStyle(QStringLiteral("Fusion"));
         QApplication::setPalette(darkPalette());
     }
-    AssembledWindow assembled = assembleWindow(QCoreApplication::applicationFilePath(), !screenshot,
-                                               options.trace, options.ns);
+    FirstSource first;
+    first.ns = options.ns;
+    RemoteSource *remote = options.ssh ? windowRemoteSource(*options.ssh, options.trace) : nullptr;
+    if (remote) {
+        first.remote = remote;
+        first.remoteKey = options.ssh->sourceKey();
+        first.remoteLabel = options.ssh->displayName();
+        first.labOffReason = remoteLabOffReason();
+    }
+    AssembledWindow assembled =
+        assembleWindow(QCoreApplication::applicationFilePath(), !screenshot, options.trace, first);
     MainWindow &window = *assembled.window;
+    if (remote)
+        showRemote(window, *remote, !screenshot, options.installAgent);
     // Through the window, so that its spin box and the poller agree; without
     // --interval the saved interval restoreSettings() read stays.
     if (options.intervalMs > 0)
@@ -90,6 +104,8 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
 
 int runGui(int argc, char **argv)
 {
+    if (qEnvironmentVariableIsSet(kAskpassVariable))
+        return runAskpass(argc, argv);
     const GuiCommandLine commandLine = parseGuiCommandLine(argc, argv);
     if (!commandLine.options)
         return commandLine.exitStatus;

@@ -3,6 +3,7 @@
 
 #include "cli/commandline.h"
 #include "cli/netnsoption.h"
+#include "cli/sshoptions.h"
 #include "model/tcpstate.h"
 #include "scenarios/scenariocatalog.h"
 #include "util/quotedvalue.h"
@@ -37,7 +38,8 @@ void addGuiOptions(QCommandLineParser &parser)
                        "  watch      stream socket events (sockscope watch --help)\n"
                        "  netns      list the network namespaces (sockscope netns --help)\n"
                        "  lab        the lab console on standard input (sockscope lab --help)\n"
-                       "  scenario   run one of the pitfalls S1-S6 (sockscope scenario --help)"));
+                       "  scenario   run one of the pitfalls S1-S6 (sockscope scenario --help)\n"
+                       "  agent      stream this machine's sockets for --ssh on another one"));
     parser.addOption({QStringLiteral("version"), QStringLiteral("Print the version and exit.")});
     parser.addOption({QStringLiteral("interval"), QStringLiteral("Poll every MS milliseconds."),
                       QStringLiteral("MS")});
@@ -50,6 +52,7 @@ void addGuiOptions(QCommandLineParser &parser)
                       QStringLiteral("WxH")});
     addTraceOption(parser);
     addNetnsOption(parser);
+    addSshOptions(parser);
     parser.addOption(
         {QStringLiteral("dark"),
          QStringLiteral("Use a dark palette (Fusion style) whatever the desktop's theme.")});
@@ -129,6 +132,17 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
         if (options.screenshotFile.isEmpty())
             return Error{EINVAL, QStringLiteral("--scenario goes with --screenshot FILE")};
     }
+    const auto ssh = sshTargetFromOptions(parser);
+    if (!ssh)
+        return ssh.error();
+    options.ssh = *ssh;
+    options.installAgent = installAgentRequested(parser);
+    if (options.ssh && options.ns.chosen())
+        return Error{EINVAL, QStringLiteral("--netns and --ssh do not go together: the namespace "
+                                            "would be the server's (not supported yet)")};
+    if (options.ssh && !options.scenario.isEmpty())
+        return Error{EINVAL, QStringLiteral("--scenario runs on this machine only: leave out "
+                                            "--ssh")};
     if (parser.isSet(QStringLiteral("steps"))) {
         const auto steps =
             parseBoundedInt(QStringLiteral("steps"), parser.value(QStringLiteral("steps")), 1, 100);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "netns/networknamespace.h"
+#include "remote/sshtarget.h"
 
 #include <optional>
 #include <QSize>
@@ -30,7 +31,9 @@ struct GuiOptions
     QString scenario;       // with a screenshot: run it in the guided panel first
     int steps = 0;          // with a scenario: stop after this many steps (0: all)
     ScreenshotSelection select;
-    bool showSources = false; // with a screenshot: the source picker's list open
+    bool showSources = false;     // with a screenshot: the source picker's list open
+    std::optional<SshTarget> ssh; // --ssh: a server's sockets instead of this machine's
+    bool installAgent = false;    // --install-agent: copy this AppImage there without asking
 };
 
 // Either the options to run with, or the status to exit with at once (0 after

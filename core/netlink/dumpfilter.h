@@ -18,6 +18,13 @@ struct DumpFilter
     bool withTcpInfo = false;
 
     static std::uint32_t stateBit(TcpState state) { return 1u << static_cast<unsigned>(state); }
+    // The same test in user space, for sockets that did not come from our own
+    // dump (a server's, over ssh).
+    bool matches(const SocketRecord &socket) const
+    {
+        return (!family || socket.family == *family) && (!port || touchesPort(socket, *port)) &&
+               (stateMask & stateBit(socket.state)) != 0;
+    }
 };
 
 } // namespace sockscope

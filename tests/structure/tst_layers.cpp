@@ -19,6 +19,7 @@ const QList<QStringList> kLayers = {
     {"core/lab"},
     {"core/console"},
     {"core/scenarios"},
+    {"core/remote"},
     {"ui/itemmodels"},
     {"ui/theme", "ui/diagram", "ui/panes", "ui/labpanels", "ui/guide", "ui/session", "ui/help",
      "ui/sources", "ui/windows"},

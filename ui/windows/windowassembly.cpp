@@ -13,17 +13,40 @@
 #include "windows/mainwindow.h"
 
 #include <QDockWidget>
+#include <QLabel>
 #include <QSettings>
 
 namespace sockscope {
 
+namespace {
+// The lab's docks where the lab cannot act: the reason, where the panels would be.
+void addLabOffPanels(MainWindow *window, const QString &reason)
+{
+    auto *label = new QLabel(reason, window);
+    label->setObjectName(QStringLiteral("labOff"));
+    label->setWordWrap(true);
+    label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    label->setMargin(12);
+    window->addPanel(label, QObject::tr("Lab"), QStringLiteral("labDock"),
+                     QKeySequence(Qt::CTRL | Qt::Key_L));
+    window->restoreSettings();
+}
+} // namespace
+
 AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings, bool trace,
-                               const NetworkNamespace &ns)
+                               const FirstSource &first)
 {
     AssembledWindow result;
-    result.window = std::make_unique<MainWindow>(makeNamespacePoller(ns, trace), persistSettings);
+    if (first.remote) {
+        result.window = std::make_unique<MainWindow>(first.remote, persistSettings);
+        result.window->nameSource(first.remoteKey, first.remoteLabel);
+        addLabOffPanels(result.window.get(), first.labOffReason);
+        return result;
+    }
+    result.window =
+        std::make_unique<MainWindow>(makeNamespacePoller(first.ns, trace), persistSettings);
     MainWindow *window = result.window.get();
-    window->nameSource(namespaceKey(ns), namespaceLabel(ns));
+    window->nameSource(namespaceKey(first.ns), namespaceLabel(first.ns));
     result.sources = new SourcePicker(window);
     result.sources->addLister(namespaceLister(trace));
     result.sources->setCurrent(window->sourceKey(), window->sourceLabel());

@@ -12,6 +12,7 @@ class LabSession;
 class MainWindow;
 class ScenarioPanel;
 class SourcePicker;
+class SocketSource;
 
 // The whole window: the main window with its lab session and panels, wired.
 // The app and the GUI tests build it the same way.
@@ -25,8 +26,21 @@ struct AssembledWindow
 
 // serverExecutable: the sockscope binary, for the lab's server processes.
 // persistSettings false: nothing read from or written to QSettings (screenshots, tests).
-// ns: the network namespace shown first (none chosen: SockScope's own).
+// first: what the window shows at start. By default this machine's sockets
+// in SockScope's own network namespace.
+struct FirstSource
+{
+    NetworkNamespace ns; // another namespace on this machine (none chosen: our own)
+    // Or sockets from elsewhere (a server over ssh); the window takes it. Its
+    // key and label name it in the title and the per-source settings. The lab
+    // acts on this machine only, so its docks then say labOffReason instead
+    // (session and scenarios are null) and no picker is offered.
+    SocketSource *remote = nullptr;
+    QString remoteKey;
+    QString remoteLabel;
+    QString labOffReason;
+};
 AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings,
-                               bool trace = true, const NetworkNamespace &ns = {});
+                               bool trace = true, const FirstSource &first = {});
 
 } // namespace sockscope

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "window/remotewindow.h"
+
+#include "remote/agentinstall.h"
+#include "remote/remotesource.h"
+#include "window/askpass.h"
+#include "windows/mainwindow.h"
+
+#include <memory>
+#include <QCoreApplication>
+#include <QLabel>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <utility>
+
+namespace sockscope::cli {
+
+QString remoteLabOffReason()
+{
+    return QCoreApplication::translate(
+        "RemoteWindow", "The lab works on this machine only; remote lab: not enabled.\n\nThis "
+                        "window shows a server's sockets over ssh: its listeners, clients and "
+                        "scenarios would open sockets here, not there.");
+}
+
+RemoteSource *windowRemoteSource(const SshTarget &target, bool trace)
+{
+    auto *source = new RemoteSource(target);
+    source->setTracing(trace);
+    source->setReconnect(true);
+    source->setAskpassProgram(QCoreApplication::applicationFilePath(),
+                              QLatin1String(kAskpassVariable));
+    return source;
+}
+
+namespace {
+void installThere(MainWindow &window, RemoteSource &source)
+{
+    auto *install = new AgentInstall(source.target(), &window);
+    window.statusBar()->showMessage(
+        QCoreApplication::translate("RemoteWindow", "copying sockscope to %1…")
+            .arg(source.target().displayName()));
+    QObject::connect(install, &AgentInstall::finished, &window,
+                     [&window, &source, install](bool ok, const QString &message) {
+                         install->deleteLater();
+                         window.statusBar()->showMessage(
+                             ok ? QCoreApplication::translate(
+                                      "RemoteWindow", "sockscope copied to %1: reconnecting")
+                                      .arg(source.target().displayName())
+                                : message);
+                         if (ok) {
+                             source.stop();
+                             source.start();
+                         }
+                     });
+    install->start(qEnvironmentVariable("APPIMAGE"), QCoreApplication::applicationVersion());
+}
+
+void offerInstall(MainWindow &window, RemoteSource &source)
+{
+    auto *question = new QMessageBox(
+        QMessageBox::Question, QCoreApplication::translate("RemoteWindow", "No sockscope there"),
+        QCoreApplication::translate(
+            "RemoteWindow",
+            "%1 has no sockscope, so this window reads its ss output: transitions between polls "
+            "are not seen.\n\nCopy this AppImage to ~/%2 on %1 (over the same ssh) and run it "
+            "there?")
+            .arg(source.target().displayName(),
+                 remoteAgentPath(QCoreApplication::applicationVersion())),
+        QMessageBox::Yes | QMessageBox::No, &window);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(question, &QMessageBox::finished, &window, [&window, &source](int answer) {
+        if (answer == QMessageBox::Yes)
+            installThere(window, source);
+    });
+    question->open();
+}
+} // namespace
+
+void showRemote(MainWindow &window, RemoteSource &source, bool offer, bool installAgent)
+{
+    const QString name = source.target().displayName();
+    window.setWindowTitle(QStringLiteral("SockScope — %1").arg(name));
+    auto *field = new QLabel(
+        QCoreApplication::translate("RemoteWindow", "remote: %1, connecting").arg(name), &window);
+    field->setObjectName(QStringLiteral("remoteStatus"));
+    window.statusBar()->addPermanentWidget(field);
+    QObject::connect(&source, &RemoteSource::connected, field, &QLabel::setText);
+    if (offer && qEnvironmentVariableIsSet("APPIMAGE")) {
+        auto asked = std::make_shared<bool>(false);
+        QObject::connect(&source, &RemoteSource::connected, &window,
+                         [&window, &source, asked, installAgent] {
+                             if (!source.ssFallback() || std::exchange(*asked, true))
+                                 return;
+                             if (installAgent)
+                                 installThere(window, source);
+                             else
+                                 offerInstall(window, source);
+                         });
+    }
+    QObject::connect(&source, &SocketSource::pollRecovered, &window, [&window, name] {
+        constexpr int kShownMs = 5000;
+        window.statusBar()->showMessage(
+            QCoreApplication::translate("RemoteWindow", "reconnected to %1").arg(name), kShownMs);
+    });
+}
+
+} // namespace sockscope::cli

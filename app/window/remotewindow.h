@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "remote/sshtarget.h"
+
+namespace sockscope {
+class MainWindow;
+class RemoteSource;
+} // namespace sockscope
+
+namespace sockscope::cli {
+
+// What the lab panel says on a window showing a server.
+QString remoteLabOffReason();
+
+// A RemoteSource for the window: reconnecting, passwords asked through our
+// askpass dialog (this executable, see askpass.h).
+RemoteSource *windowRemoteSource(const SshTarget &target, bool trace);
+
+// The window names the server: its title, a status bar field with what feeds
+// it ("remote: user@host, agent sockscope 0.1.0, tracing"), "reconnected" when
+// it comes back. offerInstall: where the server has no sockscope and this one
+// is an AppImage, ask (once) whether to copy it there, then reconnect to it;
+// installAgent: copy it without asking (--install-agent).
+void showRemote(MainWindow &window, RemoteSource &source, bool offerInstall, bool installAgent);
+
+} // namespace sockscope::cli
