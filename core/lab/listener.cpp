@@ -4,6 +4,7 @@
 #include "lab/acceptthread.h"
 #include "lab/clientconnection.h"
 #include "lab/labsockets.h"
+#include "util/threadhandover.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -67,7 +68,7 @@ Status Listener::open()
         m_notifier->setEnabled(m_spec.accept != AcceptMode::Pause);
     } else {
         m_thread = std::make_unique<AcceptThread>(m_fd.get(), m_spec.accept, [this] {
-            QMetaObject::invokeMethod(
+            invokeHandedOver(
                 this, [this] { drainThreads(); }, Qt::QueuedConnection);
         });
     }

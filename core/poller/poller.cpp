@@ -10,6 +10,7 @@
 #include "trace/tracesource.h"
 #include "util/freedmemory.h"
 #include "util/monotonic.h"
+#include "util/threadhandover.h"
 
 #include <algorithm>
 #include <ctime>
@@ -148,6 +149,7 @@ public:
         }
         if (m_failedErrno != 0) {
             m_failedErrno = 0;
+            handOverRelease(m_owner);
             Q_EMIT m_owner->pollRecovered();
         }
         PollStats &stats = m_stats;
@@ -192,6 +194,7 @@ public:
         if (error.errnum != 0 && error.errnum == m_failedErrno)
             return;
         m_failedErrno = error.errnum;
+        handOverRelease(m_owner);
         Q_EMIT m_owner->pollFailed(error.message);
     }
 
@@ -432,6 +435,7 @@ private:
         m_lastEmittedPoll = m_polls;
         const bool big = batch.events.size() + batch.updated.size() >= kBigBatchItems;
         ++m_owner->m_batchesQueued;
+        handOverRelease(m_owner);
         Q_EMIT m_owner->batchReady(batch);
         return big;
     }
@@ -578,9 +582,15 @@ private:
 Poller::Poller(DumpFilter filter, QObject *parent) : SocketSource(parent), m_filter(filter)
 {
     qRegisterMetaType<sockscope::PollBatch>();
-    // Connected first, so it runs before the receivers' slots of each batch:
-    // counts the batches still waiting in this thread's event queue.
-    connect(this, &Poller::batchReady, this, [this] { --m_batchesQueued; });
+    // Connected first, so they run before the receivers' slots: count the
+    // batches still waiting in this thread's event queue, and take the
+    // worker's hand-over (util/threadhandover.h) for every receiver here.
+    connect(this, &Poller::batchReady, this, [this] {
+        handOverAcquire(this);
+        --m_batchesQueued;
+    });
+    connect(this, &Poller::pollFailed, this, [this] { handOverAcquire(this); });
+    connect(this, &Poller::pollRecovered, this, [this] { handOverAcquire(this); });
 }
 
 Poller::~Poller()
@@ -597,17 +607,21 @@ void Poller::start()
     m_worker =
         new Worker(this, m_filter, m_namespace, m_intervalMs, m_traceWanted, m_maxPollingShare);
     m_worker->moveToThread(m_thread);
+    releaseOnFinish(m_thread);
     m_thread->start();
-    QMetaObject::invokeMethod(m_worker, &Worker::begin, Qt::QueuedConnection);
+    invokeHandedOver(
+        m_worker, [this] { m_worker->begin(); }, Qt::QueuedConnection);
 }
 
 void Poller::stop()
 {
     if (!m_thread)
         return;
-    QMetaObject::invokeMethod(m_worker, &Worker::end, Qt::BlockingQueuedConnection);
-    m_thread->quit();
-    m_thread->wait();
+    invokeHandedOver(
+        m_worker, [this] { m_worker->end(); }, Qt::BlockingQueuedConnection);
+    // Also orders the batches still queued here, which are freed undelivered
+    // when this goes, after the worker's copies of them.
+    joinHandedOver(m_thread);
     delete m_worker;
     m_worker = nullptr;
     delete m_thread;
@@ -619,20 +633,20 @@ void Poller::setIntervalMs(int intervalMs)
     m_intervalMs = std::clamp(intervalMs, kMinimumIntervalMs, kMaximumIntervalMs);
     if (m_worker) {
         const int value = m_intervalMs;
-        QMetaObject::invokeMethod(m_worker, [this, value] { m_worker->setInterval(value); });
+        invokeHandedOver(m_worker, [this, value] { m_worker->setInterval(value); });
     }
 }
 
 void Poller::setPaused(bool paused)
 {
     if (m_worker)
-        QMetaObject::invokeMethod(m_worker, [this, paused] { m_worker->setPaused(paused); });
+        invokeHandedOver(m_worker, [this, paused] { m_worker->setPaused(paused); });
 }
 
 void Poller::setFocusPort(int port)
 {
     if (m_worker)
-        QMetaObject::invokeMethod(m_worker, [this, port] { m_worker->setFocusPort(port); });
+        invokeHandedOver(m_worker, [this, port] { m_worker->setFocusPort(port); });
 }
 
 void Poller::pollNow()
@@ -641,7 +655,7 @@ void Poller::pollNow()
     // a backlog the worker never catches up with.
     if (!m_worker || m_pollQueued.exchange(true))
         return;
-    QMetaObject::invokeMethod(m_worker, [this] {
+    invokeHandedOver(m_worker, [this] {
         m_pollQueued = false;
         m_worker->poll();
     });

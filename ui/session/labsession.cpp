@@ -5,6 +5,7 @@
 #include "lab/lab.h"
 #include "scenarios/scenariocatalog.h"
 #include "scenarios/scenariorunner.h"
+#include "util/threadhandover.h"
 
 #include <deque>
 #include <functional>
@@ -57,9 +58,13 @@ public:
     {
         if (!m_console) {
             m_console = std::make_unique<LabConsole>(m_executable);
-            connect(&m_console->lab(), &Lab::labEvent, m_session, &LabSession::labEvent);
+            connect(&m_console->lab(), &Lab::labEvent, this, [this](const LabEvent &event) {
+                handOverRelease(m_session);
+                Q_EMIT m_session->labEvent(event);
+            });
         }
         const std::optional<ConsoleAnswer> answer = m_console->execute(line);
+        handOverRelease(m_session);
         Q_EMIT m_session->answered(request, line,
                                    answer.value_or(ConsoleAnswer::success(QString())));
     }
@@ -69,6 +74,7 @@ public:
         m_runner.reset();
         const std::optional<Scenario> scenario = findScenario(id);
         if (!scenario) {
+            handOverRelease(m_session);
             Q_EMIT m_session->scenarioReady(
                 id, QStringLiteral("no scenario %1: use S1 to S6").arg(id), {});
             return;
@@ -80,6 +86,7 @@ public:
             ports.insert(it.key(), it.value());
         if (!prepared)
             m_runner.reset();
+        handOverRelease(m_session);
         Q_EMIT m_session->scenarioReady(id, prepared ? QString() : prepared.error().message, ports);
     }
 
@@ -94,6 +101,7 @@ public:
         } else {
             record = m_runner->runStep(index);
         }
+        handOverRelease(m_session);
         Q_EMIT m_session->scenarioObjectsOpen(m_runner ? m_runner->openObjects() : 0);
         Q_EMIT m_session->scenarioStepDone(index, record);
     }
@@ -101,6 +109,7 @@ public:
     void stopScenario()
     {
         m_runner.reset();
+        handOverRelease(m_session);
         Q_EMIT m_session->scenarioStopped();
     }
 
@@ -133,19 +142,28 @@ LabSession::LabSession(QString serverExecutable, QObject *parent)
     qRegisterMetaType<std::uint64_t>("std::uint64_t");
     m_thread->setObjectName(QStringLiteral("sockscope-lab"));
     m_worker->moveToThread(m_thread);
-    connect(this, &LabSession::answered, this, [this] { track(-1); });
-    connect(this, &LabSession::scenarioReady, this, [this] { track(-1); });
-    connect(this, &LabSession::scenarioStepDone, this, [this] { track(-1); });
-    connect(this, &LabSession::scenarioStopped, this, [this] { track(-1); });
+    // Connected first, so they run before the receivers' slots: each takes the
+    // worker's hand-over (util/threadhandover.h) for every receiver here.
+    const auto arrived = [this](int delta) {
+        handOverAcquire(this);
+        track(delta);
+    };
+    connect(this, &LabSession::answered, this, [arrived] { arrived(-1); });
+    connect(this, &LabSession::labEvent, this, [arrived] { arrived(0); });
+    connect(this, &LabSession::scenarioReady, this, [arrived] { arrived(-1); });
+    connect(this, &LabSession::scenarioObjectsOpen, this, [arrived] { arrived(0); });
+    connect(this, &LabSession::scenarioStepDone, this, [arrived] { arrived(-1); });
+    connect(this, &LabSession::scenarioStopped, this, [arrived] { arrived(-1); });
+    releaseOnFinish(m_thread);
     m_thread->start();
 }
 
 LabSession::~LabSession()
 {
     // Returns at once when a job is running; the thread then ends after it.
-    QMetaObject::invokeMethod(m_worker, &Worker::requestShutdown, Qt::BlockingQueuedConnection);
-    m_thread->quit();
-    m_thread->wait();
+    invokeHandedOver(
+        m_worker, [this] { m_worker->requestShutdown(); }, Qt::BlockingQueuedConnection);
+    joinHandedOver(m_thread);
     delete m_worker;
     delete m_thread;
 }
@@ -162,7 +180,7 @@ std::uint64_t LabSession::submit(const QString &line)
 {
     const std::uint64_t request = m_nextRequest++;
     track(+1);
-    QMetaObject::invokeMethod(m_worker, [this, request, line] {
+    invokeHandedOver(m_worker, [this, request, line] {
         m_worker->run([this, request, line] { m_worker->execute(request, line); });
     });
     return request;
@@ -171,22 +189,21 @@ std::uint64_t LabSession::submit(const QString &line)
 void LabSession::startScenario(const QString &id)
 {
     track(+1);
-    QMetaObject::invokeMethod(
-        m_worker, [this, id] { m_worker->run([this, id] { m_worker->startScenario(id); }); });
+    invokeHandedOver(m_worker,
+                     [this, id] { m_worker->run([this, id] { m_worker->startScenario(id); }); });
 }
 
 void LabSession::runScenarioStep(int index)
 {
     track(+1);
-    QMetaObject::invokeMethod(
-        m_worker, [this, index] { m_worker->run([this, index] { m_worker->runStep(index); }); });
+    invokeHandedOver(m_worker,
+                     [this, index] { m_worker->run([this, index] { m_worker->runStep(index); }); });
 }
 
 void LabSession::stopScenario()
 {
     track(+1);
-    QMetaObject::invokeMethod(m_worker,
-                              [this] { m_worker->run([this] { m_worker->stopScenario(); }); });
+    invokeHandedOver(m_worker, [this] { m_worker->run([this] { m_worker->stopScenario(); }); });
 }
 
 } // namespace sockscope
