@@ -39,12 +39,7 @@ int runAgent(const QStringList &arguments)
         QStringLiteral("Stream this machine's sockets and transitions as JSON lines for a "
                        "sockscope window or command on another machine (sockscope --ssh). "
                        "Ends when standard input closes."));
-    parser.addOption({QStringLiteral("interval"),
-                      QStringLiteral("Poll every MS milliseconds (%1 to %2, default %3).")
-                          .arg(Poller::kMinimumIntervalMs)
-                          .arg(Poller::kMaximumIntervalMs)
-                          .arg(Poller::kDefaultIntervalMs),
-                      QStringLiteral("MS")});
+    addIntervalOption(parser);
     addTraceOption(parser);
     parser.addOption({QStringLiteral("port"),
                       QStringLiteral("Only sockets whose local or remote port is N."),
