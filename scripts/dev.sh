@@ -36,10 +36,17 @@ deps() {
     fi
     if [ ${#missing[@]} -gt 0 ]; then
         apt_install "${missing[@]}"
-        # Debian's prometheus starts a system-wide server on :9090 where systemd
-        # runs; the tests start their own, so one installed here is stopped.
-        if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
-            as_root systemctl disable --now prometheus.service || true
+        # Packages that start a system-wide server where systemd runs (prometheus
+        # on :9090, sshd on :22 of every address): the tests start their own on
+        # loopback, so a server that only this install brought is stopped again.
+        # One the machine already had is left as it was.
+        if [ -d /run/systemd/system ]; then
+            if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+                as_root systemctl disable --now prometheus.service || true
+            fi
+            if [[ " ${missing[*]} " == *" openssh-server "* ]]; then
+                as_root systemctl disable --now ssh.socket ssh.service 2>/dev/null || true
+            fi
         fi
     fi
     for package in "${optional[@]}"; do
