@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "exporterprocess.h"
 
+#include "processrun.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -127,13 +129,7 @@ ExporterProcess::ExporterProcess(const QStringList &arguments)
 
 ExporterProcess::~ExporterProcess()
 {
-    if (m_process.state() != QProcess::NotRunning) {
-        m_process.terminate();
-        if (!m_process.waitForFinished(10000)) {
-            m_process.kill();
-            m_process.waitForFinished();
-        }
-    }
+    stopProcess(m_process, 10000);
 }
 
 QByteArray ExporterProcess::stderrText()
