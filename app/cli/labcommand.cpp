@@ -9,6 +9,7 @@
 #include "util/monotonic.h"
 #include "util/quotedvalue.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <QCoreApplication>
 #include <QTimer>
@@ -58,6 +59,15 @@ int runLab(const QStringList &arguments)
             printLines({QStringLiteral("> ") + line.trimmed()});
         printLines(answer->lines());
         return !console.quitRequested();
+    });
+    reader.setOverlongHandler([](qsizetype length) {
+        printLines(ConsoleAnswer::failure(
+                       Error{E2BIG, QStringLiteral("a line of %1 bytes is longer than the %2 the "
+                                                   "console reads: ignored, nothing was done")
+                                        .arg(length)
+                                        .arg(StdinLineReader::kMaxLineBytes)})
+                       .lines());
+        return true;
     });
     QObject::connect(&reader, &StdinLineReader::finished, QCoreApplication::instance(),
                      &QCoreApplication::quit, Qt::QueuedConnection);

@@ -29,7 +29,9 @@ void StdinLineReader::readAvailable()
     if (length <= 0) {
         // End of input (or an unreadable descriptor): a last line without a
         // newline still counts.
-        if (!m_pending.isEmpty()) {
+        if (m_dropped > 0) {
+            deliverOverlong();
+        } else if (!m_pending.isEmpty()) {
             const QString last = QString::fromUtf8(m_pending);
             m_pending.clear();
             m_handler(last);
@@ -49,6 +51,13 @@ bool StdinLineReader::deliverCompleteLines()
 {
     qsizetype newline = 0;
     while ((newline = m_pending.indexOf('\n')) >= 0) {
+        if (m_dropped > 0 || newline > kMaxLineBytes) {
+            m_dropped += newline;
+            m_pending.remove(0, newline + 1);
+            if (!deliverOverlong())
+                return false;
+            continue;
+        }
         QByteArray line = m_pending.left(newline);
         m_pending.remove(0, newline + 1);
         if (line.endsWith('\r'))
@@ -56,7 +65,18 @@ bool StdinLineReader::deliverCompleteLines()
         if (!m_handler(QString::fromUtf8(line)))
             return false;
     }
+    if (m_dropped > 0 || m_pending.size() > kMaxLineBytes) {
+        m_dropped += m_pending.size();
+        m_pending.clear();
+    }
     return true;
+}
+
+bool StdinLineReader::deliverOverlong()
+{
+    const qsizetype length = m_dropped;
+    m_dropped = 0;
+    return !m_overlong || m_overlong(length);
 }
 
 void StdinLineReader::finish()

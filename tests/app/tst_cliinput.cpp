@@ -194,6 +194,34 @@ private Q_SLOTS:
         }
         QCOMPARE(seen, answers);
     }
+
+    // A line past the console's limit is answered, not kept: its bytes are
+    // dropped as they come, so a stream without newlines cannot grow the
+    // process, and the next line is read as usual.
+    void overlongLineIsRefused_data()
+    {
+        QTest::addColumn<QByteArray>("input");
+        QTest::addColumn<QByteArrayList>("answers");
+        const QByteArray refused = "error E2BIG a line of 1048576 bytes is longer than the 65536";
+        QTest::newRow("then a command")
+            << (QByteArray(1 << 20, 'a') + "\nfds\n") << QByteArrayList{refused, "ok "};
+        QTest::newRow("until end of input")
+            << ("fds\n" + QByteArray(1 << 20, 'a')) << QByteArrayList{"ok ", refused};
+        QTest::newRow("just under the limit")
+            << (QByteArray(65536, 'a') + "\n") << QByteArrayList{"error EINVAL unknown command"};
+    }
+    void overlongLineIsRefused()
+    {
+        QFETCH(QByteArray, input);
+        QFETCH(QByteArrayList, answers);
+        const ProcessRun run = runLab(input);
+        QCOMPARE(run.status, 0);
+        QByteArrayList lines = run.out.split('\n');
+        lines.removeAll(QByteArray());
+        QCOMPARE(lines.size(), answers.size());
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            QVERIFY2(lines[i].startsWith(answers[i]), lines[i].left(200));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliInput)
