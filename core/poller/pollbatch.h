@@ -43,7 +43,7 @@ struct PollStats
 };
 
 // What one poll (or one destroy notice) changed, handed to the GUI thread by
-// value through a queued signal: the receiver never touches the poller's state.
+// value (Poller's mailbox): the receiver never touches the poller's state.
 struct PollBatch
 {
     std::int64_t timeMs = 0;

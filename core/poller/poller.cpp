@@ -31,6 +31,19 @@ std::int64_t threadCpuUs()
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
     return static_cast<std::int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
 }
+
+// A batch crosses to the receiver's thread, which drops it there. QList's
+// copies share one block, and the tracker appends to its own copy later: after
+// the receiver's drop, the append sees the block unshared and writes it in
+// place, ordered after the receiver's reads only by a relaxed load in Qt's
+// inline code. So each list leaves as a copy of its own (a few spans each).
+void ownHistory(ConnectionView &view)
+{
+    if (view.history.isDetached())
+        return;
+    view.history = QList<StateSpan>(view.history.cbegin(), view.history.cend());
+}
+
 } // namespace
 
 // Lives on the poller thread; owns every kernel- and procfs-facing object.
@@ -149,8 +162,7 @@ public:
         }
         if (m_failedErrno != 0) {
             m_failedErrno = 0;
-            handOverRelease(m_owner);
-            Q_EMIT m_owner->pollRecovered();
+            m_owner->post({Delivery::Kind::Recovered, {}, {}});
         }
         PollStats &stats = m_stats;
         stats.dumpUs = phase.nsecsElapsed() / 1000;
@@ -194,8 +206,7 @@ public:
         if (error.errnum != 0 && error.errnum == m_failedErrno)
             return;
         m_failedErrno = error.errnum;
-        handOverRelease(m_owner);
-        Q_EMIT m_owner->pollFailed(error.message);
+        m_owner->post({Delivery::Kind::Failed, {}, error.message});
     }
 
     void setFocusPort(int port)
@@ -432,11 +443,14 @@ private:
         m_stats.dumpIntervalMs = nextDumpInMs();
         m_stats.backedOff = !m_trace && m_cadence.backedOff(m_intervalMs, kMaximumIntervalMs);
         batch.stats = m_stats;
+        for (SocketEvent &event : batch.events)
+            ownHistory(event.connection);
+        for (ConnectionView &view : batch.updated)
+            ownHistory(view);
         m_lastEmittedPoll = m_polls;
         const bool big = batch.events.size() + batch.updated.size() >= kBigBatchItems;
         ++m_owner->m_batchesQueued;
-        handOverRelease(m_owner);
-        Q_EMIT m_owner->batchReady(batch);
+        m_owner->post({Delivery::Kind::Batch, std::move(batch), {}});
         return big;
     }
 
@@ -582,15 +596,46 @@ private:
 Poller::Poller(DumpFilter filter, QObject *parent) : SocketSource(parent), m_filter(filter)
 {
     qRegisterMetaType<sockscope::PollBatch>();
-    // Connected first, so they run before the receivers' slots: count the
-    // batches still waiting in this thread's event queue, and take the
-    // worker's hand-over (util/threadhandover.h) for every receiver here.
-    connect(this, &Poller::batchReady, this, [this] {
-        handOverAcquire(this);
-        --m_batchesQueued;
-    });
-    connect(this, &Poller::pollFailed, this, [this] { handOverAcquire(this); });
-    connect(this, &Poller::pollRecovered, this, [this] { handOverAcquire(this); });
+}
+
+void Poller::post(Delivery delivery)
+{
+    bool first = false;
+    {
+        const std::lock_guard lock(m_mailboxMutex);
+        first = m_mailbox.empty();
+        m_mailbox.push_back(std::move(delivery));
+    }
+    if (first)
+        QMetaObject::invokeMethod(this, &Poller::deliverPosted, Qt::QueuedConnection);
+}
+
+void Poller::deliverPosted()
+{
+    // One at a time: a receiver that runs the event loop (a dialog, a test's
+    // wait) gets the next one delivered in order from within, never twice.
+    for (;;) {
+        Delivery delivery;
+        {
+            const std::lock_guard lock(m_mailboxMutex);
+            if (m_mailbox.empty())
+                return;
+            delivery = std::move(m_mailbox.front());
+            m_mailbox.pop_front();
+        }
+        switch (delivery.kind) {
+        case Delivery::Kind::Batch:
+            --m_batchesQueued;
+            Q_EMIT batchReady(delivery.batch);
+            break;
+        case Delivery::Kind::Failed:
+            Q_EMIT pollFailed(delivery.message);
+            break;
+        case Delivery::Kind::Recovered:
+            Q_EMIT pollRecovered();
+            break;
+        }
+    }
 }
 
 Poller::~Poller()
@@ -619,8 +664,6 @@ void Poller::stop()
         return;
     invokeHandedOver(
         m_worker, [this] { m_worker->end(); }, Qt::BlockingQueuedConnection);
-    // Also orders the batches still queued here, which are freed undelivered
-    // when this goes, after the worker's copies of them.
     joinHandedOver(m_thread);
     delete m_worker;
     m_worker = nullptr;

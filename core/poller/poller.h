@@ -8,7 +8,10 @@
 #include "poller/socketsource.h"
 
 #include <atomic>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <QString>
 
 class QThread;
 class QTimer;
@@ -23,8 +26,8 @@ class OwnerResolver;
 
 // Follows the kernel's TCP transitions (tracepoints, when allowed) and polls
 // sock_diag for what they do not carry, on its own thread, and emits PollBatches
-// through queued signals: one per dump, and while tracing one every few tens of
-// milliseconds of activity. Construct it on the GUI
+// on the thread it lives on: one per dump, and while tracing one every few
+// tens of milliseconds of activity. Construct it on the GUI
 // thread; every slot may be called from any thread (they are queued to the
 // poller's thread), so the caller never blocks on netlink or procfs.
 class Poller : public SocketSource
@@ -75,7 +78,30 @@ private:
     bool m_traceWanted = true;
     double m_maxPollingShare = PollCadence::kDefaultMaxShare;
     std::atomic<bool> m_pollQueued{false};
-    // Batches emitted by the worker and not yet delivered here: while the
+
+    // What the worker hands this object's thread. Through a mailbox under a
+    // std::mutex rather than a queued signal: the receivers here share one
+    // batch instead of a copy each, and the lock orders the worker's writes
+    // before their reads where sanitizers can see it (Qt's own queue is
+    // ordered by futexes they cannot).
+    struct Delivery
+    {
+        enum class Kind
+        {
+            Batch,
+            Failed,
+            Recovered
+        } kind = Kind::Batch;
+        PollBatch batch;
+        QString message; // Failed
+    };
+    // Worker thread: queues it, and a delivery here if none is pending.
+    void post(Delivery delivery);
+    // This object's thread: emits what was posted, oldest first.
+    void deliverPosted();
+    std::mutex m_mailboxMutex;
+    std::deque<Delivery> m_mailbox;
+    // Batches posted by the worker and not yet delivered here: while the
     // receivers lag (a busy GUI thread), the worker merges instead of queueing.
     std::atomic<int> m_batchesQueued{0};
 };

@@ -10,7 +10,7 @@ namespace sockscope {
 
 // Where a window (or a command) gets its sockets from: this machine's kernel
 // (Poller), another network namespace, or a server's agent over ssh. Every
-// source hands the same PollBatches through queued signals, so what shows
+// source emits the same PollBatches on the thread it lives on, so what shows
 // them never knows, or waits for, where they come from. Slots may be called
 // from any thread and never block the caller.
 class SocketSource : public QObject
