@@ -7,15 +7,7 @@ namespace sockscope::test {
 
 ProcessRun runProcess(const QString &program, const QStringList &arguments, int timeoutMs)
 {
-    return runProcess(program, arguments, timeoutMs, {});
-}
-
-ProcessRun runProcess(const QString &program, const QStringList &arguments, int timeoutMs,
-                      const std::function<void()> &inChild)
-{
     QProcess process;
-    if (inChild)
-        process.setChildProcessModifier(inChild);
     process.start(program, arguments);
     return finishProcess(process, timeoutMs);
 }

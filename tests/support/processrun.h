@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <functional>
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -23,10 +22,6 @@ struct ProcessRun
 ProcessRun runProcess(const QString &program, const QStringList &arguments, int timeoutMs);
 // The same for a process the caller started (and fed) itself.
 ProcessRun finishProcess(QProcess &process, int timeoutMs);
-// The same, with `inChild` run in the child between fork and exec (a seccomp
-// filter, dropped capabilities); it must call only async-signal-safe functions.
-ProcessRun runProcess(const QString &program, const QStringList &arguments, int timeoutMs,
-                      const std::function<void()> &inChild);
 // Ends a process a test started and left running (a server): SIGTERM, SIGKILL
 // when it has not exited within graceMs. Does nothing when it is not running.
 void stopProcess(QProcess &process, int graceMs);

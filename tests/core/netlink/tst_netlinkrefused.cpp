@@ -6,7 +6,6 @@
 #include "netlink/diagclient.h"
 #include "netns.h"
 #include "processrun.h"
-#include "seccompdeny.h"
 
 #include <cerrno>
 #include <linux/capability.h>
@@ -19,14 +18,15 @@ using namespace sockscope;
 
 namespace {
 
-constexpr int kNoFilter = 97; // the child's exit status when seccomp was refused
+constexpr int kNoFilter = 97; // seccomp_exec's exit status when seccomp was refused
 
 test::ProcessRun runDenied(const QStringList &arguments, int errnum)
 {
-    return test::runProcess(QStringLiteral(SOCKSCOPE_BINARY), arguments, 30000, [errnum] {
-        if (!test::denySockDiag(errnum))
-            ::_exit(kNoFilter);
-    });
+    return test::runProcess(QStringLiteral(SOCKSCOPE_SECCOMP_EXEC),
+                            QStringList{QStringLiteral("sock_diag"), QString::number(errnum),
+                                        QStringLiteral(SOCKSCOPE_BINARY)} +
+                                arguments,
+                            30000);
 }
 
 // Raises or drops CAP_NET_ADMIN in this thread's effective set (the

@@ -4,7 +4,6 @@
 // `watch` must fall back to polling with one line saying why, and go on.
 #include "netns.h"
 #include "processrun.h"
-#include "seccompdeny.h"
 
 #include <cerrno>
 #include <QCoreApplication>
@@ -16,7 +15,7 @@ using namespace sockscope;
 
 namespace {
 
-constexpr int kNoFilter = 97; // the child's exit status when seccomp was refused
+constexpr int kNoFilter = 97; // seccomp_exec's exit status when seccomp was refused
 const QStringList kWatch{QStringLiteral("watch"), QStringLiteral("--duration"),
                          QStringLiteral("800"), QStringLiteral("--interval"),
                          QStringLiteral("100")};
@@ -54,10 +53,11 @@ private Q_SLOTS:
     {
         if (::geteuid() != 0)
             QSKIP("as a user the missing capabilities are the reason (unprivilegedUserPolls)");
-        const auto run = test::runProcess(QStringLiteral(SOCKSCOPE_BINARY), kWatch, 30000, [] {
-            if (!test::denyBpf(EPERM))
-                ::_exit(kNoFilter);
-        });
+        const auto run = test::runProcess(QStringLiteral(SOCKSCOPE_SECCOMP_EXEC),
+                                          QStringList{QStringLiteral("bpf"), QString::number(EPERM),
+                                                      QStringLiteral(SOCKSCOPE_BINARY)} +
+                                              kWatch,
+                                          30000);
         if (run.status == kNoFilter)
             QSKIP("the kernel refused the seccomp filter");
         verifyPolledWithReason(run, QStringLiteral("loading the TCP trace program"));
