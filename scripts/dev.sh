@@ -70,7 +70,8 @@ run_pass() {
     main)
         # Tests open sockets in private network namespaces when run as root; as a
         # normal user those cases are skipped with the reason, the rest still run.
-        ctest --test-dir "$build_dir" --output-on-failure --timeout 600
+        # Two at a time: each test works in its own network namespace.
+        ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j2
         ;;
     unprivileged) scripts/ci/unprivileged.sh "$build_dir" ;;
     address | thread) scripts/ci/sanitized.sh "$1" ;;

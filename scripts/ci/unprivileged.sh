@@ -97,7 +97,7 @@ setpriv --reuid="$ci_user" --regid="$ci_user" --clear-groups --inh-caps=-all \
     --bounding-set=-all --no-new-privs \
     env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$scratch/home" TMPDIR="$scratch/tmp" \
     XDG_RUNTIME_DIR="$scratch/runtime" USER="$ci_user" LANG=C.UTF-8 \
-    ctest --test-dir "$build_dir" -LE appimage --output-on-failure --timeout 300 \
+    ctest --test-dir "$build_dir" -LE appimage --output-on-failure --timeout 300 -j2 \
     --output-junit "$report" || status=$?
 
 # What was skipped and why: Qt Test prints "SKIP   : tst_x::case() reason".

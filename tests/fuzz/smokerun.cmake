@@ -9,8 +9,10 @@ file(COPY ${SEEDS}/ DESTINATION ${WORK}/corpus)
 if(EXISTS ${CRASHES})
     file(COPY ${CRASHES}/ DESTINATION ${WORK}/corpus)
 endif()
+# Niced: the run lasts its SECONDS whatever CPU it gets, and the tests that run
+# beside it (timing-dependent, some) come first.
 execute_process(
-    COMMAND ${FUZZER} -max_total_time=${SECONDS} -timeout=10 -rss_limit_mb=2048
+    COMMAND nice -n 10 ${FUZZER} -max_total_time=${SECONDS} -timeout=10 -rss_limit_mb=2048
             -print_final_stats=1 -close_fd_mask=1 -artifact_prefix=${WORK}/artifacts/
             ${WORK}/corpus
     WORKING_DIRECTORY ${WORK}
