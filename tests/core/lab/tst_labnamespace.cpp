@@ -36,6 +36,28 @@ QStringList ssOnPort(const NamedNamespace &ns, std::uint16_t port)
     return lines;
 }
 
+// The pid holding the LISTEN socket on `port`, by a dump with owners made by
+// a thread that enters `ns` for it, as the lab's thread does: /proc/self then
+// names the main thread's namespace, not the one dumped. 0 when none.
+int listenOwnerFromThread(const NetworkNamespace &ns, std::uint16_t port)
+{
+    int ownerPid = 0;
+    std::thread reader([&] {
+        auto scope = NamespaceScope::enter(ns);
+        if (!scope)
+            return;
+        DumpFilter filter;
+        filter.port = port;
+        auto sockets = dumpOwnedSockets(filter);
+        for (const OwnedSocket &entry : sockets ? *sockets : std::vector<OwnedSocket>{}) {
+            if (entry.socket.state == TcpState::Listen && !entry.owner.owners.isEmpty())
+                ownerPid = entry.owner.owners.first().pid;
+        }
+    });
+    reader.join();
+    return ownerPid;
+}
+
 std::uint64_t namespaceInodeOf(int pid)
 {
     struct stat info = {};
@@ -72,23 +94,7 @@ private Q_SLOTS:
         QCOMPARE(ssOnPort(named, port),
                  (QStringList{QStringLiteral("ESTABLISHED"), QStringLiteral("LISTEN")}));
 
-        // From a thread that enters for the dump, as the lab's thread does:
-        // /proc/self names the main thread's namespace, the owner is still us.
-        int ownerPid = 0;
-        std::thread reader([&] {
-            auto scope = NamespaceScope::enter(*ns);
-            if (!scope)
-                return;
-            DumpFilter filter;
-            filter.port = port;
-            auto sockets = dumpOwnedSockets(filter);
-            for (const OwnedSocket &entry : sockets ? *sockets : std::vector<OwnedSocket>{}) {
-                if (entry.socket.state == TcpState::Listen && !entry.owner.owners.isEmpty())
-                    ownerPid = entry.owner.owners.first().pid;
-            }
-        });
-        reader.join();
-        QCOMPARE(ownerPid, int(::getpid()));
+        QCOMPARE(listenOwnerFromThread(*ns, port), int(::getpid()));
     }
 
     void serverProcessListensThere()
@@ -105,6 +111,8 @@ private Q_SLOTS:
         QVERIFY2(server, qPrintable(server ? QString() : server.error().message));
         QCOMPARE(namespaceInodeOf(server->pid), ns->inode());
         QCOMPARE(ssOnPort(named, server->bound.port), QStringList{QStringLiteral("LISTEN")});
+        // A process of that namespace, found by a dump made from inside it.
+        QCOMPARE(listenOwnerFromThread(*ns, server->bound.port), server->pid);
         QVERIFY(dumpPort(server->bound.port).empty());
         QVERIFY(lab.killServer(server->id, SIGTERM));
     }

@@ -37,6 +37,13 @@ int rowsOnPort(const SocketTableModel *model, quint16 port)
     return rows;
 }
 
+// The pid owning the table's first row, 0 when it has none (yet).
+int firstRowOwner(const SocketTableModel *model)
+{
+    const ConnectionView *first = model->connectionAt(0);
+    return first && !first->owner.owners.isEmpty() ? first->owner.owners.first().pid : 0;
+}
+
 // Opens the list and chooses (arrow keys, Return) the entry whose label starts with `label` (or
 // whose key it is), as a user does; false when the list has none.
 bool pick(SourcePicker *picker, const QString &label)
@@ -91,11 +98,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31950), 3, 15000);
         QCOMPARE(model->rowCount(), 3);
         // Owned by the lab inside it.
-        const auto ownerPid = [model] {
-            const ConnectionView *first = model->connectionAt(0);
-            return first && !first->owner.owners.isEmpty() ? first->owner.owners.first().pid : 0;
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(ownerPid(), int(lab.labPid()), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(firstRowOwner(model), int(lab.labPid()), 15000);
         savePickerShot(assembled);
         // The lab moved along (we are root here) and says where it acts.
         const QList<QLabel *> notices =
@@ -144,11 +147,8 @@ private Q_SLOTS:
         QVERIFY2(answer.ok, qPrintable(answer.firstLine()));
         SocketTableModel *model = window->socketModel();
         QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31953), 1, 15000);
-        const auto ownerPid = [model] {
-            const ConnectionView *first = model->connectionAt(0);
-            return first && !first->owner.owners.isEmpty() ? first->owner.owners.first().pid : 0;
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(ownerPid(), int(QCoreApplication::applicationPid()), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(firstRowOwner(model), int(QCoreApplication::applicationPid()),
+                                  15000);
         QVERIFY(named.ssSockets().contains(QStringLiteral("LISTEN 127.0.0.1:31953 0.0.0.0:*")));
         saveLabShot(window);
 
