@@ -2,6 +2,7 @@
 #include "cli/labcommand.h"
 
 #include "cli/commandline.h"
+#include "cli/netnsoption.h"
 #include "cli/output.h"
 #include "cli/stdinlinereader.h"
 #include "console/labconsole.h"
@@ -31,6 +32,7 @@ int runLab(const QStringList &arguments)
     parser.addOption({QStringLiteral("events"),
                       QStringLiteral("Print the lab's events (accepts, closes, failures) to "
                                      "standard error.")});
+    addNetnsOption(parser, true);
     bool helpShown = false;
     if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
         return usageError(parsed.error().message, QStringLiteral("lab"));
@@ -42,8 +44,11 @@ int runLab(const QStringList &arguments)
                               .arg(quotedValue(parser.positionalArguments().first())),
                           QStringLiteral("lab"));
     const bool echo = parser.isSet(QStringLiteral("echo"));
+    const auto ns = netnsFromOptions(parser);
+    if (!ns)
+        return usageError(ns.error().message, QStringLiteral("lab"));
 
-    LabConsole console(QCoreApplication::applicationFilePath());
+    LabConsole console(QCoreApplication::applicationFilePath(), *ns);
     if (parser.isSet(QStringLiteral("events"))) {
         const std::int64_t origin = monotonicMs();
         QObject::connect(&console.lab(), &Lab::labEvent, [origin](const LabEvent &event) {

@@ -9,8 +9,8 @@
 namespace sockscope::cli {
 
 // --netns NAME|PID|PATH: dump, watch and the window look into that network
-// namespace instead of their own.
-void addNetnsOption(QCommandLineParser &parser);
+// namespace instead of their own; lab and scenario act in it (`acts`).
+void addNetnsOption(QCommandLineParser &parser, bool acts = false);
 // The namespace given (resolved and entered once, see NetworkNamespace::resolve),
 // or none chosen without --netns; an Error naming the problem otherwise.
 Result<NetworkNamespace> netnsFromOptions(const QCommandLineParser &parser);

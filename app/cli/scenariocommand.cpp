@@ -2,6 +2,7 @@
 #include "cli/scenariocommand.h"
 
 #include "cli/commandline.h"
+#include "cli/netnsoption.h"
 #include "cli/output.h"
 #include "scenarios/scenariocatalog.h"
 #include "scenarios/scenariorunner.h"
@@ -51,6 +52,7 @@ int runScenario(const QStringList &arguments)
     parser.addOption({QStringLiteral("list"), QStringLiteral("List the scenarios.")});
     parser.addOption(
         {QStringLiteral("json"), QStringLiteral("Print one JSON object (with --list: an array).")});
+    addNetnsOption(parser, true);
     bool helpShown = false;
     if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
         return usageError(parsed.error().message, QStringLiteral("scenario"));
@@ -73,7 +75,11 @@ int runScenario(const QStringList &arguments)
                               .arg(quotedValue(positional.first())),
                           QStringLiteral("scenario"));
 
-    ScenarioRunner runner(*scenario, QCoreApplication::applicationFilePath());
+    const auto ns = netnsFromOptions(parser);
+    if (!ns)
+        return usageError(ns.error().message, QStringLiteral("scenario"));
+
+    ScenarioRunner runner(*scenario, QCoreApplication::applicationFilePath(), *ns);
     bool headerShown = false;
     const ScenarioTranscript transcript = runner.runAll([&](const StepRecord &step) {
         if (json)

@@ -7,6 +7,7 @@
 #include "console/kernelcommands.h"
 #include "console/labanswers.h"
 #include "lab/lab.h"
+#include "netns/namespacescope.h"
 
 #include <cerrno>
 
@@ -14,8 +15,8 @@ namespace sockscope {
 
 using Verb = ConsoleCommand::Verb;
 
-LabConsole::LabConsole(QString serverExecutable, QObject *parent)
-    : QObject(parent), m_lab(std::make_unique<Lab>(std::move(serverExecutable)))
+LabConsole::LabConsole(QString serverExecutable, NetworkNamespace ns, QObject *parent)
+    : QObject(parent), m_lab(std::make_unique<Lab>(std::move(serverExecutable), std::move(ns)))
 {
     QObject::connect(m_lab.get(), &Lab::labEvent, this, &LabConsole::noteEvent);
 }
@@ -68,6 +69,10 @@ ConsoleAnswer LabConsole::execute(const ConsoleCommand &command)
     if (m_busy)
         return ConsoleAnswer::failure(
             Error{EBUSY, QStringLiteral("the previous command is still running")});
+    // The kernel commands (show, wait, check) read the lab's namespace too.
+    const auto scope = NamespaceScope::enter(m_lab->networkNamespace());
+    if (!scope)
+        return ConsoleAnswer::failure(scope.error());
     m_busy = true;
     m_lastFailure.reset();
     ConsoleAnswer answer = dispatch(command);

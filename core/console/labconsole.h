@@ -3,6 +3,7 @@
 
 #include "console/consoleanswer.h"
 #include "console/consolecommand.h"
+#include "netns/networknamespace.h"
 
 #include <memory>
 #include <optional>
@@ -24,7 +25,10 @@ class LabConsole : public QObject
     Q_OBJECT
 public:
     // serverExecutable: the sockscope binary, for `server` (sockscope __lab-server).
-    explicit LabConsole(QString serverExecutable, QObject *parent = nullptr);
+    // ns: the network namespace every command acts in (see Lab); none chosen:
+    // the calling thread's.
+    explicit LabConsole(QString serverExecutable, NetworkNamespace ns = {},
+                        QObject *parent = nullptr);
     // Closes everything the lab opened, gracefully.
     ~LabConsole() override;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "explain/loopbackstate.h"
 
+#include "netns/namespacescope.h"
 #include "util/uniquefd.h"
 
 #include <algorithm>
@@ -39,7 +40,14 @@ bool servedByLoopback(Family family, const Endpoint &endpoint)
 
 QString loopbackDownText()
 {
-    return QStringLiteral("loopback is down in this network namespace: run `ip link set lo up`");
+    // A lab acting in another namespace (NamespaceScope) must name that one:
+    // `ip link set lo up` typed in the user's shell would fix the wrong loopback.
+    const NetworkNamespace entered = NamespaceScope::entered();
+    const QString fix = entered.ipCommand(QStringLiteral("link set lo up"));
+    if (!entered.chosen())
+        return QStringLiteral("loopback is down in this network namespace: run `%1`").arg(fix);
+    return QStringLiteral("loopback is down in network namespace %1: run `%2`")
+        .arg(entered.spec(), fix);
 }
 
 } // namespace sockscope

@@ -20,7 +20,9 @@ bool loopbackIsDown();
 // ::ffff:127.x, or the unspecified address, which connect() sends to loopback).
 bool servedByLoopback(Family family, const Endpoint &endpoint);
 
-// "loopback is down in this network namespace: run `ip link set lo up`"
+// "loopback is down in this network namespace: run `ip link set lo up`"; in a
+// namespace entered through a NamespaceScope, "... in network namespace blue:
+// run `ip -n blue link set lo up`".
 QString loopbackDownText();
 
 } // namespace sockscope

@@ -8,6 +8,7 @@
 #include "lab/eventreporter.h"
 #include "lab/listener.h"
 #include "lab/serverprocess.h"
+#include "netns/namespacescope.h"
 
 #include <cerrno>
 #include <csignal>
@@ -45,10 +46,24 @@ Object *find(const std::map<int, std::unique_ptr<Object>> &objects, const QStrin
 class Lab::Private
 {
 public:
-    explicit Private(Lab *lab, QString executable)
-        : serverExecutable(std::move(executable)),
+    Private(Lab *lab, QString executable, NetworkNamespace ns)
+        : serverExecutable(std::move(executable)), ns(std::move(ns)),
           sink([lab](const LabEvent &event) { Q_EMIT lab->labEvent(event); })
     {
+    }
+
+    // The calling thread inside the lab's namespace until the scope ends; a
+    // refusal (no privilege) explained like any failure of `what`.
+    Result<NamespaceScope> enter(const QString &what) const
+    {
+        auto scope = NamespaceScope::enter(ns);
+        if (!scope) {
+            return EventReporter(QString(), sink)
+                .fail(what, plainExplanation(scope.error().errnum,
+                                             QStringLiteral("network namespace %1: %2")
+                                                 .arg(ns.spec(), scope.error().message)));
+        }
+        return scope;
     }
 
     // EINVAL, explained as "no listener L9", and its event.
@@ -79,6 +94,9 @@ public:
         ClientConnection *client = connection(id);
         if (!client)
             return unknown(id, connectionKind(id));
+        const auto scope = enter(connectionKind(id) + QLatin1Char(' ') + id);
+        if (!scope)
+            return scope.error();
         const Status done = (client->*action)();
         if (!done.ok())
             return done.error();
@@ -90,6 +108,7 @@ public:
     }
 
     QString serverExecutable;
+    NetworkNamespace ns;
     LabEventSink sink;
     std::map<int, std::unique_ptr<Listener>> listeners;
     std::map<int, std::unique_ptr<ClientConnection>> clients;
@@ -99,10 +118,16 @@ public:
     int nextServer = 1;
 };
 
-Lab::Lab(QString serverExecutable, QObject *parent)
-    : QObject(parent), d(std::make_unique<Private>(this, std::move(serverExecutable)))
+Lab::Lab(QString serverExecutable, NetworkNamespace ns, QObject *parent)
+    : QObject(parent),
+      d(std::make_unique<Private>(this, std::move(serverExecutable), std::move(ns)))
 {
     qRegisterMetaType<sockscope::LabEvent>();
+}
+
+const NetworkNamespace &Lab::networkNamespace() const
+{
+    return d->ns;
 }
 
 Lab::~Lab()
@@ -116,6 +141,9 @@ Lab::~Lab()
 
 Result<ListenerStatus> Lab::listen(const ListenerSpec &spec)
 {
+    const auto scope = d->enter(QStringLiteral("listen"));
+    if (!scope)
+        return scope.error();
     if (spec.backlog < 0)
         return d->invalid(QStringLiteral("listen"), QStringLiteral("the backlog must be >= 0"));
     auto listener = std::make_unique<Listener>(spec, d->sink);
@@ -134,6 +162,9 @@ Result<ListenerStatus> Lab::listen(const ListenerSpec &spec)
 
 Result<ListenerStatus> Lab::closeListener(const QString &id, StopMode mode)
 {
+    const auto scope = d->enter(QStringLiteral("close"));
+    if (!scope)
+        return scope.error();
     Listener *listener = find(d->listeners, id, QLatin1Char('L'));
     if (!listener)
         return d->unknown(id, QStringLiteral("listener"));
@@ -145,6 +176,9 @@ Result<ListenerStatus> Lab::closeListener(const QString &id, StopMode mode)
 
 Result<ListenerStatus> Lab::rebind(const QString &id)
 {
+    const auto scope = d->enter(QStringLiteral("rebind"));
+    if (!scope)
+        return scope.error();
     Listener *listener = find(d->listeners, id, QLatin1Char('L'));
     if (!listener)
         return d->unknown(id, QStringLiteral("listener"));
@@ -165,6 +199,9 @@ Result<ListenerStatus> Lab::setAcceptMode(const QString &id, AcceptMode mode)
 
 Result<QList<ClientStatus>> Lab::connect(const ClientSpec &spec)
 {
+    const auto scope = d->enter(QStringLiteral("connect"));
+    if (!scope)
+        return scope.error();
     if (spec.count < 1 || spec.count > kMaxClientCount) {
         return d->invalid(
             QStringLiteral("connect"),
@@ -243,6 +280,9 @@ Result<ClientStatus> Lab::clientStatus(const QString &id) const
 
 Result<ServerStatus> Lab::startServer(const ServerSpec &spec)
 {
+    const auto scope = d->enter(QStringLiteral("server"));
+    if (!scope)
+        return scope.error();
     if (spec.nofile < 0)
         return d->invalid(QStringLiteral("server"), QStringLiteral("nofile must be >= 0"));
     if (spec.policy == AcceptErrorPolicy::Cap && spec.cap < 1)
@@ -308,6 +348,25 @@ QList<ServerStatus> Lab::servers() const
     for (const auto &[number, server] : d->servers)
         statuses.append(server->status());
     return statuses;
+}
+
+int Lab::openObjects() const
+{
+    const auto connectionOpen = [](const ClientStatus &client) {
+        return client.phase == ClientPhase::Connected || client.phase == ClientPhase::PeerClosed ||
+               client.phase == ClientPhase::HalfClosed;
+    };
+    int open = 0;
+    for (const ListenerStatus &listener : listeners()) {
+        open += listener.open ? 1 : 0;
+        for (const ClientStatus &connection : listener.connections)
+            open += connectionOpen(connection) ? 1 : 0;
+    }
+    for (const ClientStatus &client : clients())
+        open += connectionOpen(client) ? 1 : 0;
+    for (const ServerStatus &server : servers())
+        open += server.running ? 1 : 0;
+    return open;
 }
 
 void Lab::closeAll()

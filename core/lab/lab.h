@@ -2,6 +2,7 @@
 #pragma once
 
 #include "lab/labtypes.h"
+#include "netns/networknamespace.h"
 #include "util/result.h"
 
 #include <memory>
@@ -18,14 +19,24 @@ namespace sockscope {
 // that are never reused. Every failure is an Error whose message is
 // Explanation::text(), and is also emitted as a LabEvent with the Explanation.
 // The destructor closes everything the lab opened, gracefully.
+//
+// A lab may act inside another network namespace than its caller's: each
+// method that makes something enters it (NamespaceScope, on the calling
+// thread) for its duration, so listeners, clients and the explanations' dumps
+// are made there (a socket stays in the namespace it was made in, its
+// accepted connections too), and server processes are spawned from inside
+// it, which puts them there before they run. Entering needs root or
+// CAP_SYS_ADMIN; without it each such method fails with EPERM, explained.
 class Lab : public QObject
 {
     Q_OBJECT
 public:
     // serverExecutable: the sockscope binary, started as `sockscope __lab-server ...`
-    // for server processes.
-    explicit Lab(QString serverExecutable, QObject *parent = nullptr);
+    // for server processes. ns: where the lab acts (none chosen: the caller's).
+    explicit Lab(QString serverExecutable, NetworkNamespace ns = {}, QObject *parent = nullptr);
     ~Lab() override;
+
+    const NetworkNamespace &networkNamespace() const;
 
     // Fails with the errno of socket/setsockopt/bind/listen, explained.
     Result<ListenerStatus> listen(const ListenerSpec &spec);
@@ -58,6 +69,9 @@ public:
     QList<ClientStatus> clients() const;
     QList<ServerStatus> servers() const;
 
+    // Listeners, connections and server processes still open: what closeAll()
+    // would close (the kernel's orphans and TIME_WAITs are not counted).
+    int openObjects() const;
     // Closes every object gracefully (listeners, clients, then servers).
     void closeAll();
 

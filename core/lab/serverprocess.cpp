@@ -128,6 +128,9 @@ Status ServerProcess::spawn(UniqueFd &readEnd)
     posix_spawnattr_setsigdefault(&setup.attributes, &all);
     posix_spawnattr_setflags(&setup.attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = 0;
+    // The child starts in this thread's network namespace: the lab spawns from
+    // inside its NamespaceScope, so a lab acting in another namespace has its
+    // servers listen there, without an nsenter in between.
     const int spawned =
         ::posix_spawn(&pid, argv[0], &setup.actions, &setup.attributes, argv.data(), environ);
     if (spawned != 0) {

@@ -6,8 +6,18 @@
 #include <QtGlobal>
 #include <sched.h>
 #include <sys/stat.h>
+#include <utility>
 
 namespace sockscope {
+
+namespace {
+thread_local NetworkNamespace t_entered;
+} // namespace
+
+NetworkNamespace NamespaceScope::entered()
+{
+    return t_entered;
+}
 
 Result<NamespaceScope> NamespaceScope::enter(const NetworkNamespace &target)
 {
@@ -31,6 +41,7 @@ Result<NamespaceScope> NamespaceScope::enter(const NetworkNamespace &target)
         return Error::fromErrno(errnum, QStringLiteral("entering the network namespace"));
     }
     scope.m_previous = std::move(held);
+    scope.m_outer = std::exchange(t_entered, target);
     return scope;
 }
 
@@ -43,6 +54,7 @@ NamespaceScope::~NamespaceScope()
     if (::setns(m_previous.get(), CLONE_NEWNET) != 0)
         qFatal("sockscope: could not return to this thread's own network namespace (errno %d)",
                errno);
+    t_entered = std::move(m_outer);
 }
 
 } // namespace sockscope

@@ -22,6 +22,11 @@ public:
     // no privilege. Fails with EPERM and a message naming the fix.
     static Result<NamespaceScope> enter(const NetworkNamespace &target);
 
+    // The namespace the calling thread was moved into by the innermost scope
+    // still open on it (none chosen when it is in its own): what a message
+    // such as "loopback is down" names, so its fix reaches the right one.
+    static NetworkNamespace entered();
+
     NamespaceScope(NamespaceScope &&other) noexcept = default;
     NamespaceScope &operator=(NamespaceScope &&) = delete;
     NamespaceScope(const NamespaceScope &) = delete;
@@ -30,7 +35,8 @@ public:
 
 private:
     NamespaceScope() = default;
-    UniqueFd m_previous; // invalid: nothing to undo
+    UniqueFd m_previous;      // invalid: nothing to undo
+    NetworkNamespace m_outer; // entered() before this scope, restored with m_previous
 };
 
 // Runs make() inside `target` and returns what it returned; an Error when the

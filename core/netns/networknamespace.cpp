@@ -103,6 +103,17 @@ QString NetworkNamespace::key() const
     return QStringLiteral("netns:%1").arg(m_inode);
 }
 
+QString NetworkNamespace::ipCommand(const QString &arguments) const
+{
+    if (!chosen())
+        return QStringLiteral("ip %1").arg(arguments);
+    if (allDigits(m_spec))
+        return QStringLiteral("nsenter --net=/proc/%1/ns/net ip %2").arg(m_spec, arguments);
+    if (m_spec.contains(QLatin1Char('/')))
+        return QStringLiteral("nsenter --net=%1 ip %2").arg(m_spec, arguments);
+    return QStringLiteral("ip -n %1 %2").arg(m_spec, arguments);
+}
+
 std::uint64_t currentNetworkNamespaceInode()
 {
     struct stat info = {};

@@ -41,6 +41,10 @@ public:
     const QString &spec() const { return m_spec; }
     // "netns:INODE" (stable while the namespace lives), for per-namespace settings.
     QString key() const;
+    // `ip ARGUMENTS` as a user runs it in this namespace from a shell: `ip -n
+    // NAME ...` for an `ip netns` name, `nsenter --net=PATH ip ...` for a pid
+    // or a path, plain `ip ...` when none was chosen.
+    QString ipCommand(const QString &arguments) const;
 
     static inline const QString kNamedRoot = QStringLiteral("/run/netns");
 

@@ -18,6 +18,7 @@ Result<std::vector<OwnedSocket>> dumpOwnedSockets(const DumpFilter &filter, bool
     if (!dump)
         return dump.error();
     OwnerResolver owners;
+    owners.followCallingThread();
     owners.refresh(*dump);
     std::vector<OwnedSocket> sockets;
     sockets.reserve(dump->size());

@@ -74,6 +74,15 @@ void OwnerResolver::setNetworkNamespace(procfs::NamespaceId id, ino_t procNetIno
     m_ownNetInode = procNetInode;
 }
 
+void OwnerResolver::followCallingThread()
+{
+    const NamespaceId id = netNamespaceOf(AT_FDCWD, "/proc/thread-self/ns/net");
+    if (id.inode == 0)
+        return;
+    struct stat net = {};
+    setNetworkNamespace(id, ::stat("/proc/thread-self/net/tcp", &net) == 0 ? net.st_ino : 0);
+}
+
 void OwnerResolver::refresh(const std::vector<SocketRecord> &sockets)
 {
     m_lastScan = {};
@@ -262,7 +271,9 @@ void OwnerResolver::walk(int rootFd, Pass pass)
 
 bool OwnerResolver::inOtherNamespace(int rootFd, int pid)
 {
-    if (!m_ownNamespace.known())
+    // SockScope itself holds what its lab made inside the namespace shown
+    // (the lab thread enters it for each socket): read it wherever it runs.
+    if (!m_ownNamespace.known() || pid == m_selfPid)
         return false;
     char path[32];
     std::snprintf(path, sizeof path, "%d/ns/net", pid);

@@ -83,6 +83,10 @@ public:
     // skipped. procNetInode: the inode of that namespace's /proc net/tcp
     // (0 when unknown), for processes that hide their descriptors.
     void setNetworkNamespace(procfs::NamespaceId id, ino_t procNetInode);
+    // setNetworkNamespace() with the calling thread's namespace (read from
+    // /proc/thread-self): a thread inside a NamespaceScope dumps that
+    // namespace, while /proc/self still names the main thread's.
+    void followCallingThread();
 
 private:
     struct Holder

@@ -6,6 +6,7 @@
 #include "console/labconsole.h"
 #include "explain/loopbackstate.h"
 #include "lab/lab.h"
+#include "netns/namespacescope.h"
 #include "owners/owneddump.h"
 #include "scenarios/scenarioports.h"
 #include "util/monotonic.h"
@@ -20,9 +21,11 @@ namespace {
 constexpr int kSettlePollMs = 25;
 }
 
-ScenarioRunner::ScenarioRunner(Scenario scenario, QString serverExecutable, QObject *parent)
+ScenarioRunner::ScenarioRunner(Scenario scenario, QString serverExecutable, NetworkNamespace ns,
+                               QObject *parent)
     : QObject(parent), m_scenario(std::move(scenario)),
-      m_console(std::make_unique<LabConsole>(std::move(serverExecutable))), m_check({})
+      m_console(std::make_unique<LabConsole>(std::move(serverExecutable), std::move(ns))),
+      m_check({})
 {
 }
 
@@ -30,6 +33,9 @@ ScenarioRunner::~ScenarioRunner() = default;
 
 Status ScenarioRunner::prepare()
 {
+    const auto scope = NamespaceScope::enter(m_console->lab().networkNamespace());
+    if (!scope)
+        return scope.error();
     // Every scenario lives on loopback: with `lo` down no step can work.
     if (loopbackIsDown())
         return Error{ENETUNREACH, loopbackDownText()};
@@ -140,6 +146,13 @@ StepRecord ScenarioRunner::runStep(int index)
     StepRecord record;
     record.number = index + 1;
     record.explanation = step.explanation;
+    // The ports' dumps and the loopback check read the lab's namespace.
+    const auto scope = NamespaceScope::enter(m_console->lab().networkNamespace());
+    if (!scope) {
+        record.stoppedBecause = scope.error().message;
+        record.passed = false;
+        return record;
+    }
     for (const QString &line : step.commands) {
         const QString command = resolve(line);
         record.stoppedBecause = unfilledReason(command);
@@ -209,21 +222,7 @@ StepRecord ScenarioRunner::runStep(int index)
 
 int ScenarioRunner::openObjects() const
 {
-    const auto connectionOpen = [](const ClientStatus &client) {
-        return client.phase == ClientPhase::Connected || client.phase == ClientPhase::PeerClosed ||
-               client.phase == ClientPhase::HalfClosed;
-    };
-    int open = 0;
-    for (const ListenerStatus &listener : m_console->lab().listeners()) {
-        open += listener.open ? 1 : 0;
-        for (const ClientStatus &connection : listener.connections)
-            open += connectionOpen(connection) ? 1 : 0;
-    }
-    for (const ClientStatus &client : m_console->lab().clients())
-        open += connectionOpen(client) ? 1 : 0;
-    for (const ServerStatus &server : m_console->lab().servers())
-        open += server.running ? 1 : 0;
-    return open;
+    return m_console->lab().openObjects();
 }
 
 ScenarioTranscript ScenarioRunner::runAll(const std::function<void(const StepRecord &)> &onStep)

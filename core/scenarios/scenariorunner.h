@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "netns/networknamespace.h"
 #include "scenarios/expectationcheck.h"
 #include "scenarios/scenario.h"
 #include "scenarios/transcript.h"
@@ -25,7 +26,10 @@ class ScenarioRunner : public QObject
 {
     Q_OBJECT
 public:
-    ScenarioRunner(Scenario scenario, QString serverExecutable, QObject *parent = nullptr);
+    // ns: the network namespace the scenario runs in (see Lab); none chosen:
+    // the calling thread's.
+    ScenarioRunner(Scenario scenario, QString serverExecutable, NetworkNamespace ns = {},
+                   QObject *parent = nullptr);
     ~ScenarioRunner() override;
 
     // Chooses the ports (see chooseScenarioPorts). Fails when no port is free

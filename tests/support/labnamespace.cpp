@@ -3,25 +3,11 @@
 
 #include "processrun.h"
 
-#include <atomic>
 #include <QDeadlineTimer>
 #include <QStandardPaths>
 #include <unistd.h>
 
 namespace sockscope::test {
-
-namespace {
-std::atomic<int> g_namespaces{0};
-
-QString ssState(const QString &state)
-{
-    if (state == QLatin1String("ESTAB"))
-        return QStringLiteral("ESTABLISHED");
-    if (state == QLatin1String("UNCONN"))
-        return QStringLiteral("CLOSE");
-    return QString(state).replace(QLatin1Char('-'), QLatin1Char('_'));
-}
-} // namespace
 
 LabNamespace::LabNamespace(const QString &sockscopeBinary, Kind kind, quint16 port) : m_port(port)
 {
@@ -36,21 +22,13 @@ LabNamespace::LabNamespace(const QString &sockscopeBinary, Kind kind, quint16 po
         return;
     }
     if (kind == Kind::Named) {
-        m_name = QStringLiteral("sockscope-test-%1-%2").arg(::getpid()).arg(++g_namespaces);
-        const ProcessRun added =
-            runProcess(ip, {QStringLiteral("netns"), QStringLiteral("add"), m_name}, 10000);
-        if (added.status != 0) {
-            m_reason =
-                QStringLiteral("ip netns add failed: %1").arg(QString::fromLocal8Bit(added.err));
-            m_name.clear();
+        m_named = std::make_unique<NamedNamespace>();
+        if (!m_named->unavailable().isEmpty()) {
+            m_reason = m_named->unavailable();
             return;
         }
-        runProcess(ip,
-                   {QStringLiteral("-n"), m_name, QStringLiteral("link"), QStringLiteral("set"),
-                    QStringLiteral("lo"), QStringLiteral("up")},
-                   10000);
-        m_lab.start(ip, {QStringLiteral("netns"), QStringLiteral("exec"), m_name, sockscopeBinary,
-                         QStringLiteral("lab")});
+        m_lab.start(ip, {QStringLiteral("netns"), QStringLiteral("exec"), m_named->name(),
+                         sockscopeBinary, QStringLiteral("lab")});
     } else {
         // A fresh namespace's loopback is down: up first, then the lab in its place.
         m_lab.start(unshare,
@@ -78,9 +56,6 @@ LabNamespace::~LabNamespace()
             m_lab.waitForFinished(5000);
         }
     }
-    if (!m_name.isEmpty())
-        runProcess(QStandardPaths::findExecutable(QStringLiteral("ip")),
-                   {QStringLiteral("netns"), QStringLiteral("del"), m_name}, 10000);
 }
 
 QString LabNamespace::command(const QString &line)
@@ -94,27 +69,14 @@ QString LabNamespace::command(const QString &line)
 
 QStringList LabNamespace::ssSockets() const
 {
-    const QString ip = QStandardPaths::findExecutable(QStringLiteral("ip"));
+    if (m_named)
+        return m_named->ssSockets();
     const QString nsenter = QStandardPaths::findExecutable(QStringLiteral("nsenter"));
-    const ProcessRun run =
-        m_name.isEmpty()
-            ? runProcess(nsenter,
-                         {QStringLiteral("-t"), QString::number(m_lab.processId()),
-                          QStringLiteral("-n"), QStringLiteral("ss"), QStringLiteral("-tanH")},
-                         10000)
-            : runProcess(ip,
-                         {QStringLiteral("netns"), QStringLiteral("exec"), m_name,
-                          QStringLiteral("ss"), QStringLiteral("-tanH")},
-                         10000);
-    QStringList sockets;
-    for (const QByteArray &line : run.out.split('\n')) {
-        const QStringList fields = QString::fromUtf8(line).simplified().split(QLatin1Char(' '));
-        if (fields.size() < 5)
-            continue;
-        sockets << QStringLiteral("%1 %2 %3").arg(ssState(fields[0]), fields[3], fields[4]);
-    }
-    sockets.sort();
-    return sockets;
+    return ssLines(runProcess(nsenter,
+                              {QStringLiteral("-t"), QString::number(m_lab.processId()),
+                               QStringLiteral("-n"), QStringLiteral("ss"), QStringLiteral("-tanH")},
+                              10000)
+                       .out);
 }
 
 } // namespace sockscope::test

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "namednamespace.h"
+
+#include <memory>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -26,7 +29,8 @@ public:
     LabNamespace &operator=(const LabNamespace &) = delete;
 
     const QString &unavailable() const { return m_reason; }
-    const QString &name() const { return m_name; } // empty for Unshared
+    // Empty for Unshared.
+    QString name() const { return m_named ? m_named->name() : QString(); }
     qint64 labPid() const { return m_lab.processId(); }
     quint16 port() const { return m_port; }
     // Sends one console line and returns its one-line answer ("ok ..." or
@@ -38,7 +42,7 @@ public:
 
 private:
     QString m_reason;
-    QString m_name;
+    std::unique_ptr<NamedNamespace> m_named; // deleted after the lab (declared before it)
     quint16 m_port;
     QProcess m_lab;
 };

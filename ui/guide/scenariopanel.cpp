@@ -79,6 +79,22 @@ ScenarioPanel::ScenarioPanel(LabSession *session, QWidget *parent)
     connect(m_session, &LabSession::scenarioStopped, this, &ScenarioPanel::onStopped);
     connect(m_session, &LabSession::scenarioReady, this, &ScenarioPanel::onReady);
     connect(m_session, &LabSession::scenarioStepDone, this, &ScenarioPanel::onStepDone);
+    connect(m_session, &LabSession::networkNamespaceChanged, this, &ScenarioPanel::onLabMoved);
+}
+
+void ScenarioPanel::onLabMoved()
+{
+    // The session dropped the scenario's lab with the old namespace.
+    if (!m_loaded)
+        return;
+    m_loaded = false;
+    m_openObjects = 0;
+    m_next->setEnabled(false);
+    m_runAll->setEnabled(false);
+    updateReset();
+    m_result->append(tr("<p><b>The lab moved to another network namespace:</b> this scenario's "
+                        "sockets in the old one are closed. Press <b>Start</b> to run it "
+                        "again where the lab acts now.</p>"));
 }
 
 QString ScenarioPanel::portText(const QString &name) const

@@ -62,6 +62,7 @@ private:
     void onStepDone(int index, const StepRecord &record);
     void showStep(int index);
     void onStopped();
+    void onLabMoved();
     void updateReset();
     QString portText(const QString &name) const;
     std::optional<std::uint16_t> mainPort() const;

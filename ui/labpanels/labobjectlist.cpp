@@ -375,6 +375,16 @@ void LabObjectList::trigger(Action action)
         Q_EMIT commandRequested(line);
 }
 
+void LabObjectList::clear()
+{
+    for (QTreeWidgetItem *kind : {m_listeners, m_clients, m_servers}) {
+        qDeleteAll(kind->takeChildren());
+        kind->setHidden(true);
+    }
+    m_items.clear();
+    updateButtons();
+}
+
 void LabObjectList::setBusy(bool busy)
 {
     m_busy = busy;

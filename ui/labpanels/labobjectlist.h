@@ -50,6 +50,9 @@ public:
     // Pids of the server processes whose last answer said "running".
     QSet<int> runningServerPids() const;
     void setBusy(bool busy);
+    // Forgets every object: the lab they belonged to was closed (it moved to
+    // another network namespace). The next lab counts from L1 again.
+    void clear();
 
     QTreeWidget *tree() const { return m_tree; }
     QPushButton *button(Action action) const { return m_buttons.value(action); }

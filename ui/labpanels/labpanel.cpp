@@ -85,6 +85,11 @@ LabPanel::LabPanel(LabSession *session, QWidget *parent)
     connect(m_run, &QPushButton::clicked, this, &LabPanel::runConsoleLine);
     connect(m_session, &LabSession::answered, this, &LabPanel::onAnswered);
     connect(m_session, &LabSession::busyChanged, this, &LabPanel::setBusy);
+    // A lab moved to another namespace closed these objects; the new one starts at L1.
+    connect(m_session, &LabSession::networkNamespaceChanged, this, [this](const QString &, int) {
+        m_objects->clear();
+        notePids();
+    });
     m_lastPids = labPids();
     setBusy(m_session->pending() > 0);
 }
@@ -135,12 +140,17 @@ void LabPanel::onAnswered(std::uint64_t request, const QString &line, const Cons
     m_answers->addExchange(line, answer);
     m_objects->noteAnswer(answer);
     updateRunning();
+    notePids();
+    Q_EMIT commandAnswered(line, answer);
+}
+
+void LabPanel::notePids()
+{
     const QSet<int> pids = labPids();
     if (pids != m_lastPids) {
         m_lastPids = pids;
         Q_EMIT labPidsChanged(pids);
     }
-    Q_EMIT commandAnswered(line, answer);
 }
 
 QSize LabPanel::sizeHint() const

@@ -68,6 +68,8 @@ private:
     void setBusy(bool busy);
     void updateRunning();
     void runConsoleLine();
+    // labPidsChanged when the server processes running changed.
+    void notePids();
 
     LabSession *m_session;
     ListenerForm *m_listenerForm;

@@ -57,7 +57,7 @@ public:
     void execute(std::uint64_t request, const QString &line)
     {
         if (!m_console) {
-            m_console = std::make_unique<LabConsole>(m_executable);
+            m_console = std::make_unique<LabConsole>(m_executable, m_namespace);
             connect(&m_console->lab(), &Lab::labEvent, this, [this](const LabEvent &event) {
                 handOverRelease(m_session);
                 Q_EMIT m_session->labEvent(event);
@@ -79,7 +79,7 @@ public:
                 id, QStringLiteral("no scenario %1: use S1 to S6").arg(id), {});
             return;
         }
-        m_runner = std::make_unique<ScenarioRunner>(*scenario, m_executable);
+        m_runner = std::make_unique<ScenarioRunner>(*scenario, m_executable, m_namespace);
         const Status prepared = m_runner->prepare();
         QMap<QString, int> ports;
         for (auto it = m_runner->ports().cbegin(); it != m_runner->ports().cend(); ++it)
@@ -113,6 +113,16 @@ public:
         Q_EMIT m_session->scenarioStopped();
     }
 
+    void moveTo(const NetworkNamespace &ns)
+    {
+        const int closed = (m_runner ? m_runner->openObjects() : 0) +
+                           (m_console ? m_console->lab().openObjects() : 0);
+        shutdownNow();
+        m_namespace = ns;
+        handOverRelease(m_session);
+        Q_EMIT m_session->networkNamespaceChanged(ns.spec(), closed);
+    }
+
     void shutdownNow()
     {
         m_queue.clear();
@@ -125,6 +135,7 @@ public:
 private:
     LabSession *m_session;
     QString m_executable;
+    NetworkNamespace m_namespace;
     std::unique_ptr<LabConsole> m_console;
     std::unique_ptr<ScenarioRunner> m_runner;
     std::deque<std::function<void()>> m_queue;
@@ -154,6 +165,7 @@ LabSession::LabSession(QString serverExecutable, QObject *parent)
     connect(this, &LabSession::scenarioObjectsOpen, this, [arrived] { arrived(0); });
     connect(this, &LabSession::scenarioStepDone, this, [arrived] { arrived(-1); });
     connect(this, &LabSession::scenarioStopped, this, [arrived] { arrived(-1); });
+    connect(this, &LabSession::networkNamespaceChanged, this, [arrived] { arrived(-1); });
     releaseOnFinish(m_thread);
     m_thread->start();
 }
@@ -198,6 +210,15 @@ void LabSession::runScenarioStep(int index)
     track(+1);
     invokeHandedOver(m_worker,
                      [this, index] { m_worker->run([this, index] { m_worker->runStep(index); }); });
+}
+
+void LabSession::setNetworkNamespace(const NetworkNamespace &ns)
+{
+    if (ns.inode() == m_namespace.inode() && ns.device() == m_namespace.device())
+        return;
+    m_namespace = ns;
+    track(+1);
+    invokeHandedOver(m_worker, [this, ns] { m_worker->run([this, ns] { m_worker->moveTo(ns); }); });
 }
 
 void LabSession::stopScenario()

@@ -3,6 +3,7 @@
 
 #include "console/consoleanswer.h"
 #include "lab/labtypes.h"
+#include "netns/networknamespace.h"
 #include "scenarios/transcript.h"
 
 #include <cstdint>
@@ -35,6 +36,12 @@ public:
     // Closes the scenario's lab, and with it every socket and process the
     // scenario opened; scenarioStopped follows.
     void stopScenario();
+    // Where the lab acts from now on (none chosen: SockScope's own namespace).
+    // A different one closes what the lab and a loaded scenario have open (they
+    // live in the old one) and the next command makes a new lab there;
+    // networkNamespaceChanged follows. The one asked for last changes nothing.
+    void setNetworkNamespace(const NetworkNamespace &ns);
+    const NetworkNamespace &networkNamespace() const { return m_namespace; }
     int pending() const { return m_pending; }
 
 Q_SIGNALS:
@@ -46,6 +53,9 @@ Q_SIGNALS:
     // How many of the scenario's objects are open, sent before each scenarioStepDone.
     void scenarioObjectsOpen(int count);
     void scenarioStopped();
+    // The lab now acts in `spec` (empty: SockScope's own namespace); `closed`
+    // objects (listeners, connections, server processes) of the old one were closed.
+    void networkNamespaceChanged(const QString &spec, int closed);
     // A request was queued or answered (pending() changed).
     void busyChanged(bool busy);
 
@@ -55,6 +65,7 @@ private:
 
     QThread *m_thread;
     Worker *m_worker;
+    NetworkNamespace m_namespace; // the last one asked for
     std::uint64_t m_nextRequest = 1;
     int m_pending = 0;
 };

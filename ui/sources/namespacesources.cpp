@@ -38,6 +38,7 @@ SourceEntry entryFor(const NamespaceInfo &info, bool trace)
         }
         ns = *resolved;
     }
+    entry.ns = ns;
     entry.make = [ns, trace] { return makeNamespacePoller(ns, trace); };
     return entry;
 }

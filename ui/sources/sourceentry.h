@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "netns/networknamespace.h"
+
 #include <functional>
+#include <optional>
 #include <QList>
 #include <QString>
 
@@ -18,6 +21,9 @@ struct SourceEntry
     QString detail;  // after the label in the list: "12 sockets"
     QString toolTip; // why it is disabled, or more about it
     bool enabled = true;
+    // The network namespace of this machine it shows (none chosen: SockScope's
+    // own), where the lab can act too; nullopt for sockets from elsewhere.
+    std::optional<NetworkNamespace> ns;
     // A new source, not started (the window takes and starts it).
     std::function<SocketSource *()> make;
 };

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "windows/labnamespacenotice.h"
 
-#include "netns/networknamespace.h"
-#include "sources/namespacesources.h"
-#include "windows/mainwindow.h"
+#include "windows/labplacement.h"
 
 #include <QBoxLayout>
 #include <QLabel>
 
 namespace sockscope {
 
-QWidget *withNamespaceNotice(QWidget *panel, MainWindow *window)
+QWidget *withNamespaceNotice(QWidget *panel, LabPlacement *placement)
 {
-    auto *box = new QWidget(window);
+    auto *box = new QWidget(panel->parentWidget());
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *notice = new QLabel(box);
@@ -24,19 +22,13 @@ QWidget *withNamespaceNotice(QWidget *panel, MainWindow *window)
     notice->setMargin(6);
     layout->addWidget(notice);
     layout->addWidget(panel, 1);
-    const QString own = namespaceKey(NetworkNamespace{});
-    const QString ownLabel = namespaceLabel(NetworkNamespace{});
-    const auto follow = [notice, panel, own, ownLabel](const QString &key, const QString &label) {
-        const bool ours = key == own;
-        panel->setEnabled(ours);
-        notice->setVisible(!ours);
-        notice->setText(QObject::tr("The lab works in SockScope's own network namespace only: "
-                                    "its sockets would not show in %1. Pick \"%2\" in the "
-                                    "toolbar to use it.")
-                            .arg(label, ownLabel));
+    const auto follow = [notice, panel](bool enabled, const QString &text) {
+        panel->setEnabled(enabled);
+        notice->setVisible(!text.isEmpty());
+        notice->setText(text);
     };
-    QObject::connect(window, &MainWindow::sourceChanged, box, follow);
-    follow(window->sourceKey(), window->sourceLabel());
+    QObject::connect(placement, &LabPlacement::changed, box, follow);
+    follow(placement->labEnabled(), placement->notice());
     return box;
 }
 

@@ -5,12 +5,12 @@ class QWidget;
 
 namespace sockscope {
 
-class MainWindow;
+class LabPlacement;
 
-// Wraps a lab panel (lab, bind checker, scenarios) so that while the window
-// shows another network namespace than SockScope's own, the panel is disabled
-// under a line saying why: the lab's sockets and servers live in SockScope's
-// namespace, where the window would not show them. Returns the wrapper.
-QWidget *withNamespaceNotice(QWidget *panel, MainWindow *window);
+// Wraps a lab panel (lab, bind checker, scenarios) under the line that says
+// where the lab acts (LabPlacement::notice): in the other network namespace
+// the window shows, or why it cannot act there (then the panel is disabled:
+// its sockets and servers would not show). Returns the wrapper.
+QWidget *withNamespaceNotice(QWidget *panel, LabPlacement *placement);
 
 } // namespace sockscope

@@ -10,6 +10,7 @@
 #include "sources/namespacesources.h"
 #include "sources/sourcepicker.h"
 #include "windows/labnamespacenotice.h"
+#include "windows/labplacement.h"
 #include "windows/mainwindow.h"
 
 #include <QDockWidget>
@@ -51,17 +52,27 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     result.sources->addLister(namespaceLister(trace));
     result.sources->setCurrent(window->sourceKey(), window->sourceLabel());
     window->addToolBarWidget(result.sources, QObject::tr(" Show "));
+    result.session = new LabSession(serverExecutable, window);
+    // The lab acts in the namespace shown: told before the window switches to it.
+    result.placement = new LabPlacement(result.session, window);
+    result.placement->remember(window->sourceKey(), first.ns);
+    QObject::connect(result.sources, &SourcePicker::chosen, result.placement,
+                     [placement = result.placement](const SourceEntry &entry) {
+                         if (entry.ns)
+                             placement->remember(entry.key, *entry.ns);
+                     });
+    QObject::connect(window, &MainWindow::sourceChanged, result.placement, &LabPlacement::follow);
     QObject::connect(result.sources, &SourcePicker::chosen, window,
                      [window](const SourceEntry &entry) {
                          window->setSource(entry.make(), entry.key, entry.label);
                      });
     QObject::connect(window, &MainWindow::sourceChanged, result.sources, &SourcePicker::setCurrent);
-    result.session = new LabSession(serverExecutable, window);
+    result.placement->follow(window->sourceKey(), window->sourceLabel());
     QObject::connect(result.session, &LabSession::labEvent, window->eventLog(),
                      &EventLogModel::appendLabEvent);
 
     auto *lab = new LabPanel(result.session, window);
-    window->addPanel(withNamespaceNotice(lab, window), QObject::tr("Lab"),
+    window->addPanel(withNamespaceNotice(lab, result.placement), QObject::tr("Lab"),
                      QStringLiteral("labDock"), QKeySequence(Qt::CTRL | Qt::Key_L));
     QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
     QObject::connect(lab, &LabPanel::labPidsChanged, window->socketModel(),
@@ -69,13 +80,13 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     window->socketModel()->setLabPids(lab->labPids());
 
     auto *checker = new BindCheckerPanel(result.session, window);
-    window->addPanel(withNamespaceNotice(checker, window), QObject::tr("Bind checker"),
+    window->addPanel(withNamespaceNotice(checker, result.placement), QObject::tr("Bind checker"),
                      QStringLiteral("bindCheckerDock"), QKeySequence(Qt::CTRL | Qt::Key_B));
     QObject::connect(checker, &BindCheckerPanel::focusRequested, window, &MainWindow::focusSockets);
 
     result.scenarios = new ScenarioPanel(result.session, window);
     QDockWidget *guide = window->addPanel(
-        withNamespaceNotice(result.scenarios, window), QObject::tr("Guided scenarios"),
+        withNamespaceNotice(result.scenarios, result.placement), QObject::tr("Guided scenarios"),
         QStringLiteral("scenarioDock"), QKeySequence(Qt::CTRL | Qt::Key_G));
     QObject::connect(result.scenarios, &ScenarioPanel::focusRequested, window,
                      &MainWindow::focusSockets);

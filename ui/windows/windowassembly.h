@@ -8,6 +8,7 @@
 
 namespace sockscope {
 
+class LabPlacement;
 class LabSession;
 class MainWindow;
 class ScenarioPanel;
@@ -21,7 +22,8 @@ struct AssembledWindow
     std::unique_ptr<MainWindow> window;
     LabSession *session = nullptr; // owned by the window
     ScenarioPanel *scenarios = nullptr;
-    SourcePicker *sources = nullptr; // in the toolbar
+    SourcePicker *sources = nullptr;   // in the toolbar
+    LabPlacement *placement = nullptr; // where the lab acts: the namespace shown
 };
 
 // serverExecutable: the sockscope binary, for the lab's server processes.

@@ -2,7 +2,9 @@
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
 #include "labnamespace.h"
+#include "labpanels/labobjectlist.h"
 #include "labpanels/labpanel.h"
+#include "namednamespace.h"
 #include "netns.h"
 #include "netns/networknamespace.h"
 #include "sources/namespacesources.h"
@@ -33,6 +35,13 @@ int rowsOnPort(const SocketTableModel *model, quint16 port)
         rows += view && (view->socket.local.port == port || view->socket.remote.port == port);
     }
     return rows;
+}
+
+// The pid owning the table's first row, 0 when it has none (yet).
+int firstRowOwner(const SocketTableModel *model)
+{
+    const ConnectionView *first = model->connectionAt(0);
+    return first && !first->owner.owners.isEmpty() ? first->owner.owners.first().pid : 0;
 }
 
 // Opens the list and chooses (arrow keys, Return) the entry whose label starts with `label` (or
@@ -89,19 +98,16 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31950), 3, 15000);
         QCOMPARE(model->rowCount(), 3);
         // Owned by the lab inside it.
-        const auto ownerPid = [model] {
-            const ConnectionView *first = model->connectionAt(0);
-            return first && !first->owner.owners.isEmpty() ? first->owner.owners.first().pid : 0;
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(ownerPid(), int(lab.labPid()), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(firstRowOwner(model), int(lab.labPid()), 15000);
         savePickerShot(assembled);
-        // The lab says it works in SockScope's own namespace only.
+        // The lab moved along (we are root here) and says where it acts.
         const QList<QLabel *> notices =
             window->findChildren<QLabel *>(QStringLiteral("labNamespaceNotice"));
         QCOMPARE(notices.size(), 3); // lab, bind checker, scenarios
         QVERIFY(!notices.first()->isHidden());
-        QVERIFY(notices.first()->text().contains(label));
-        QVERIFY(!window->findChild<LabPanel *>()->isEnabled());
+        QVERIFY2(notices.first()->text().startsWith(QStringLiteral("The lab acts in ") + label),
+                 qPrintable(notices.first()->text()));
+        QVERIFY(window->findChild<LabPanel *>()->isEnabled());
 
         // A filter belongs to the namespace it was typed in.
         auto *filter = window->findChild<QLineEdit *>(QStringLiteral("socketFilter"));
@@ -116,7 +122,73 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window->socketProxy()->rowCount(), 2, 15000);
     }
 
+    // Root: the lab acts in the namespace shown. Its listener shows in the
+    // table (owned by us), is in the namespace and not in ours, and goes when
+    // the window switches back, which says so.
+    void labMovesWithTheSource()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        NamedNamespace named;
+        if (!named.unavailable().isEmpty())
+            QSKIP(qPrintable(named.unavailable()));
+        AssembledWindow assembled = assembleWindow(kBinary, false);
+        MainWindow *window = assembled.window.get();
+        window->resize(1280, 800);
+        window->show();
+        const QString own = window->sourceKey();
+        const QString label = QStringLiteral("ip netns ") + named.name();
+        QVERIFY(pick(assembled.sources, label));
+        auto *lab = window->findChild<LabPanel *>();
+        QVERIFY(lab->isEnabled());
+        QSignalSpy answered(lab, &LabPanel::commandAnswered);
+        lab->run(QStringLiteral("listen 127.0.0.1:31953"));
+        QVERIFY(answered.wait(10000));
+        const auto answer = answered.first().at(1).value<ConsoleAnswer>();
+        QVERIFY2(answer.ok, qPrintable(answer.firstLine()));
+        SocketTableModel *model = window->socketModel();
+        QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31953), 1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(firstRowOwner(model), int(QCoreApplication::applicationPid()),
+                                  15000);
+        QVERIFY(named.ssSockets().contains(QStringLiteral("LISTEN 127.0.0.1:31953 0.0.0.0:*")));
+        saveLabShot(window);
+
+        QVERIFY(pick(assembled.sources, own));
+        QTRY_VERIFY_WITH_TIMEOUT(named.ssSockets().isEmpty(), 15000);
+        auto *notice = window->findChild<QLabel *>(QStringLiteral("labNamespaceNotice"));
+        QTRY_VERIFY_WITH_TIMEOUT(!notice->isHidden(), 5000);
+        QVERIFY2(
+            notice->text().contains(QStringLiteral("closed the 1 object it had open in ") + label),
+            qPrintable(notice->text()));
+        QVERIFY(lab->objectList()->itemOf(QStringLiteral("L1")) == nullptr);
+        QCOMPARE(rowsOnPort(model, 31953), 0);
+    }
+
+    // A source that is not a namespace of this machine (a server over ssh):
+    // the lab panels are off and say why. Needs no privilege.
+    void labOffWhereItCannotAct()
+    {
+        AssembledWindow assembled = assembleWindow(kBinary, false);
+        MainWindow *window = assembled.window.get();
+        QVERIFY(window->findChild<LabPanel *>()->isEnabled());
+        window->setSource(makeNamespacePoller(NetworkNamespace{}, false),
+                          QStringLiteral("ssh:test@server:22"), QStringLiteral("test@server"));
+        auto *notice = window->findChild<QLabel *>(QStringLiteral("labNamespaceNotice"));
+        QVERIFY(!notice->isHidden());
+        QVERIFY2(notice->text().contains(QStringLiteral("acts on this machine only")),
+                 qPrintable(notice->text()));
+        QVERIFY(notice->text().contains(QStringLiteral("test@server")));
+        QVERIFY(!window->findChild<LabPanel *>()->isEnabled());
+    }
+
 private:
+    // With SOCKSCOPE_LAB_NETNS_PNG=FILE: the window with the lab acting in the namespace.
+    static void saveLabShot(MainWindow *window)
+    {
+        const QString file = qEnvironmentVariable("SOCKSCOPE_LAB_NETNS_PNG");
+        if (!file.isEmpty())
+            QVERIFY(window->grab().save(file));
+    }
+
     // With SOCKSCOPE_PICKER_PNG=FILE: the window with the list open over it.
     static void savePickerShot(AssembledWindow &assembled)
     {

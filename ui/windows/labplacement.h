@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "netns/networknamespace.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+namespace sockscope {
+
+class LabSession;
+
+// Where the window's lab acts: in the network namespace the window shows, so
+// that its listeners, clients, server processes, bind checks and scenarios
+// show up in the tables. Follows MainWindow::sourceChanged (key, label) and
+// moves the LabSession there when SockScope may enter it (root or
+// CAP_SYS_ADMIN); otherwise, and for sources that are not a namespace of this
+// machine (a server over ssh), the lab panels are off with the reason.
+class LabPlacement : public QObject
+{
+    Q_OBJECT
+public:
+    LabPlacement(LabSession *session, QObject *parent = nullptr);
+
+    // The namespace the source `key` shows (none chosen: SockScope's own):
+    // what the lab moves to when that source becomes the current one.
+    void remember(const QString &key, const NetworkNamespace &ns);
+    // The window shows `key` now (MainWindow::sourceChanged).
+    void follow(const QString &key, const QString &label);
+
+    bool labEnabled() const { return m_enabled; }
+    // The line above the lab panels; empty when there is nothing to say (the
+    // lab acts in SockScope's own namespace and closed nothing).
+    QString notice() const;
+
+Q_SIGNALS:
+    void changed(bool labEnabled, const QString &notice);
+
+private:
+    void onMoved(const QString &spec, int closed);
+
+    LabSession *m_session;
+    QHash<QString, NetworkNamespace> m_namespaces;
+    bool m_enabled = true;
+    QString m_where;      // what the lab acts in, or why it cannot act
+    QString m_labLabel;   // the label of the namespace the lab acts in
+    QString m_movedFrom;  // the label it was asked to leave
+    QString m_closedNote; // what the last move closed
+};
+
+} // namespace sockscope
