@@ -2,8 +2,11 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <QList>
 #include <QString>
+
+class QWidget;
 
 namespace sockscope {
 
@@ -20,6 +23,9 @@ struct SourceEntry
     bool enabled = true;
     // A new source, not started (the window takes and starts it).
     std::function<SocketSource *()> make;
+    // Instead of make: an entry that asks first ("Add server…"), on the GUI
+    // thread; the entry to make then, or nothing when the user cancelled.
+    std::function<std::optional<SourceEntry>(QWidget *parent)> ask;
 };
 
 // Called on a worker thread: may read /proc, the network, or wait.
