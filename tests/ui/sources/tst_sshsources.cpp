@@ -171,13 +171,7 @@ private Q_SLOTS:
     {
         SOCKSCOPE_REQUIRE_NETNS();
         SshdRun sshd;
-        QString reason;
-        if (!sshd.start(QFileInfo(QStringLiteral(SOCKSCOPE_BINARY)).absolutePath(), &reason)) {
-            if (::geteuid() != 0)
-                QSKIP(
-                    qPrintable(QStringLiteral("needs an sshd this user can log in to: ") + reason));
-            QFAIL(qPrintable(reason));
-        }
+        SOCKSCOPE_START_SSHD(sshd);
         SourcePicker picker;
         picker.addLister(sshLister(sshd.config(), plainRemote()));
         const QList<SourceEntry> entries = listed(picker);
