@@ -78,6 +78,7 @@ int runAgent(const QStringList &arguments)
             hello.tracing = batch.stats.tracing;
             hello.traceNotice = batch.stats.traceNotice;
             hello.ephemeralPortStart = batch.stats.ephemeralPortStart;
+            hello.root = ::geteuid() == 0;
             written = writeLine(helloToJsonLine(hello));
             helloSent = true;
         }

@@ -23,18 +23,31 @@ void addSshOptions(QCommandLineParser &parser)
                       QStringLiteral("With --ssh, where the server has no sockscope: copy this "
                                      "AppImage to its ~/.cache/sockscope/ and run it there.")});
     parser.addOption({QStringLiteral("ssh-config"),
-                      QStringLiteral("Pass this ssh client configuration (ssh -F FILE)."),
+                      QStringLiteral("Pass this ssh client configuration (ssh -F FILE). The "
+                                     "window without --ssh lists its Host lines as servers."),
                       QStringLiteral("FILE")});
 }
 
-Result<std::optional<SshTarget>> sshTargetFromOptions(const QCommandLineParser &parser)
+Result<QString> sshConfigFromOptions(const QCommandLineParser &parser)
+{
+    const QString file = parser.value(QStringLiteral("ssh-config"));
+    if (!QFileInfo(file).isFile() || !QFileInfo(file).isReadable())
+        return Error{
+            ENOENT,
+            QStringLiteral("--ssh-config %1 is not a readable file").arg(quotedValue(file))};
+    return file;
+}
+
+Result<std::optional<SshTarget>> sshTargetFromOptions(const QCommandLineParser &parser,
+                                                      bool configAlone)
 {
     const bool config = parser.isSet(QStringLiteral("ssh-config"));
     if (!parser.isSet(QStringLiteral("ssh"))) {
-        if (config || installAgentRequested(parser))
-            return Error{EINVAL, QStringLiteral("--%1 needs --ssh [user@]host[:port]")
-                                     .arg(config ? QStringLiteral("ssh-config")
-                                                 : QStringLiteral("install-agent"))};
+        if ((config && !configAlone) || installAgentRequested(parser))
+            return Error{EINVAL,
+                         QStringLiteral("--%1 needs --ssh [user@]host[:port]")
+                             .arg(config && !configAlone ? QStringLiteral("ssh-config")
+                                                         : QStringLiteral("install-agent"))};
         return std::optional<SshTarget>{};
     }
     if (installAgentRequested(parser) && !qEnvironmentVariableIsSet("APPIMAGE"))
@@ -45,12 +58,10 @@ Result<std::optional<SshTarget>> sshTargetFromOptions(const QCommandLineParser &
     if (!target)
         return target.error();
     if (config) {
-        const QString file = parser.value(QStringLiteral("ssh-config"));
-        if (!QFileInfo(file).isFile() || !QFileInfo(file).isReadable())
-            return Error{
-                ENOENT,
-                QStringLiteral("--ssh-config %1 is not a readable file").arg(quotedValue(file))};
-        target->configFile = file;
+        const auto file = sshConfigFromOptions(parser);
+        if (!file)
+            return file.error();
+        target->configFile = *file;
     }
     return std::optional<SshTarget>(*target);
 }

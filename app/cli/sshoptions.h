@@ -18,9 +18,12 @@ namespace sockscope::cli {
 // --ssh [user@]host[:port] and --ssh-config FILE (dump, watch and the window).
 void addSshOptions(QCommandLineParser &parser);
 // nullopt without --ssh; an Error for a bad target, or --ssh-config without
-// --ssh or naming no readable file, or --install-agent where this sockscope is
-// not an AppImage.
-Result<std::optional<SshTarget>> sshTargetFromOptions(const QCommandLineParser &parser);
+// --ssh (unless configAlone: the window's server list reads it) or naming no
+// readable file, or --install-agent where this sockscope is not an AppImage.
+Result<std::optional<SshTarget>> sshTargetFromOptions(const QCommandLineParser &parser,
+                                                      bool configAlone = false);
+// --ssh-config FILE, an Error naming it when it is not a readable file.
+Result<QString> sshConfigFromOptions(const QCommandLineParser &parser);
 
 // --install-agent: copy this AppImage ($APPIMAGE) to the server's cache folder first.
 bool installAgentRequested(const QCommandLineParser &parser);

@@ -4,6 +4,7 @@
 #include "cli/commandline.h"
 #include "poller/poller.h"
 #include "remote/remotesource.h"
+#include "sources/sshsources.h"
 #include "theme/darkpalette.h"
 #include "window/askpass.h"
 #include "window/guioptions.h"
@@ -53,8 +54,13 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     }
     FirstSource first;
     first.ns = options.ns;
+    first.makeRemote = [trace = options.trace](const SshTarget &target) {
+        return windowRemoteSource(target, trace);
+    };
+    first.sshConfig = options.sshConfig;
     RemoteSource *remote = options.ssh ? windowRemoteSource(*options.ssh, options.trace) : nullptr;
     if (remote) {
+        rememberServer(*options.ssh);
         first.remote = remote;
         first.remoteKey = options.ssh->sourceKey();
         first.remoteLabel = options.ssh->displayName();

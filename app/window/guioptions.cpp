@@ -132,7 +132,13 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
         if (options.screenshotFile.isEmpty())
             return Error{EINVAL, QStringLiteral("--scenario goes with --screenshot FILE")};
     }
-    const auto ssh = sshTargetFromOptions(parser);
+    if (parser.isSet(QStringLiteral("ssh-config")) && !parser.isSet(QStringLiteral("ssh"))) {
+        const auto config = sshConfigFromOptions(parser);
+        if (!config)
+            return config.error();
+        options.sshConfig = *config;
+    }
+    const auto ssh = sshTargetFromOptions(parser, true);
     if (!ssh)
         return ssh.error();
     options.ssh = *ssh;

@@ -34,6 +34,7 @@ struct GuiOptions
     bool showSources = false;     // with a screenshot: the source picker's list open
     std::optional<SshTarget> ssh; // --ssh: a server's sockets instead of this machine's
     bool installAgent = false;    // --install-agent: copy this AppImage there without asking
+    QString sshConfig;            // --ssh-config without --ssh: the picker's servers use it
 };
 
 // Either the options to run with, or the status to exit with at once (0 after

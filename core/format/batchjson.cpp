@@ -272,7 +272,7 @@ public:
 
 QByteArray helloToJsonLine(const AgentHello &hello)
 {
-    return line(QJsonObject{
+    QJsonObject json{
         {QStringLiteral("sockscope_agent"), hello.protocol},
         {QStringLiteral("version"), hello.version},
         {QStringLiteral("hostname"), hello.hostname},
@@ -280,7 +280,10 @@ QByteArray helloToJsonLine(const AgentHello &hello)
         {QStringLiteral("tracing"), hello.tracing},
         {QStringLiteral("trace_notice"), hello.traceNotice},
         {QStringLiteral("ephemeral_port_start"), hello.ephemeralPortStart},
-    });
+    };
+    if (hello.root)
+        json.insert(QStringLiteral("root"), *hello.root);
+    return line(json);
 }
 
 QByteArray batchToJsonLine(const PollBatch &batch)
@@ -328,6 +331,8 @@ Result<AgentLine> parseAgentLine(QByteArrayView text, int lineNumber)
         hello.traceNotice = read.text(json, "trace_notice");
         hello.ephemeralPortStart =
             static_cast<int>(read.integer(json, "ephemeral_port_start", 1, 65535));
+        if (json.contains(QLatin1String("root")))
+            hello.root = read.flag(json, "root");
         result.hello = hello;
     } else if (json.contains(QLatin1String("batch"))) {
         PollBatch batch;

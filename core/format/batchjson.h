@@ -26,6 +26,9 @@ struct AgentHello
     bool tracing = false;
     QString traceNotice; // without tracing: what is missed
     int ephemeralPortStart = 32768;
+    // Whether the agent runs as root, so sees every socket's owner; unknown
+    // from an agent older than this field.
+    std::optional<bool> root;
 };
 
 // One line, newline included.

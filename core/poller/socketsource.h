@@ -23,6 +23,9 @@ public:
     virtual void start() = 0;
     // Stops delivering and releases what start() took. Safe to call twice.
     virtual void stop() = 0;
+    // What this source can see, for the status bar: this machine's privilege
+    // (root sees every socket's owner), unless the source is elsewhere.
+    virtual QString accessSummary() const;
 
 public Q_SLOTS:
     virtual void setIntervalMs(int intervalMs) = 0;
@@ -39,6 +42,8 @@ Q_SIGNALS:
     void pollFailed(const QString &message);
     // ...until a batch arrives after it: then this.
     void pollRecovered();
+    // accessSummary() changed (a server answered).
+    void accessChanged(const QString &summary);
 };
 
 } // namespace sockscope

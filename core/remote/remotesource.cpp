@@ -1,269 +1,87 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "remote/remotesource.h"
 
-#include "util/monotonic.h"
-#include "util/quotedvalue.h"
+#include "remote/remoteaccess.h"
+#include "util/threadhandover.h"
 
-#include <QCoreApplication>
-#include <QProcessEnvironment>
+#include <QThread>
 
 namespace sockscope {
 
-namespace {
-// A line longer than any batch of a busy server (100,000 sockets) is not ours.
-constexpr qsizetype kLongestLine = 256 * 1024 * 1024;
-} // namespace
-
 RemoteSource::RemoteSource(SshTarget target, QObject *parent)
-    : SocketSource(parent), m_target(std::move(target))
+    : SocketSource(parent), m_target(target), m_access(connectingAccess())
 {
-    m_retry.setSingleShot(true);
-    connect(&m_retry, &QTimer::timeout, this, &RemoteSource::connectNow);
+    qRegisterMetaType<sockscope::PollBatch>();
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("sockscope-remote"));
+    m_session = new RemoteSession(std::move(target));
+    m_session->moveToThread(m_thread);
+    releaseOnFinish(m_thread);
+    // Connected first, so they run before the receivers' slots: take the
+    // session's hand-over (util/threadhandover.h) for every receiver here.
+    connect(m_session, &RemoteSession::batchReady, this, [this] { handOverAcquire(m_session); });
+    connect(m_session, &RemoteSession::pollFailed, this, [this] { handOverAcquire(m_session); });
+    connect(m_session, &RemoteSession::pollRecovered, this, [this] { handOverAcquire(m_session); });
+    // Signal to signal: the batch is copied once, on the session's thread.
+    connect(m_session, &RemoteSession::batchReady, this, &SocketSource::batchReady);
+    connect(m_session, &RemoteSession::pollFailed, this, &SocketSource::pollFailed);
+    connect(m_session, &RemoteSession::pollRecovered, this, &SocketSource::pollRecovered);
+    connect(m_session, &RemoteSession::fatalError, this, &RemoteSource::fatalError);
+    connect(m_session, &RemoteSession::connected, this, &RemoteSource::onConnected);
+    m_thread->start();
 }
 
 RemoteSource::~RemoteSource()
 {
-    stop();
+    // The session goes on its own thread (its QProcess is that thread's);
+    // waiting for it costs at most the end of a parse under way.
+    RemoteSession *session = m_session;
+    invokeHandedOver(session, [session] {
+        delete session;
+        QThread::currentThread()->quit();
+    });
+    m_thread->wait();
+    handOverAcquire(m_thread);
+    delete m_thread;
+}
+
+QString RemoteSource::accessSummary() const
+{
+    return m_access;
 }
 
 void RemoteSource::start()
 {
-    m_stopped = false;
-    m_fatal = false;
-    connectNow();
+    const RemoteSettings settings = m_settings;
+    invokeHandedOver(m_session, [this, settings] { m_session->start(settings); });
 }
 
 void RemoteSource::stop()
 {
-    m_stopped = true;
-    m_retry.stop();
-    endProcess();
-}
-
-void RemoteSource::endProcess()
-{
-    if (!m_process)
-        return;
-    QProcess *process = m_process;
-    m_process = nullptr;
-    process->disconnect(this);
-    // Closing stdin ends the agent; ssh itself goes with a signal.
-    process->closeWriteChannel();
-    process->kill();
-    process->waitForFinished(1000);
-    process->deleteLater();
+    invokeHandedOver(m_session, [this] { m_session->stop(); });
 }
 
 void RemoteSource::setIntervalMs(int intervalMs)
 {
-    m_intervalMs = qBound(20, intervalMs, 60000);
+    m_settings.intervalMs = qBound(20, intervalMs, 60000);
+    invokeHandedOver(m_session, [this, intervalMs] { m_session->setIntervalMs(intervalMs); });
 }
 
 void RemoteSource::setPaused(bool paused)
 {
-    m_paused = paused;
-    while (!m_paused && !m_held.empty()) {
-        PollBatch batch = std::move(m_held.front());
-        m_held.pop_front();
-        Q_EMIT batchReady(batch);
-    }
+    invokeHandedOver(m_session, [this, paused] { m_session->setPaused(paused); });
 }
 
-void RemoteSource::connectNow()
+void RemoteSource::onConnected(const QString &summary, bool ssFallback, const QString &access)
 {
-    if (m_stopped)
-        return;
-    endProcess();
-    m_mode = Mode::Waiting;
-    m_pending.clear();
-    m_errors.clear();
-    m_ssRun.clear();
-    m_lineNumber = 0;
-    m_sessionBatch = false;
-    m_process = new QProcess(this);
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    if (!m_askpass.isEmpty()) {
-        environment.insert(QStringLiteral("SSH_ASKPASS"), m_askpass);
-        environment.insert(QStringLiteral("SSH_ASKPASS_REQUIRE"), QStringLiteral("force"));
-        if (!m_askpassVariable.isEmpty())
-            environment.insert(m_askpassVariable, QStringLiteral("1"));
+    handOverAcquire(m_session);
+    m_summary = summary;
+    m_ssFallback = ssFallback;
+    if (access != m_access) {
+        m_access = access;
+        Q_EMIT accessChanged(m_access);
     }
-    m_process->setProcessEnvironment(environment);
-    connect(m_process, &QProcess::readyReadStandardOutput, this, &RemoteSource::readOutput);
-    connect(m_process, &QProcess::readyReadStandardError, this, &RemoteSource::readErrors);
-    connect(m_process, &QProcess::finished, this, &RemoteSource::handleFinished);
-    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
-        if (error == QProcess::FailedToStart) {
-            m_fatal = true;
-            fail(QStringLiteral("cannot run %1: %2 (install the OpenSSH client: apt-get install "
-                                "openssh-client)")
-                     .arg(m_sshProgram, m_process ? m_process->errorString() : QString()));
-            endProcess();
-        }
-    });
-    const QString command =
-        remoteCommand(QCoreApplication::applicationVersion(), m_intervalMs, m_tracing, m_forceSs);
-    m_process->start(m_sshProgram, sshArguments(m_target, command));
-}
-
-void RemoteSource::readErrors()
-{
-    if (!m_process)
-        return;
-    m_errors += m_process->readAllStandardError();
-    // ssh's chatter about a failure is short; a remote flooding stderr keeps its end.
-    if (m_errors.size() > 64 * 1024)
-        m_errors = m_errors.right(32 * 1024);
-}
-
-void RemoteSource::readOutput()
-{
-    while (m_process && !m_fatal) {
-        const QByteArray chunk = m_process->readAllStandardOutput();
-        if (chunk.isEmpty())
-            return;
-        m_pending += chunk;
-        qsizetype start = 0;
-        for (qsizetype end; m_process && !m_fatal && (end = m_pending.indexOf('\n', start)) >= 0;
-             start = end + 1)
-            handleLine(m_pending.sliced(start, end - start));
-        m_pending.remove(0, start);
-        if (m_pending.size() > kLongestLine || (m_mode == Mode::Waiting && m_pending.size() > 4096))
-            handleFirstLine(m_pending); // not a line of ours: says what it is
-    }
-}
-
-void RemoteSource::handleLine(const QByteArray &line)
-{
-    ++m_lineNumber;
-    if (m_mode == Mode::Waiting) {
-        handleFirstLine(line);
-        return;
-    }
-    if (m_mode == Mode::Ss) {
-        if (line == kSsRunEnd) {
-            // Through the stitch too, so that ids stay one sequence when an
-            // agent session follows (an --install-agent) or came before.
-            if (!m_ssSessionBegun)
-                m_stitch.beginSession(0);
-            m_ssSessionBegun = true;
-            deliver(m_stitch.apply(m_ss.apply(m_ssRun, monotonicMs())));
-            m_ssRun.clear();
-        } else {
-            m_ssRun += line;
-            m_ssRun += '\n';
-        }
-        return;
-    }
-    auto parsed = parseAgentLine(line, m_lineNumber);
-    if (!parsed || !parsed->batch) {
-        m_fatal = true;
-        fail(QStringLiteral("%1: %2").arg(
-            m_target.displayName(),
-            parsed ? QStringLiteral("a second hello on line %1").arg(m_lineNumber)
-                   : parsed.error().message));
-        endProcess();
-        return;
-    }
-    PollBatch &batch = *parsed->batch;
-    if (!m_sessionBatch) {
-        m_stitch.beginSession(monotonicMs() - batch.timeMs);
-        m_ssSessionBegun = false;
-    }
-    deliver(m_stitch.apply(std::move(batch)));
-}
-
-void RemoteSource::handleFirstLine(const QByteArray &line)
-{
-    if (line.startsWith(kSsFallbackMarker)) {
-        m_mode = Mode::Ss;
-        const QList<QByteArray> words = line.split(' ');
-        bool ok = false;
-        const int ephemeral = words.value(2).toInt(&ok);
-        if (ok)
-            m_ss.setEphemeralPortStart(ephemeral);
-        m_ss.setIntervalMs(ssIntervalMs(m_intervalMs));
-        m_summary = QStringLiteral("remote: %1, no sockscope there: reading ss")
-                        .arg(m_target.displayName());
-        Q_EMIT connected(m_summary);
-        return;
-    }
-    auto parsed = parseAgentLine(line, m_lineNumber);
-    if (parsed && parsed->hello) {
-        m_mode = Mode::Agent;
-        m_hello = *parsed->hello;
-        m_summary =
-            QStringLiteral("remote: %1, agent sockscope %2, %3")
-                .arg(m_target.displayName(), m_hello.version,
-                     m_hello.tracing ? QStringLiteral("tracing") : QStringLiteral("polling"));
-        Q_EMIT connected(m_summary);
-        return;
-    }
-    m_fatal = true;
-    if (!parsed && line.trimmed().startsWith('{') &&
-        !parsed.error().message.contains(QLatin1String("is not the sockscope agent protocol")))
-        fail(QStringLiteral("%1: %2").arg(m_target.displayName(), parsed.error().message));
-    else
-        fail(QStringLiteral("%1 does not answer with the sockscope agent protocol: it printed %2 "
-                            "(a login script that prints text, or another program named "
-                            "sockscope on its PATH?)")
-                 .arg(m_target.displayName(), quotedValue(QString::fromUtf8(
-                                                  line.first(qMin<qsizetype>(line.size(), 60))))));
-    endProcess();
-}
-
-void RemoteSource::handleFinished(int exitCode, QProcess::ExitStatus status)
-{
-    if (!m_process || m_stopped)
-        return;
-    m_errors += m_process->readAllStandardError();
-    const bool hadSession = m_sessionBatch;
-    const QString reason =
-        sshFailureMessage(m_target, m_errors, status == QProcess::CrashExit ? -1 : exitCode);
-    m_process->deleteLater();
-    m_process = nullptr;
-    if (m_fatal)
-        return;
-    if (!m_reconnect) {
-        m_fatal = true;
-        fail(hadSession ? QStringLiteral("connection to %1 lost: %2").arg(m_target.host, reason)
-                        : reason);
-        return;
-    }
-    if (hadSession)
-        m_retryS = kFirstRetryS;
-    const QString message = hadSession
-                                ? QStringLiteral("connection to %1 lost: reconnecting in %2 s")
-                                      .arg(m_target.host)
-                                      .arg(m_retryS)
-                                : QStringLiteral("%1; retrying in %2 s").arg(reason).arg(m_retryS);
-    m_retry.start(m_retryS * 1000);
-    m_retryS = qMin(m_retryS * 2, kLastRetryS);
-    m_failureReported = true;
-    Q_EMIT pollFailed(message);
-}
-
-void RemoteSource::fail(const QString &message)
-{
-    m_failureReported = true;
-    Q_EMIT pollFailed(message);
-    if (m_fatal)
-        Q_EMIT fatalError(message);
-}
-
-void RemoteSource::deliver(PollBatch batch)
-{
-    m_sessionBatch = true;
-    m_retryS = kFirstRetryS;
-    if (m_failureReported) {
-        m_failureReported = false;
-        Q_EMIT pollRecovered();
-    }
-    if (m_paused) {
-        m_held.push_back(std::move(batch));
-        return;
-    }
-    Q_EMIT batchReady(batch);
+    Q_EMIT connected(m_summary);
 }
 
 } // namespace sockscope

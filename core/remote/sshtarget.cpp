@@ -21,6 +21,15 @@ QString SshTarget::sourceKey() const
     return key;
 }
 
+QString SshTarget::spec() const
+{
+    const QString where = host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(host) : host;
+    QString text = user.isEmpty() ? where : user + QLatin1Char('@') + where;
+    if (port > 0)
+        text += QLatin1Char(':') + QString::number(port);
+    return text;
+}
+
 Result<SshTarget> parseSshTarget(const QString &text)
 {
     static const QRegularExpression form(

@@ -19,6 +19,9 @@ struct SshTarget
     QString displayName() const;
     // "ssh:user@host:port": the key of this source among the window's sources.
     QString sourceKey() const;
+    // "[user@]host[:port]" as parseSshTarget() reads it back (an IPv6
+    // address in brackets): how a list of recent servers keeps it.
+    QString spec() const;
 };
 
 // "[user@]host[:port]", "[user@][v6addr]:port". An Error names the bad part.

@@ -3,8 +3,10 @@
 
 #include <memory>
 #include <QByteArray>
+#include <QFileInfo>
 #include <QString>
 #include <QTemporaryDir>
+#include <unistd.h>
 
 class QProcess;
 
@@ -51,3 +53,16 @@ private:
 QByteArray sshRun(const SshdRun &sshd, const QString &command, int *status = nullptr);
 
 } // namespace sockscope::test
+
+// In a test function: starts `sshd` with the build's sockscope on the remote
+// PATH; skips where this user cannot have one, fails where root should.
+#define SOCKSCOPE_START_SSHD(sshd)                                                                 \
+    do {                                                                                           \
+        QString reason_;                                                                           \
+        if (!(sshd).start(QFileInfo(QStringLiteral(SOCKSCOPE_BINARY)).absolutePath(), &reason_)) { \
+            if (::geteuid() != 0)                                                                  \
+                QSKIP(qPrintable(QStringLiteral("needs an sshd this user can log in to: ") +       \
+                                 reason_));                                                        \
+            QFAIL(qPrintable(reason_));                                                            \
+        }                                                                                          \
+    } while (false)

@@ -8,6 +8,8 @@
 #include <QList>
 #include <QString>
 
+class QWidget;
+
 namespace sockscope {
 
 class SocketSource;
@@ -26,6 +28,9 @@ struct SourceEntry
     std::optional<NetworkNamespace> ns;
     // A new source, not started (the window takes and starts it).
     std::function<SocketSource *()> make;
+    // Instead of make: an entry that asks first ("Add server…"), on the GUI
+    // thread; the entry to make then, or nothing when the user cancelled.
+    std::function<std::optional<SourceEntry>(QWidget *parent)> ask;
 };
 
 // Called on a worker thread: may read /proc, the network, or wait.

@@ -21,7 +21,14 @@ SourcePicker::SourcePicker(QWidget *parent) : QComboBox(parent)
     connect(this, &QComboBox::activated, this, [this](int index) {
         if (m_filling || index < 0 || index >= m_entries.size())
             return;
-        const SourceEntry entry = m_entries.at(index);
+        SourceEntry entry = m_entries.at(index);
+        if (entry.ask) {
+            setCurrentIndex(indexOfKey(m_currentKey)); // until the answer is made
+            std::optional<SourceEntry> asked = entry.ask(this);
+            if (!asked)
+                return;
+            entry = std::move(*asked);
+        }
         if (entry.key == m_currentKey || !entry.enabled || !entry.make)
             return;
         Q_EMIT chosen(entry);

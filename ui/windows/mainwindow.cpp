@@ -44,7 +44,6 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
-#include <unistd.h>
 
 namespace sockscope {
 
@@ -151,9 +150,7 @@ MainWindow::MainWindow(SocketSource *source, bool persistSettings, QWidget *pare
     statusBar()->addWidget(m_cost);
     statusBar()->addPermanentWidget(m_traceStatus);
     statusBar()->addPermanentWidget(m_privilege);
-    m_privilege->setText(::geteuid() == 0 ? tr("root: every owner visible")
-                                          : tr("unprivileged: other users' sockets show owner "
-                                               "'unknown' (run as root to see them)"));
+    m_privilege->setObjectName(QStringLiteral("privilegeStatus"));
 
     connectSource();
     addHelpMenu(this, [this] {
@@ -735,6 +732,13 @@ void MainWindow::saveSettings() const
 void MainWindow::connectSource()
 {
     const int generation = ++m_sourceGeneration;
+    // A server's privilege, not this machine's, when the source is one.
+    m_privilege->setText(m_source->accessSummary());
+    connect(m_source, &SocketSource::accessChanged, this,
+            [this, generation](const QString &summary) {
+                if (generation == m_sourceGeneration)
+                    m_privilege->setText(summary);
+            });
     // A replaced source's batches may still be queued here: they are not this one's.
     connect(m_source, &SocketSource::batchReady, this, [this, generation](const PollBatch &batch) {
         if (generation == m_sourceGeneration)

@@ -50,6 +50,8 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     window->nameSource(namespaceKey(first.ns), namespaceLabel(first.ns));
     result.sources = new SourcePicker(window);
     result.sources->addLister(namespaceLister(trace));
+    if (first.makeRemote)
+        result.sources->addLister(sshLister(first.sshConfig, first.makeRemote));
     result.sources->setCurrent(window->sourceKey(), window->sourceLabel());
     window->addToolBarWidget(result.sources, QObject::tr(" Show "));
     result.session = new LabSession(serverExecutable, window);

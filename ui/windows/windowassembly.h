@@ -2,6 +2,7 @@
 #pragma once
 
 #include "netns/networknamespace.h"
+#include "sources/sshsources.h"
 
 #include <memory>
 #include <QString>
@@ -41,6 +42,9 @@ struct FirstSource
     QString remoteKey;
     QString remoteLabel;
     QString labOffReason;
+    // Set: the picker also lists servers (sshsources.h), reached with sshConfig.
+    RemoteMaker makeRemote;
+    QString sshConfig;
 };
 AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSettings,
                                bool trace = true, const FirstSource &first = {});

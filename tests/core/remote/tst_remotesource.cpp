@@ -39,13 +39,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         SOCKSCOPE_REQUIRE_NETNS();
-        QString reason;
-        if (!m_sshd.start(QFileInfo(QStringLiteral(SOCKSCOPE_BINARY)).absolutePath(), &reason)) {
-            if (::geteuid() != 0)
-                QSKIP(
-                    qPrintable(QStringLiteral("needs an sshd this user can log in to: ") + reason));
-            QFAIL(qPrintable(reason));
-        }
+        SOCKSCOPE_START_SSHD(m_sshd);
     }
 
     void modelFillsAndSurvivesAKilledConnection()

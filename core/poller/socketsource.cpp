@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "poller/socketsource.h"
+
+#include <QCoreApplication>
+#include <unistd.h>
+
+namespace sockscope {
+
+QString SocketSource::accessSummary() const
+{
+    return ::geteuid() == 0
+               ? QCoreApplication::translate("SocketSource", "root: every owner visible")
+               : QCoreApplication::translate("SocketSource",
+                                             "unprivileged: other users' sockets show owner "
+                                             "'unknown' (run as root to see them)");
+}
+
+} // namespace sockscope

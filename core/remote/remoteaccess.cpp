@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "remote/remoteaccess.h"
+
+#include <QCoreApplication>
+
+namespace sockscope {
+
+QString agentAccess(const AgentHello &hello)
+{
+    if (!hello.root)
+        return QCoreApplication::translate("RemoteAccess",
+                                           "server: privilege not reported (an older agent)");
+    return *hello.root
+               ? QCoreApplication::translate("RemoteAccess", "server: root, every owner visible")
+               : QCoreApplication::translate("RemoteAccess",
+                                             "server: unprivileged: other users' sockets show "
+                                             "owner 'unknown' (log in as root to see them)");
+}
+
+QString ssFallbackAccess()
+{
+    return QCoreApplication::translate("RemoteAccess",
+                                       "ss fallback: no trace, no history between polls");
+}
+
+QString connectingAccess()
+{
+    return QCoreApplication::translate("RemoteAccess", "server: connecting");
+}
+
+} // namespace sockscope
