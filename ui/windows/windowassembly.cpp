@@ -3,7 +3,6 @@
 
 #include "guide/scenariopanel.h"
 #include "itemmodels/eventlogmodel.h"
-#include "itemmodels/sockettablemodel.h"
 #include "labpanels/bindcheckerpanel.h"
 #include "labpanels/labpanel.h"
 #include "session/labsession.h"
@@ -51,22 +50,27 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     result.sources->addLister(namespaceLister(trace));
     result.sources->setCurrent(window->sourceKey(), window->sourceLabel());
     window->addToolBarWidget(result.sources, QObject::tr(" Show "));
+    // A pick opens the source in a tab of its own, or brings its tab forward.
     QObject::connect(result.sources, &SourcePicker::chosen, window,
                      [window](const SourceEntry &entry) {
-                         window->setSource(entry.make(), entry.key, entry.label);
+                         if (!window->focusSource(entry.key))
+                             window->openSource(entry.make(), entry.key, entry.label);
                      });
     QObject::connect(window, &MainWindow::sourceChanged, result.sources, &SourcePicker::setCurrent);
     result.session = new LabSession(serverExecutable, window);
-    QObject::connect(result.session, &LabSession::labEvent, window->eventLog(),
-                     &EventLogModel::appendLabEvent);
+    // The lab acts in SockScope's own namespace: its events belong to that tab.
+    const auto toOwnLog = [window, own = namespaceKey(NetworkNamespace{})](const LabEvent &event) {
+        if (EventLogModel *log = window->eventLogOf(own))
+            log->appendLabEvent(event);
+    };
+    QObject::connect(result.session, &LabSession::labEvent, window, toOwnLog);
 
     auto *lab = new LabPanel(result.session, window);
     window->addPanel(withNamespaceNotice(lab, window), QObject::tr("Lab"),
                      QStringLiteral("labDock"), QKeySequence(Qt::CTRL | Qt::Key_L));
     QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
-    QObject::connect(lab, &LabPanel::labPidsChanged, window->socketModel(),
-                     &SocketTableModel::setLabPids);
-    window->socketModel()->setLabPids(lab->labPids());
+    QObject::connect(lab, &LabPanel::labPidsChanged, window, &MainWindow::setLabPids);
+    window->setLabPids(lab->labPids());
 
     auto *checker = new BindCheckerPanel(result.session, window);
     window->addPanel(withNamespaceNotice(checker, window), QObject::tr("Bind checker"),
@@ -79,8 +83,7 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
         QStringLiteral("scenarioDock"), QKeySequence(Qt::CTRL | Qt::Key_G));
     QObject::connect(result.scenarios, &ScenarioPanel::focusRequested, window,
                      &MainWindow::focusSockets);
-    QObject::connect(result.scenarios, &ScenarioPanel::labActivity, window->eventLog(),
-                     &EventLogModel::appendLabEvent);
+    QObject::connect(result.scenarios, &ScenarioPanel::labActivity, window, toOwnLog);
 
     window->restoreSettings();
     if (persistSettings) {

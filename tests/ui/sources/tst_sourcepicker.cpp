@@ -71,7 +71,8 @@ private Q_SLOTS:
         MainWindow *window = assembled.window.get();
         window->resize(1280, 800);
         window->show();
-        SocketTableModel *model = window->socketModel();
+        // Each source has its own tab and models: the table shows the current one's.
+        const auto model = [window] { return window->socketModel(); };
         // The test runs in a private namespace of its own: not the machine's.
         const QString own = window->sourceKey();
         QCOMPARE(own, namespaceKey(NetworkNamespace{}));
@@ -79,18 +80,18 @@ private Q_SLOTS:
         QCOMPARE(window->windowTitle(), QStringLiteral("SockScope — SockScope's own namespace"));
         // Our own (private) namespace has nothing on the lab's port.
         QTest::qWait(300);
-        QCOMPARE(rowsOnPort(model, 31950), 0);
+        QCOMPARE(rowsOnPort(model(), 31950), 0);
 
         const QString label = QStringLiteral("ip netns ") + lab.name();
         QVERIFY(pick(assembled.sources, label));
         QCOMPARE(window->sourceLabel(), label);
         QVERIFY(window->windowTitle().contains(lab.name()));
         // The listener and both ends of the connection, and nothing else.
-        QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31950), 3, 15000);
-        QCOMPARE(model->rowCount(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model(), 31950), 3, 15000);
+        QCOMPARE(model()->rowCount(), 3);
         // Owned by the lab inside it.
         const auto ownerPid = [model] {
-            const ConnectionView *first = model->connectionAt(0);
+            const ConnectionView *first = model()->connectionAt(0);
             return first && !first->owner.owners.isEmpty() ? first->owner.owners.first().pid : 0;
         };
         QTRY_COMPARE_WITH_TIMEOUT(ownerPid(), int(lab.labPid()), 15000);
@@ -107,8 +108,9 @@ private Q_SLOTS:
         auto *filter = window->findChild<QLineEdit *>(QStringLiteral("socketFilter"));
         filter->setText(QStringLiteral("established"));
         QVERIFY(pick(assembled.sources, own));
+        QCOMPARE(window->sourceCount(), 2); // picking an open source brings its tab forward
         QCOMPARE(filter->text(), QString());
-        QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31950), 0, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model(), 31950), 0, 15000);
         QVERIFY(notices.first()->isHidden());
         QVERIFY(window->findChild<LabPanel *>()->isEnabled());
         QVERIFY(pick(assembled.sources, label));
