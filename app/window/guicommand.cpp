@@ -53,6 +53,7 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     }
     FirstSource first;
     first.ns = options.ns;
+    first.alsoNs = options.alsoNs;
     RemoteSource *remote = options.ssh ? windowRemoteSource(*options.ssh, options.trace) : nullptr;
     if (remote) {
         first.remote = remote;

@@ -86,6 +86,9 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     QObject::connect(result.scenarios, &ScenarioPanel::labActivity, window, toOwnLog);
 
     window->restoreSettings();
+    for (const NetworkNamespace &ns : first.alsoNs)
+        window->openSource(makeNamespacePoller(ns, trace), namespaceKey(ns), namespaceLabel(ns));
+    window->focusSource(namespaceKey(first.ns));
     if (persistSettings) {
         // A learner meets the product through the scenarios: offer them on first start.
         QSettings settings;
