@@ -690,6 +690,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("ports/filter"), m_portsPane->filterEdit()->text());
     settings.setValue(QStringLiteral("events/filter"), m_eventPane->filterEdit()->text());
     settings.setValue(QStringLiteral("poll/interval"), m_interval->value());
+    settings.setValue(QStringLiteral("sources/open"), openSourceKeys());
 }
 
 void MainWindow::addToolBarWidget(QWidget *widget, const QString &label)

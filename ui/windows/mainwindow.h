@@ -111,6 +111,8 @@ public:
     // gathered; false for the last tab, which stays.
     bool closeSource(int index);
     int sourceCount() const;
+    // The open tabs' keys, in the tab bar's order (saved as "sources/open").
+    QStringList openSourceKeys() const;
     QTabBar *sourceTabs() const { return m_tabBar; }
     SocketSource *sourceAt(int index) const;
     // The lab's processes, marked in every tab's table.

@@ -47,6 +47,20 @@ QTabBar *MainWindow::buildTabBar()
             showTab(m_tabs.at(index));
     });
     connect(m_tabBar, &QTabBar::tabCloseRequested, this, &MainWindow::closeSource);
+    const auto shortcut = [this](const QKeySequence &keys, auto slot) {
+        auto *action = new QAction(this);
+        action->setShortcut(keys);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+    };
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_W),
+             [this] { closeSource(static_cast<int>(m_tabs.indexOf(m_tab))); });
+    const auto step = [this](int by) {
+        const auto count = static_cast<int>(m_tabs.size());
+        m_tabBar->setCurrentIndex((m_tabBar->currentIndex() + by + count) % count);
+    };
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_PageDown), [step] { step(1); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_PageUp), [step] { step(-1); });
     return m_tabBar;
 }
 
@@ -92,6 +106,14 @@ const QString &MainWindow::sourceLabel() const
 int MainWindow::sourceCount() const
 {
     return static_cast<int>(m_tabs.size());
+}
+
+QStringList MainWindow::openSourceKeys() const
+{
+    QStringList keys;
+    for (const SourceTab *tab : m_tabs)
+        keys << tab->key();
+    return keys;
 }
 
 SocketSource *MainWindow::sourceAt(int index) const
@@ -153,6 +175,9 @@ void MainWindow::showTab(SourceTab *tab)
     keepSourceView();
     m_tab->shown = {m_selectedId, m_proxy->stateFilter(), !m_noticeBar->isHidden(), m_noticeShown};
     m_model->holdRemovals(false); // a press on the table may not see its release
+    // Said while the old models are still in: a model reset clears a
+    // selection without a word, and the table would keep this port's filter.
+    m_portsPane->selectPort(std::nullopt);
     useTabModels(tab);
     m_selectedId = 0;
     m_proxy->setSourceModel(m_model);

@@ -11,6 +11,7 @@
 #include "windows/labnamespacenotice.h"
 #include "windows/mainwindow.h"
 
+#include <memory>
 #include <QDockWidget>
 #include <QLabel>
 #include <QSettings>
@@ -29,6 +30,29 @@ void addLabOffPanels(MainWindow *window, const QString &reason)
     window->addPanel(label, QObject::tr("Lab"), QStringLiteral("labDock"),
                      QKeySequence(Qt::CTRL | Qt::Key_L));
     window->restoreSettings();
+}
+
+// The tabs open when the window last closed, if it starts on the same first
+// source: reopened behind it once the picker has listed what exists now (a
+// namespace gone since is left out), without waiting for the listing here.
+void reopenSources(MainWindow *window, SourcePicker *picker)
+{
+    const QStringList keys = QSettings().value(QStringLiteral("sources/open")).toStringList();
+    if (keys.size() < 2 || keys.first() != window->sourceKey())
+        return;
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = QObject::connect(picker, &SourcePicker::listed, window, [window, picker, keys, once] {
+        QObject::disconnect(*once);
+        const QString front = window->sourceKey();
+        for (const QString &key : keys.mid(1)) {
+            const int index = picker->indexOfKey(key);
+            const SourceEntry entry = index >= 0 ? picker->entries().at(index) : SourceEntry{};
+            if (entry.enabled && entry.make && !window->focusSource(key))
+                window->openSource(entry.make(), entry.key, entry.label);
+        }
+        window->focusSource(front);
+    });
+    picker->refresh();
 }
 } // namespace
 
@@ -89,6 +113,8 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     for (const NetworkNamespace &ns : first.alsoNs)
         window->openSource(makeNamespacePoller(ns, trace), namespaceKey(ns), namespaceLabel(ns));
     window->focusSource(namespaceKey(first.ns));
+    if (persistSettings && first.alsoNs.isEmpty())
+        reopenSources(window, result.sources);
     if (persistSettings) {
         // A learner meets the product through the scenarios: offer them on first start.
         QSettings settings;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "guitesting.h"
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
 #include "labnamespace.h"
@@ -23,17 +24,6 @@ using namespace sockscope::test;
 namespace {
 
 const QString kBinary = QStringLiteral(SOCKSCOPE_BINARY);
-
-// Rows of the table whose local or remote port is `port`, and all rows.
-int rowsOnPort(const SocketTableModel *model, quint16 port)
-{
-    int rows = 0;
-    for (int row = 0; row < model->rowCount(); ++row) {
-        const ConnectionView *view = model->connectionAt(row);
-        rows += view && (view->socket.local.port == port || view->socket.remote.port == port);
-    }
-    return rows;
-}
 
 // Opens the list and chooses (arrow keys, Return) the entry whose label starts with `label` (or
 // whose key it is), as a user does; false when the list has none.

@@ -3,6 +3,7 @@
 // tabs beside SockScope's own. Each tab shows its own sockets only, keeps
 // gathering while another is in front, keeps its filter, and closing it ends
 // its poller thread and gives back every descriptor it took.
+#include "guitesting.h"
 #include "itemmodels/historymodel.h"
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
@@ -10,6 +11,7 @@
 #include "loopback.h"
 #include "netns.h"
 #include "netns/networknamespace.h"
+#include "panes/portspane.h"
 #include "poller/socketsource.h"
 #include "remote/remotesource.h"
 #include "sources/namespacesources.h"
@@ -21,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabBar>
@@ -33,16 +36,6 @@ namespace {
 
 const QString kBinary = QStringLiteral(SOCKSCOPE_BINARY);
 constexpr int kTimeoutMs = 10000;
-
-int rowsOnPort(const SocketTableModel *model, quint16 port)
-{
-    int rows = 0;
-    for (int row = 0; row < model->rowCount(); ++row) {
-        const ConnectionView *view = model->connectionAt(row);
-        rows += view && (view->socket.local.port == port || view->socket.remote.port == port);
-    }
-    return rows;
-}
 
 // Ended connections in the current tab's history with an end on `port`.
 int endedOnPort(const MainWindow *window, quint16 port)
@@ -122,7 +115,10 @@ private Q_SLOTS:
         auto *filter = window->findChild<QLineEdit *>(QStringLiteral("socketFilter"));
         filter->setText(QStringLiteral("established"));
         QTRY_COMPARE_WITH_TIMEOUT(window->socketProxy()->rowCount(), 2, kTimeoutMs);
+        window->portsPane()->selectPort(31962);
+        QCOMPARE(window->portsPane()->selectedPort(), std::optional<std::uint16_t>(31962));
         QVERIFY(window->focusSource(blueKey));
+        QCOMPARE(window->portsPane()->selectedPort(), std::nullopt);
         QCOMPARE(tabs->currentIndex(), 1);
         QCOMPARE(filter->text(), QString());
         QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model(), 31961), 3, kTimeoutMs);
@@ -138,6 +134,8 @@ private Q_SLOTS:
         QCOMPARE(rowsOnPort(model(), 31963), 0);
         QVERIFY(window->focusSource(greenKey));
         QCOMPARE(filter->text(), QStringLiteral("established"));
+        QCOMPARE(window->portsPane()->selectedPort(), std::optional<std::uint16_t>(31962));
+        window->portsPane()->selectPort(std::nullopt);
         // Both ends of the reset connection ended while green was behind: a
         // source started only now would never have seen them.
         QTRY_COMPARE_WITH_TIMEOUT(endedOnPort(window, 31962), 2, kTimeoutMs);
@@ -163,6 +161,34 @@ private Q_SLOTS:
         QVERIFY(!tabs->isVisible());
         QTRY_COMPARE_WITH_TIMEOUT(threadCount(), threadsBefore, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(openDescriptorCount(), descriptorsBefore, kTimeoutMs);
+    }
+
+    // The tabs open at the last close come back at the next start, those
+    // whose namespace still exists.
+    void reopensLastTimesTabs()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        LabNamespace blue(kBinary, LabNamespace::Kind::Named, 31964);
+        if (!blue.unavailable().isEmpty())
+            QSKIP(qPrintable(blue.unavailable()));
+        const Result<NetworkNamespace> ns = NetworkNamespace::resolve(blue.name());
+        QVERIFY(ns);
+        QStandardPaths::setTestModeEnabled(true); // settings in ~/.qttest, not the user's
+        QSettings().clear();
+        const QString own = namespaceKey(NetworkNamespace{});
+        const QStringList open{own, namespaceKey(*ns)};
+        QSettings().setValue(QStringLiteral("sources/open"),
+                             QStringList{own, QStringLiteral("netns:1"), namespaceKey(*ns)});
+        {
+            AssembledWindow assembled = assembleWindow(kBinary, true);
+            MainWindow *window = assembled.window.get();
+            window->show();
+            QTRY_COMPARE_WITH_TIMEOUT(window->openSourceKeys(), open, kTimeoutMs);
+            QCOMPARE(window->sourceKey(), own); // the first stays in front
+            window->close();
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("sources/open")).toStringList(), open);
+        QSettings().clear();
     }
 
     // A source that fails says so on its tab, while the others go on.
