@@ -118,9 +118,13 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
     options.ns = *ns;
     for (const QString &spec : parser.values(QStringLiteral("also-netns"))) {
         auto also = NetworkNamespace::resolve(spec.trimmed());
-        if (!also)
-            return Error{also.error().errnum,
-                         QStringLiteral("--also-netns: %1").arg(also.error().message)};
+        if (!also) {
+            // resolve() names the option as --netns: this one is --also-netns.
+            QString message = also.error().message;
+            if (message.startsWith(QLatin1String("--netns")))
+                message.replace(0, 7, QStringLiteral("--also-netns"));
+            return Error{also.error().errnum, message};
+        }
         options.alsoNs << *also;
     }
     options.trace = !parser.isSet(QStringLiteral("no-trace"));
