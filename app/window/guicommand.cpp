@@ -58,6 +58,7 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
         return windowRemoteSource(target, trace);
     };
     first.sshConfig = options.sshConfig;
+    first.alsoNs = options.alsoNs;
     RemoteSource *remote = options.ssh ? windowRemoteSource(*options.ssh, options.trace) : nullptr;
     if (remote) {
         rememberServer(*options.ssh);

@@ -52,6 +52,10 @@ void addGuiOptions(QCommandLineParser &parser)
                       QStringLiteral("WxH")});
     addTraceOption(parser);
     addNetnsOption(parser);
+    parser.addOption({QStringLiteral("also-netns"),
+                      QStringLiteral("Also show this network namespace, in a tab of its own "
+                                     "behind the first (repeat it for more tabs)."),
+                      QStringLiteral("NAME|PID|PATH")});
     addSshOptions(parser);
     parser.addOption(
         {QStringLiteral("dark"),
@@ -112,6 +116,17 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
     if (!ns)
         return ns.error();
     options.ns = *ns;
+    for (const QString &spec : parser.values(QStringLiteral("also-netns"))) {
+        auto also = NetworkNamespace::resolve(spec.trimmed());
+        if (!also) {
+            // resolve() names the option as --netns: this one is --also-netns.
+            QString message = also.error().message;
+            if (message.startsWith(QLatin1String("--netns")))
+                message.replace(0, 7, QStringLiteral("--also-netns"));
+            return Error{also.error().errnum, message};
+        }
+        options.alsoNs << *also;
+    }
     options.trace = !parser.isSet(QStringLiteral("no-trace"));
     options.screenshotFile = parser.value(QStringLiteral("screenshot"));
     // An empty name would open the window instead, waiting forever where no
@@ -143,6 +158,9 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
         return ssh.error();
     options.ssh = *ssh;
     options.installAgent = installAgentRequested(parser);
+    if (options.ssh && !options.alsoNs.isEmpty())
+        return Error{EINVAL, QStringLiteral("--also-netns and --ssh do not go together: the "
+                                            "window on a server shows that server only")};
     if (options.ssh && options.ns.chosen())
         return Error{EINVAL, QStringLiteral("--netns and --ssh do not go together: the namespace "
                                             "would be the server's (not supported yet)")};

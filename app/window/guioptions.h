@@ -24,12 +24,13 @@ struct GuiOptions
 {
     int intervalMs = 0; // 0: no --interval, the saved interval (or the default) applies
     bool dark = false;
-    bool trace = true;      // --no-trace: poll only
-    NetworkNamespace ns;    // --netns: another network namespace than ours
-    QString screenshotFile; // empty: run the window interactively
-    QSize size{1280, 800};  // for the screenshot
-    QString scenario;       // with a screenshot: run it in the guided panel first
-    int steps = 0;          // with a scenario: stop after this many steps (0: all)
+    bool trace = true;              // --no-trace: poll only
+    NetworkNamespace ns;            // --netns: another network namespace than ours
+    QList<NetworkNamespace> alsoNs; // --also-netns: more, each in a tab behind the first
+    QString screenshotFile;         // empty: run the window interactively
+    QSize size{1280, 800};          // for the screenshot
+    QString scenario;               // with a screenshot: run it in the guided panel first
+    int steps = 0;                  // with a scenario: stop after this many steps (0: all)
     ScreenshotSelection select;
     bool showSources = false;     // with a screenshot: the source picker's list open
     std::optional<SshTarget> ssh; // --ssh: a server's sockets instead of this machine's

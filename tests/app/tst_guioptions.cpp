@@ -43,6 +43,19 @@ private Q_SLOTS:
         QVERIFY(!bad.options);
         QCOMPARE(bad.exitStatus, kExitUsage);
     }
+
+    // Each --also-netns is one more tab; one that does not resolve is a usage error.
+    void alsoNetnsMustResolve()
+    {
+        const GuiCommandLine none = parse({QStringLiteral("sockscope")});
+        QVERIFY(none.options);
+        QVERIFY(none.options->alsoNs.isEmpty());
+        const GuiCommandLine unknown =
+            parse({QStringLiteral("sockscope"), QStringLiteral("--also-netns"),
+                   QStringLiteral("sockscope-no-such-namespace")});
+        QVERIFY(!unknown.options);
+        QCOMPARE(unknown.exitStatus, kExitUsage);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestGuiOptions)

@@ -10,7 +10,14 @@ class QComboBox;
 class QLineEdit;
 class QTextBrowser;
 
+namespace sockscope {
+class SocketTableModel;
+}
+
 namespace sockscope::test {
+
+// Rows of the socket table whose local or remote port is `port`.
+int rowsOnPort(const SocketTableModel *model, quint16 port);
 
 // Replaces the edit's text the way a user does: select all, erase, type.
 void retype(QLineEdit *edit, const QString &text);

@@ -55,7 +55,7 @@ EventLogPane::EventLogPane(EventLogModel *model, QWidget *parent)
     connect(exportButton, &QToolButton::clicked, this, &EventLogPane::chooseExportFile);
     auto *clearButton = new QToolButton(this);
     clearButton->setText(tr("Clear"));
-    connect(clearButton, &QToolButton::clicked, m_model, &EventLogModel::clear);
+    connect(clearButton, &QToolButton::clicked, this, [this] { m_model->clear(); });
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);
@@ -80,6 +80,13 @@ EventLogPane::EventLogPane(EventLogModel *model, QWidget *parent)
         if (id != 0)
             Q_EMIT connectionActivated(id);
     });
+}
+
+void EventLogPane::setModel(EventLogModel *model)
+{
+    m_model = model;
+    m_proxy->setSourceModel(m_model);
+    m_view->scrollToBottom();
 }
 
 QString EventLogPane::exportTo(const QString &path) const

@@ -24,6 +24,8 @@ public:
     // Writes the shown rows (after the filter) to `path`; JSON lines when the
     // name ends in .jsonl or .json, CSV otherwise. Returns an error message or empty.
     QString exportTo(const QString &path) const;
+    // Shows another source's events (the window's tabs each have their own).
+    void setModel(EventLogModel *model);
 
 Q_SIGNALS:
     void connectionActivated(quint64 connectionId);

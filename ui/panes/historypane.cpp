@@ -4,6 +4,7 @@
 #include "itemmodels/historymodel.h"
 
 #include <QHeaderView>
+#include <QIdentityProxyModel>
 #include <QLabel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -11,8 +12,10 @@
 namespace sockscope {
 
 HistoryPane::HistoryPane(HistoryModel *model, QWidget *parent)
-    : QWidget(parent), m_model(model), m_view(new QTableView(this))
+    : QWidget(parent), m_model(model), m_proxy(new QIdentityProxyModel(this)),
+      m_view(new QTableView(this))
 {
+    m_proxy->setSourceModel(m_model);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *note = new QLabel(tr("Connections that ended (the last %1, up to %2 min back): click "
@@ -23,7 +26,7 @@ HistoryPane::HistoryPane(HistoryModel *model, QWidget *parent)
     note->setWordWrap(true);
     layout->addWidget(note);
     m_view->setObjectName(QStringLiteral("historyView"));
-    m_view->setModel(model);
+    m_view->setModel(m_proxy);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
@@ -42,6 +45,12 @@ HistoryPane::HistoryPane(HistoryModel *model, QWidget *parent)
     };
     connect(m_view, &QTableView::clicked, this, activate);
     connect(m_view, &QTableView::activated, this, activate);
+}
+
+void HistoryPane::setModel(HistoryModel *model)
+{
+    m_model = model;
+    m_proxy->setSourceModel(m_model);
 }
 
 } // namespace sockscope

@@ -3,6 +3,7 @@
 
 #include <QWidget>
 
+class QIdentityProxyModel;
 class QTableView;
 
 namespace sockscope {
@@ -18,12 +19,17 @@ public:
     explicit HistoryPane(HistoryModel *model, QWidget *parent = nullptr);
 
     QTableView *view() const { return m_view; }
+    // Shows another source's history (the window's tabs each have their own).
+    void setModel(HistoryModel *model);
 
 Q_SIGNALS:
     void connectionActivated(quint64 connectionId);
 
 private:
     HistoryModel *m_model;
+    // Between the view and the model, so that switching models keeps the
+    // view's column widths and selection model.
+    QIdentityProxyModel *m_proxy;
     QTableView *m_view;
 };
 

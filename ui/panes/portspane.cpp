@@ -56,11 +56,26 @@ PortsPane::PortsPane(PortSummaryModel *model, QWidget *parent)
     m_hideEmpty = new QTimer(this);
     m_hideEmpty->setSingleShot(true);
     connect(m_hideEmpty, &QTimer::timeout, this, &PortsPane::hideEmptyStates);
+    followModel();
+}
+
+void PortsPane::followModel()
+{
     const auto later = [this] { m_hideEmpty->start(0); };
     for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_model, signal, this, later);
     connect(m_model, &QAbstractItemModel::dataChanged, this, later);
     hideEmptyStates();
+}
+
+void PortsPane::setModel(PortSummaryModel *model)
+{
+    if (model == m_model)
+        return;
+    disconnect(m_model, nullptr, this, nullptr);
+    m_model = model;
+    m_proxy->setSourceModel(m_model);
+    followModel();
 }
 
 void PortsPane::hideEmptyStates()

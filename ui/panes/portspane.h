@@ -27,11 +27,15 @@ public:
     void selectPort(std::optional<std::uint16_t> port);
     QTableView *view() const { return m_view; }
     QLineEdit *filterEdit() const { return m_filter; }
+    // Shows another source's ports (the window's tabs each have their own);
+    // the selection goes with the old model.
+    void setModel(PortSummaryModel *model);
 
 Q_SIGNALS:
     void portSelected(std::optional<std::uint16_t> port);
 
 private:
+    void followModel();
     void hideEmptyStates();
 
     PortSummaryModel *m_model;

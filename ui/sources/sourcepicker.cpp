@@ -17,7 +17,7 @@ SourcePicker::SourcePicker(QWidget *parent) : QComboBox(parent)
     setSizeAdjustPolicy(QComboBox::AdjustToContents);
     setMinimumContentsLength(14);
     setToolTip(tr("What the window shows: this machine, a container's or another network "
-                  "namespace (root), …"));
+                  "namespace (root), …; each one picked opens in a tab of its own"));
     connect(this, &QComboBox::activated, this, [this](int index) {
         if (m_filling || index < 0 || index >= m_entries.size())
             return;

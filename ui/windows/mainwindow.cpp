@@ -15,8 +15,9 @@
 #include "panes/portspane.h"
 #include "poller/poller.h"
 #include "theme/statuscolors.h"
-#include "util/freedmemory.h"
 #include "util/monotonic.h"
+#include "windows/sourcetab.h"
+#include "windows/tablepresshold.h"
 
 #include <algorithm>
 #include <climits>
@@ -32,7 +33,6 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
-#include <QMouseEvent>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -49,45 +49,6 @@ namespace sockscope {
 
 namespace {
 
-// Holds back the table's row removals while a mouse button is down on it and
-// for a double-click's time after, so that vanishing rows do not move the row
-// under the pointer between press and release (the click would land on
-// another connection).
-class TablePressHold : public QObject
-{
-public:
-    TablePressHold(QAbstractItemView *view, SocketTableModel *model) : QObject(view), m_model(model)
-    {
-        m_release.setSingleShot(true);
-        m_release.setInterval(QApplication::doubleClickInterval());
-        connect(&m_release, &QTimer::timeout, this, [this] { m_model->holdRemovals(false); });
-        view->viewport()->installEventFilter(this);
-    }
-
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        switch (event->type()) {
-        case QEvent::MouseButtonPress:
-        case QEvent::MouseButtonDblClick:
-            m_release.stop();
-            m_model->holdRemovals(true);
-            break;
-        case QEvent::MouseButtonRelease:
-            if (!static_cast<QMouseEvent *>(event)->buttons())
-                m_release.start();
-            break;
-        default:
-            break;
-        }
-        return QObject::eventFilter(watched, event);
-    }
-
-private:
-    SocketTableModel *m_model;
-    QTimer m_release;
-};
-
 // A framed strip across a pane (the trace notice, the state filter), filled
 // so that it stands out from the panes around it.
 QFrame *stripFrame(QWidget *parent, const QString &objectName, QPalette::ColorRole background)
@@ -103,16 +64,15 @@ QFrame *stripFrame(QWidget *parent, const QString &objectName, QPalette::ColorRo
 } // namespace
 
 MainWindow::MainWindow(SocketSource *source, bool persistSettings, QWidget *parent)
-    : QMainWindow(parent), m_source(source), m_persistSettings(persistSettings),
-      m_model(new SocketTableModel(this)), m_proxy(new SocketFilterProxy(this)),
-      m_ports(new PortSummaryModel(this)), m_events(new EventLogModel(20000, this))
+    : QMainWindow(parent), m_persistSettings(persistSettings), m_proxy(new SocketFilterProxy(this))
 {
+    auto *first = new SourceTab(source, {}, {}, this);
+    useTabModels(first);
     setWindowTitle(tr("SockScope"));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     // The right-hand panels (lab, scenarios) run the full height: their lists
     // and transcripts need it more than the event log needs the width.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    m_source->setParent(this);
     m_proxy->setSourceModel(m_model);
     buildCentre();
     buildToolBar();
@@ -130,7 +90,6 @@ MainWindow::MainWindow(SocketSource *source, bool persistSettings, QWidget *pare
     // Beside the log: the connections that ended, still open to inspection.
     auto *historyDock = new QDockWidget(tr("History"), this);
     historyDock->setObjectName(QStringLiteral("historyDock"));
-    m_historyModel = new HistoryModel(&m_history, this);
     m_historyPane = new HistoryPane(m_historyModel, historyDock);
     historyDock->setWidget(m_historyPane);
     addDockWidget(Qt::BottomDockWidgetArea, historyDock);
@@ -152,17 +111,17 @@ MainWindow::MainWindow(SocketSource *source, bool persistSettings, QWidget *pare
     statusBar()->addPermanentWidget(m_privilege);
     m_privilege->setObjectName(QStringLiteral("privilegeStatus"));
 
-    connectSource();
+    attachTab(first);
+    m_privilege->setText(m_source->accessSummary());
     addHelpMenu(this, [this] {
         return QTextDocumentFragment::fromHtml(m_traceStatus->text()).toPlainText();
     });
     auto *clock = new QTimer(this);
     connect(clock, &QTimer::timeout, this, [this] {
         const std::int64_t now = monotonicMs();
-        m_model->tick(now);
+        for (SourceTab *tab : std::as_const(m_tabs))
+            tab->tick(now);
         m_details->timeline()->setNow(now);
-        m_history.prune(now);
-        m_historyModel->refresh();
         // The details count down with the table, batch or no batch, and an
         // ended connection's "N s ago" moves with the clock.
         if (m_selectedId != 0)
@@ -170,7 +129,6 @@ MainWindow::MainWindow(SocketSource *source, bool persistSettings, QWidget *pare
     });
     clock->start(500);
     resize(1360, 860);
-    m_source->start();
 }
 
 MainWindow::~MainWindow() = default;
@@ -206,7 +164,7 @@ void MainWindow::buildCentre()
     m_table->setTextElideMode(Qt::ElideRight);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onConnectionSelected);
-    new TablePressHold(m_table, m_model);
+    new TablePressHold(m_table);
 
     m_portsPane = new PortsPane(m_ports, this);
     connect(m_portsPane, &PortsPane::portSelected, this, &MainWindow::onPortSelected);
@@ -284,6 +242,7 @@ void MainWindow::buildCentre()
     auto *centreLayout = new QVBoxLayout(centre);
     centreLayout->setContentsMargins(0, 0, 0, 0);
     centreLayout->setSpacing(2);
+    centreLayout->addWidget(buildTabBar());
     centreLayout->addWidget(m_noticeBar);
     centreLayout->addWidget(m_outer, 1);
     setCentralWidget(centre);
@@ -363,7 +322,10 @@ void MainWindow::buildToolBar()
     m_pause->setCheckable(true);
     m_pause->setShortcut(QKeySequence(Qt::Key_F8));
     m_pause->setToolTip(tr("Pause or resume polling (F8)"));
-    connect(m_pause, &QAction::toggled, this, [this](bool paused) { m_source->setPaused(paused); });
+    connect(m_pause, &QAction::toggled, this, [this](bool paused) {
+        for (SourceTab *tab : std::as_const(m_tabs))
+            tab->source()->setPaused(paused);
+    });
     m_viewMenu->addAction(m_pause);
 
     m_toolBar = bar;
@@ -377,8 +339,10 @@ void MainWindow::buildToolBar()
                               "transitions come as they happen and this paces the selected "
                               "port's refresh (queues, timers, owners)."));
     // The one way the interval is set: the poller follows the spin box.
-    connect(m_interval, &QSpinBox::valueChanged, this,
-            [this](int intervalMs) { m_source->setIntervalMs(intervalMs); });
+    connect(m_interval, &QSpinBox::valueChanged, this, [this](int intervalMs) {
+        for (SourceTab *tab : std::as_const(m_tabs))
+            tab->source()->setIntervalMs(intervalMs);
+    });
     bar->addWidget(m_interval);
 
     bar->addSeparator();
@@ -450,18 +414,18 @@ QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QS
     return dock;
 }
 
-void MainWindow::onBatch(const PollBatch &batch)
+void MainWindow::selectPendingPort()
 {
-    m_model->applyBatch(batch);
-    m_ports->applyBatch(batch);
     if (m_pendingPort >= 0 && m_ports->rowOf(static_cast<std::uint16_t>(m_pendingPort)) >= 0) {
         m_portsPane->selectPort(static_cast<std::uint16_t>(m_pendingPort));
         m_pendingPort = -1;
     }
-    m_events->applyBatch(batch);
-    m_history.apply(batch.events, batch.updated);
-    m_history.prune(monotonicMs());
-    m_historyModel->refresh();
+}
+
+// The current tab's batch, already in its models: the rest of the window follows.
+void MainWindow::onBatch(const PollBatch &batch)
+{
+    selectPendingPort();
     const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
     for (const SocketEvent &event : batch.events) {
         if (event.kind != EventKind::StateChanged ||
@@ -479,9 +443,6 @@ void MainWindow::onBatch(const PollBatch &batch)
     updateShownCount();
     updateTraceStatus(batch.stats);
     Q_EMIT batchApplied(batch);
-    // Once the queued batch itself is freed.
-    if (batch.events.size() + batch.updated.size() >= kBigBatchItems)
-        QTimer::singleShot(0, this, [] { returnFreedMemory(); });
 }
 
 void MainWindow::refreshDiagramCounts()
@@ -513,11 +474,11 @@ void MainWindow::onConnectionSelected()
     if (view) {
         m_selectedId = view->id;
         // A socket of the first snapshot that never moved: keep it from now on.
-        m_history.remember(*view);
+        m_history->remember(*view);
     } else {
         // The row left after its connection ended (or an ended one was asked
         // for): keep showing it. A live one deselected clears the pane.
-        const ConnectionEntry *entry = m_history.find(m_selectedId);
+        const ConnectionEntry *entry = m_history->find(m_selectedId);
         if (!entry || !entry->ended())
             m_selectedId = 0;
     }
@@ -534,7 +495,7 @@ bool MainWindow::showConnection(std::uint64_t id)
         m_table->scrollTo(index);
         return true;
     }
-    if (!m_history.find(id))
+    if (!m_history->find(id))
         return false;
     m_selectedId = id;
     if (m_table->selectionModel()->hasSelection())
@@ -554,17 +515,17 @@ void MainWindow::showSelected()
     }
     // The other end may be a socket of the first snapshot the history has not
     // kept yet: the table finds it by its mirrored 4-tuple.
-    if (const ConnectionEntry *self = m_history.find(m_selectedId);
-        self && !self->ended() && !m_history.peerOf(m_selectedId)) {
+    if (const ConnectionEntry *self = m_history->find(m_selectedId);
+        self && !self->ended() && !m_history->peerOf(m_selectedId)) {
         if (const ConnectionView *other = m_model->connectionAt(m_model->peerRowOf(m_selectedId)))
-            m_history.remember(*other);
+            m_history->remember(*other);
     }
-    const ConnectionEntry *entry = m_history.find(m_selectedId);
+    const ConnectionEntry *entry = m_history->find(m_selectedId);
     if (!entry) {
         m_details->clear();
         return;
     }
-    const ConnectionEntry *peer = m_history.peerOf(m_selectedId);
+    const ConnectionEntry *peer = m_history->peerOf(m_selectedId);
     m_model->setPeerMark(peer ? peer->view.id : 0);
     const ConnectionView *view = &entry->view;
     // A listener's own address would match every action on its port: only
@@ -727,32 +688,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("ports/filter"), m_portsPane->filterEdit()->text());
     settings.setValue(QStringLiteral("events/filter"), m_eventPane->filterEdit()->text());
     settings.setValue(QStringLiteral("poll/interval"), m_interval->value());
-}
-
-void MainWindow::connectSource()
-{
-    const int generation = ++m_sourceGeneration;
-    // A server's privilege, not this machine's, when the source is one.
-    m_privilege->setText(m_source->accessSummary());
-    connect(m_source, &SocketSource::accessChanged, this,
-            [this, generation](const QString &summary) {
-                if (generation == m_sourceGeneration)
-                    m_privilege->setText(summary);
-            });
-    // A replaced source's batches may still be queued here: they are not this one's.
-    connect(m_source, &SocketSource::batchReady, this, [this, generation](const PollBatch &batch) {
-        if (generation == m_sourceGeneration)
-            onBatch(batch);
-    });
-    // Said once and kept until a poll succeeds again (the poller does not repeat it).
-    connect(m_source, &SocketSource::pollFailed, this, [this, generation](const QString &message) {
-        if (generation == m_sourceGeneration)
-            statusBar()->showMessage(message);
-    });
-    connect(m_source, &SocketSource::pollRecovered, this, [this, generation] {
-        if (generation == m_sourceGeneration)
-            statusBar()->clearMessage();
-    });
+    settings.setValue(QStringLiteral("sources/open"), openSourceKeys());
 }
 
 void MainWindow::addToolBarWidget(QWidget *widget, const QString &label)
@@ -764,92 +700,13 @@ void MainWindow::addToolBarWidget(QWidget *widget, const QString &label)
     m_toolBar->insertSeparator(m_intervalLabel);
 }
 
-void MainWindow::nameSource(const QString &key, const QString &label)
-{
-    m_sourceKey = key;
-    m_sourceLabel = label;
-    updateTitle();
-}
-
-void MainWindow::updateTitle()
-{
-    setWindowTitle(m_sourceLabel.isEmpty() ? tr("SockScope")
-                                           : tr("SockScope — %1").arg(m_sourceLabel));
-}
-
-MainWindow::SourceView MainWindow::currentView() const
-{
-    const std::optional<std::uint16_t> port = m_portsPane->selectedPort();
-    return {m_filter->text(), port ? int(*port) : -1};
-}
-
-void MainWindow::keepSourceView()
-{
-    if (m_sourceKey.isEmpty())
-        return;
-    const SourceView view = currentView();
-    m_sourceViews.insert(m_sourceKey, view);
-    if (!m_persistSettings)
-        return;
-    QSettings settings;
-    settings.beginGroup(QStringLiteral("sources"));
-    settings.beginGroup(QString::fromLatin1(m_sourceKey.toUtf8().toPercentEncoding()));
-    settings.setValue(QStringLiteral("filter"), view.filter);
-    settings.setValue(QStringLiteral("port"), view.port);
-}
-
-void MainWindow::restoreSourceView()
-{
-    SourceView view = m_sourceViews.value(m_sourceKey);
-    if (m_persistSettings && !m_sourceViews.contains(m_sourceKey)) {
-        QSettings settings;
-        settings.beginGroup(QStringLiteral("sources"));
-        settings.beginGroup(QString::fromLatin1(m_sourceKey.toUtf8().toPercentEncoding()));
-        view.filter = settings.value(QStringLiteral("filter")).toString();
-        view.port = settings.value(QStringLiteral("port"), -1).toInt();
-    }
-    m_filter->setText(view.filter);
-    // Its port has no row until the first batch: selected once it has one.
-    m_pendingPort = view.port;
-}
-
-void MainWindow::setSource(SocketSource *source, const QString &key, const QString &label)
-{
-    keepSourceView();
-    m_source->stop();
-    delete m_source;
-    m_source = source;
-    m_source->setParent(this);
-    m_table->clearSelection();
-    m_selectedId = 0;
-    m_portsPane->selectPort(std::nullopt);
-    applyStateFilter(std::nullopt);
-    m_model->clear();
-    m_ports->clear();
-    m_events->clear();
-    m_history = ConnectionHistory();
-    m_historyModel->reload();
-    showSelected();
-    refreshDiagramCounts();
-    m_noticeShown = false;
-    m_noticeBar->hide();
-    statusBar()->clearMessage();
-    nameSource(key, label);
-    restoreSourceView();
-    updateShownCount();
-    connectSource();
-    m_source->setIntervalMs(m_interval->value());
-    m_source->setPaused(m_pause->isChecked());
-    m_source->start();
-    Q_EMIT sourceChanged(key, label);
-}
-
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     keepSourceView();
     if (m_persistSettings)
         saveSettings();
-    m_source->stop();
+    for (SourceTab *tab : std::as_const(m_tabs))
+        tab->source()->stop();
     event->accept();
 }
 

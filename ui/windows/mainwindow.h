@@ -9,6 +9,7 @@
 #include <optional>
 #include <QHash>
 #include <QMainWindow>
+#include <QSet>
 
 class QAction;
 class QDockWidget;
@@ -16,6 +17,7 @@ class QLabel;
 class QLineEdit;
 class QSpinBox;
 class QSplitter;
+class QTabBar;
 class QTableView;
 class QToolBar;
 
@@ -27,6 +29,7 @@ class EventLogPane;
 class HistoryModel;
 class HistoryPane;
 class SocketSource;
+class SourceTab;
 class PortSummaryModel;
 class PortsPane;
 class SocketFilterProxy;
@@ -36,11 +39,14 @@ class StateDiagramWidget;
 // The live window: ports pane, socket table, state diagram, details with the
 // selected connection's timeline, and docks (event log, and the lab's panels
 // added by addDock). Fed by the poller's batches; never calls the kernel.
+// Each source shown (this machine, a namespace, a server) is a tab with its
+// own running source and models; the panes show the current tab's. The tab
+// bar shows only while two or more are open.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    // Takes the poller (not started) and starts it. With persistSettings false
+    // Takes the poller (not started) and starts it in the first tab. With persistSettings false
     // (screenshots, tests) nothing is read from or written to QSettings.
     explicit MainWindow(SocketSource *source, bool persistSettings = true,
                         QWidget *parent = nullptr);
@@ -56,9 +62,10 @@ public:
     EventLogPane *eventLogPane() const { return m_eventPane; }
     ConnectionDetails *details() const { return m_details; }
     // Ended connections (and live ones that moved), and the list of the ended.
-    const ConnectionHistory &history() const { return m_history; }
+    const ConnectionHistory &history() const { return *m_history; }
     HistoryModel *historyModel() const { return m_historyModel; }
     HistoryPane *historyPane() const { return m_historyPane; }
+    // The current tab's source.
     SocketSource *source() const { return m_source; }
     // The status bar's permanent label: "Tracing every transition · …" or
     // "Polling every N ms" (the trace's notice as its tooltip).
@@ -87,17 +94,31 @@ public:
     void setPollIntervalMs(int intervalMs);
     int pollIntervalMs() const;
 
-    // Names the source shown (the one given to the constructor, or the last
-    // setSource()): key is stable across runs and keys the per-source settings
-    // ("netns:4026531840", "ssh:user@host:22"); label is what the title says
-    // ("this machine", "ip netns blue").
+    // Names the current tab's source (the one given to the constructor):
+    // key is stable across runs and keys the per-source settings
+    // ("netns:4026531840", "ssh:user@host:22"); label is what the title and
+    // its tab say ("this machine", "ip netns blue").
     void nameSource(const QString &key, const QString &label);
-    const QString &sourceKey() const { return m_sourceKey; }
-    const QString &sourceLabel() const { return m_sourceLabel; }
-    // Shows another source instead: stops and deletes the current one, clears
-    // the tables, history and selection, restores that source's own filter and
-    // selected port, and starts `source` (not started; the window takes it).
-    void setSource(SocketSource *source, const QString &key, const QString &label);
+    const QString &sourceKey() const;
+    const QString &sourceLabel() const;
+    // Opens `source` (not started; the window takes and starts it) in a tab
+    // of its own, with that source's own filter and selected port, and brings
+    // the tab to the front. The other tabs' sources keep running.
+    void openSource(SocketSource *source, const QString &key, const QString &label);
+    // Brings the tab showing `key` to the front; false when none does.
+    bool focusSource(const QString &key);
+    // Closes the tab at `index`, stopping its source and dropping what it
+    // gathered; false for the last tab, which stays.
+    bool closeSource(int index);
+    int sourceCount() const;
+    // The open tabs' keys, in the tab bar's order (saved as "sources/open").
+    QStringList openSourceKeys() const;
+    QTabBar *sourceTabs() const { return m_tabBar; }
+    SocketSource *sourceAt(int index) const;
+    // The lab's processes, marked in every tab's table.
+    void setLabPids(const QSet<int> &pids);
+    // The event log of the tab showing `key`, or null when none is open.
+    EventLogModel *eventLogOf(const QString &key) const;
     // Adds a widget with its label to the main toolbar, before the interval
     // (the source picker).
     void addToolBarWidget(QWidget *widget, const QString &label);
@@ -105,8 +126,8 @@ public:
 Q_SIGNALS:
     // After the model took a batch: panels that follow the kernel hook here.
     void batchApplied(const sockscope::PollBatch &batch);
-    // After setSource() started the new source (panels that depend on where
-    // the sockets come from, like the lab, hook here).
+    // Another tab came to the front, or the current one was named (panels
+    // that depend on where the sockets come from, like the lab, hook here).
     void sourceChanged(const QString &key, const QString &label);
 
 protected:
@@ -127,7 +148,14 @@ private:
     void updateStatus(const PollStats &stats);
     void updateTraceStatus(const PollStats &stats);
     void saveSettings() const;
-    void connectSource();
+    void selectPendingPort();
+    // Tabs (mainwindowsources.cpp).
+    QTabBar *buildTabBar();
+    void useTabModels(SourceTab *tab);
+    void attachTab(SourceTab *tab);
+    void showTab(SourceTab *tab);
+    void showTabFailure(SourceTab *tab);
+    void showTabStatus();
     // The filter words and selected port, kept per source while switching.
     struct SourceView
     {
@@ -139,19 +167,21 @@ private:
     void restoreSourceView();
     void updateTitle();
 
-    SocketSource *m_source;
-    int m_sourceGeneration = 0; // batches of a source already replaced are dropped
-    QString m_sourceKey;
-    QString m_sourceLabel;
+    // The current tab and its source and models (the panes show these).
+    SourceTab *m_tab = nullptr;
+    QList<SourceTab *> m_tabs; // in the tab bar's order
+    QTabBar *m_tabBar = nullptr;
+    QSet<int> m_labPids;
+    SocketSource *m_source = nullptr;
     QHash<QString, SourceView> m_sourceViews;
     int m_pendingPort = -1; // a restored port to select once a batch lists it
     QToolBar *m_toolBar = nullptr;
     QAction *m_intervalLabel = nullptr;
     bool m_persistSettings;
-    SocketTableModel *m_model;
+    SocketTableModel *m_model = nullptr;
     SocketFilterProxy *m_proxy;
-    PortSummaryModel *m_ports;
-    EventLogModel *m_events;
+    PortSummaryModel *m_ports = nullptr;
+    EventLogModel *m_events = nullptr;
     QTableView *m_table = nullptr;
     PortsPane *m_portsPane = nullptr;
     StateDiagramWidget *m_diagram = nullptr;
@@ -173,11 +203,11 @@ private:
     QLabel *m_noticeText = nullptr;
     QWidget *m_stateFilterBar = nullptr;
     QLabel *m_stateFilterText = nullptr;
-    bool m_noticeShown = false;      // shown once per window, never again once dismissed
+    bool m_noticeShown = false;      // shown once per tab, never again once dismissed
     int m_portsFitWidth = 0;         // the widest the ports pane was fitted to
     bool m_portsWidthChosen = false; // by the user: the ports pane no longer fits its content
     std::uint64_t m_selectedId = 0;
-    ConnectionHistory m_history;
+    ConnectionHistory *m_history = nullptr;
     HistoryModel *m_historyModel = nullptr;
     HistoryPane *m_historyPane = nullptr;
 };

@@ -3,7 +3,6 @@
 
 #include "guide/scenariopanel.h"
 #include "itemmodels/eventlogmodel.h"
-#include "itemmodels/sockettablemodel.h"
 #include "labpanels/bindcheckerpanel.h"
 #include "labpanels/labpanel.h"
 #include "session/labsession.h"
@@ -13,6 +12,7 @@
 #include "windows/labplacement.h"
 #include "windows/mainwindow.h"
 
+#include <memory>
 #include <QDockWidget>
 #include <QLabel>
 #include <QSettings>
@@ -31,6 +31,31 @@ void addLabOffPanels(MainWindow *window, const QString &reason)
     window->addPanel(label, QObject::tr("Lab"), QStringLiteral("labDock"),
                      QKeySequence(Qt::CTRL | Qt::Key_L));
     window->restoreSettings();
+}
+
+// The tabs open when the window last closed, if it starts on the same first
+// source: reopened behind it once the picker has listed what exists now (a
+// namespace gone since is left out), without waiting for the listing here.
+void reopenSources(MainWindow *window, SourcePicker *picker, LabPlacement *placement)
+{
+    const QStringList keys = QSettings().value(QStringLiteral("sources/open")).toStringList();
+    if (keys.size() < 2 || keys.first() != window->sourceKey())
+        return;
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = QObject::connect(picker, &SourcePicker::listed, window, [window, picker, placement, keys, once] {
+        QObject::disconnect(*once);
+        const QString front = window->sourceKey();
+        for (const QString &key : keys.mid(1)) {
+            const int index = picker->indexOfKey(key);
+            const SourceEntry entry = index >= 0 ? picker->entries().at(index) : SourceEntry{};
+            if (entry.ns)
+                placement->remember(entry.key, *entry.ns);
+            if (entry.enabled && entry.make && !window->focusSource(key))
+                window->openSource(entry.make(), entry.key, entry.label);
+        }
+        window->focusSource(front);
+    });
+    picker->refresh();
 }
 } // namespace
 
@@ -64,22 +89,28 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
                              placement->remember(entry.key, *entry.ns);
                      });
     QObject::connect(window, &MainWindow::sourceChanged, result.placement, &LabPlacement::follow);
+    // A pick opens the source in a tab of its own, or brings its tab forward.
     QObject::connect(result.sources, &SourcePicker::chosen, window,
                      [window](const SourceEntry &entry) {
-                         window->setSource(entry.make(), entry.key, entry.label);
+                         if (!window->focusSource(entry.key))
+                             window->openSource(entry.make(), entry.key, entry.label);
                      });
     QObject::connect(window, &MainWindow::sourceChanged, result.sources, &SourcePicker::setCurrent);
     result.placement->follow(window->sourceKey(), window->sourceLabel());
-    QObject::connect(result.session, &LabSession::labEvent, window->eventLog(),
-                     &EventLogModel::appendLabEvent);
+    // The lab acts in the namespace of the tab in front (LabPlacement): its
+    // events belong to that tab.
+    const auto toOwnLog = [window](const LabEvent &event) {
+        if (EventLogModel *log = window->eventLogOf(window->sourceKey()))
+            log->appendLabEvent(event);
+    };
+    QObject::connect(result.session, &LabSession::labEvent, window, toOwnLog);
 
     auto *lab = new LabPanel(result.session, window);
     window->addPanel(withNamespaceNotice(lab, result.placement), QObject::tr("Lab"),
                      QStringLiteral("labDock"), QKeySequence(Qt::CTRL | Qt::Key_L));
     QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
-    QObject::connect(lab, &LabPanel::labPidsChanged, window->socketModel(),
-                     &SocketTableModel::setLabPids);
-    window->socketModel()->setLabPids(lab->labPids());
+    QObject::connect(lab, &LabPanel::labPidsChanged, window, &MainWindow::setLabPids);
+    window->setLabPids(lab->labPids());
 
     auto *checker = new BindCheckerPanel(result.session, window);
     window->addPanel(withNamespaceNotice(checker, result.placement), QObject::tr("Bind checker"),
@@ -92,10 +123,16 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
         QStringLiteral("scenarioDock"), QKeySequence(Qt::CTRL | Qt::Key_G));
     QObject::connect(result.scenarios, &ScenarioPanel::focusRequested, window,
                      &MainWindow::focusSockets);
-    QObject::connect(result.scenarios, &ScenarioPanel::labActivity, window->eventLog(),
-                     &EventLogModel::appendLabEvent);
+    QObject::connect(result.scenarios, &ScenarioPanel::labActivity, window, toOwnLog);
 
     window->restoreSettings();
+    for (const NetworkNamespace &ns : first.alsoNs) {
+        result.placement->remember(namespaceKey(ns), ns);
+        window->openSource(makeNamespacePoller(ns, trace), namespaceKey(ns), namespaceLabel(ns));
+    }
+    window->focusSource(namespaceKey(first.ns));
+    if (persistSettings && first.alsoNs.isEmpty())
+        reopenSources(window, result.sources, result.placement);
     if (persistSettings) {
         // A learner meets the product through the scenarios: offer them on first start.
         QSettings settings;

@@ -5,6 +5,7 @@
 #include "sources/sshsources.h"
 
 #include <memory>
+#include <QList>
 #include <QString>
 
 namespace sockscope {
@@ -34,6 +35,8 @@ struct AssembledWindow
 struct FirstSource
 {
     NetworkNamespace ns; // another namespace on this machine (none chosen: our own)
+    // More namespaces, each opened in a tab of its own behind the first.
+    QList<NetworkNamespace> alsoNs;
     // Or sockets from elsewhere (a server over ssh); the window takes it. Its
     // key and label name it in the title and the per-source settings. The lab
     // acts on this machine only, so its docks then say labOffReason instead

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "guitesting.h"
 #include "itemmodels/socketfilterproxy.h"
 #include "itemmodels/sockettablemodel.h"
 #include "labnamespace.h"
@@ -25,17 +26,6 @@ using namespace sockscope::test;
 namespace {
 
 const QString kBinary = QStringLiteral(SOCKSCOPE_BINARY);
-
-// Rows of the table whose local or remote port is `port`, and all rows.
-int rowsOnPort(const SocketTableModel *model, quint16 port)
-{
-    int rows = 0;
-    for (int row = 0; row < model->rowCount(); ++row) {
-        const ConnectionView *view = model->connectionAt(row);
-        rows += view && (view->socket.local.port == port || view->socket.remote.port == port);
-    }
-    return rows;
-}
 
 // The pid owning the table's first row, 0 when it has none (yet).
 int firstRowOwner(const SocketTableModel *model)
@@ -80,7 +70,8 @@ private Q_SLOTS:
         MainWindow *window = assembled.window.get();
         window->resize(1280, 800);
         window->show();
-        SocketTableModel *model = window->socketModel();
+        // Each source has its own tab and models: the table shows the current one's.
+        const auto model = [window] { return window->socketModel(); };
         // The test runs in a private namespace of its own: not the machine's.
         const QString own = window->sourceKey();
         QCOMPARE(own, namespaceKey(NetworkNamespace{}));
@@ -88,17 +79,17 @@ private Q_SLOTS:
         QCOMPARE(window->windowTitle(), QStringLiteral("SockScope — SockScope's own namespace"));
         // Our own (private) namespace has nothing on the lab's port.
         QTest::qWait(300);
-        QCOMPARE(rowsOnPort(model, 31950), 0);
+        QCOMPARE(rowsOnPort(model(), 31950), 0);
 
         const QString label = QStringLiteral("ip netns ") + lab.name();
         QVERIFY(pick(assembled.sources, label));
         QCOMPARE(window->sourceLabel(), label);
         QVERIFY(window->windowTitle().contains(lab.name()));
         // The listener and both ends of the connection, and nothing else.
-        QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31950), 3, 15000);
-        QCOMPARE(model->rowCount(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model(), 31950), 3, 15000);
+        QCOMPARE(model()->rowCount(), 3);
         // Owned by the lab inside it.
-        QTRY_COMPARE_WITH_TIMEOUT(firstRowOwner(model), int(lab.labPid()), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(firstRowOwner(model()), int(lab.labPid()), 15000);
         savePickerShot(assembled);
         // The lab moved along (we are root here) and says where it acts.
         const QList<QLabel *> notices =
@@ -113,8 +104,9 @@ private Q_SLOTS:
         auto *filter = window->findChild<QLineEdit *>(QStringLiteral("socketFilter"));
         filter->setText(QStringLiteral("established"));
         QVERIFY(pick(assembled.sources, own));
+        QCOMPARE(window->sourceCount(), 2); // picking an open source brings its tab forward
         QCOMPARE(filter->text(), QString());
-        QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31950), 0, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model(), 31950), 0, 15000);
         QVERIFY(notices.first()->isHidden());
         QVERIFY(window->findChild<LabPanel *>()->isEnabled());
         QVERIFY(pick(assembled.sources, label));
