@@ -117,19 +117,6 @@ Dump dumpOver(const SshdRun &sshd, const QString &target, const QStringList &ext
 }
 } // namespace
 
-// Root can always log in to its own sshd; another user only with a login shell
-// and an unlocked account (the CI's unprivileged user has neither): a skip.
-#define START_SSHD(sshd, remotePath)                                                               \
-    do {                                                                                           \
-        QString reason;                                                                            \
-        if (!(sshd).start((remotePath), &reason)) {                                                \
-            if (::geteuid() != 0)                                                                  \
-                QSKIP(qPrintable(QStringLiteral("needs an sshd this user can log in to: ") +       \
-                                 reason));                                                         \
-            QFAIL(qPrintable(reason));                                                             \
-        }                                                                                          \
-    } while (false)
-
 class TestSshCli : public QObject
 {
     Q_OBJECT
@@ -148,7 +135,7 @@ private Q_SLOTS:
     {
         QFETCH(bool, agent);
         SshdRun sshd;
-        START_SSHD(sshd, agent ? QFileInfo(kBinary).absolutePath() : QString());
+        SOCKSCOPE_START_SSHD_AT(sshd, agent ? QFileInfo(kBinary).absolutePath() : QString());
         const UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
         const ConnectedPair pair = connectPair(listener.get(), port);
@@ -171,7 +158,7 @@ private Q_SLOTS:
     void watchOverSsSaysWhatIsMissing()
     {
         SshdRun sshd;
-        START_SSHD(sshd, QString());
+        SOCKSCOPE_START_SSHD_AT(sshd, QString());
         const UniqueFd listener = listenOn();
         const ProcessRun run =
             runProcess(kBinary,
@@ -193,7 +180,7 @@ private Q_SLOTS:
     void installAgentCopiesThisExecutable()
     {
         SshdRun sshd;
-        START_SSHD(sshd, QString());
+        SOCKSCOPE_START_SSHD_AT(sshd, QString());
         qputenv("APPIMAGE", kBinary.toLocal8Bit());
         const Dump offered = dumpOver(sshd, sshd.host());
         const Dump installed = dumpOver(sshd, sshd.host(), {QStringLiteral("--install-agent")});
@@ -236,7 +223,7 @@ private Q_SLOTS:
         QString target = sshd.host();
         if (kind == QLatin1String("garbage") || kind == QLatin1String("version"))
             path = QStringLiteral("fake");
-        START_SSHD(sshd, path.isEmpty() ? QString() : sshd.path(path));
+        SOCKSCOPE_START_SSHD_AT(sshd, path.isEmpty() ? QString() : sshd.path(path));
         if (kind == QLatin1String("garbage"))
             fakeSockscope(sshd, "Welcome, friend!");
         if (kind == QLatin1String("version"))

@@ -54,15 +54,20 @@ QByteArray sshRun(const SshdRun &sshd, const QString &command, int *status = nul
 
 } // namespace sockscope::test
 
-// In a test function: starts `sshd` with the build's sockscope on the remote
-// PATH; skips where this user cannot have one, fails where root should.
-#define SOCKSCOPE_START_SSHD(sshd)                                                                 \
+// In a test function: starts `sshd` with `remotePath` first on the remote
+// PATH; skips where this user cannot have one (root can always log in to its
+// own sshd; another user only with a login shell and an unlocked account),
+// fails where root should.
+#define SOCKSCOPE_START_SSHD_AT(sshd, remotePath)                                                  \
     do {                                                                                           \
         QString reason_;                                                                           \
-        if (!(sshd).start(QFileInfo(QStringLiteral(SOCKSCOPE_BINARY)).absolutePath(), &reason_)) { \
+        if (!(sshd).start((remotePath), &reason_)) {                                               \
             if (::geteuid() != 0)                                                                  \
                 QSKIP(qPrintable(QStringLiteral("needs an sshd this user can log in to: ") +       \
                                  reason_));                                                        \
             QFAIL(qPrintable(reason_));                                                            \
         }                                                                                          \
     } while (false)
+// The same with the build's sockscope on the remote PATH.
+#define SOCKSCOPE_START_SSHD(sshd)                                                                 \
+    SOCKSCOPE_START_SSHD_AT(sshd, QFileInfo(QStringLiteral(SOCKSCOPE_BINARY)).absolutePath())
