@@ -2,6 +2,7 @@
 #include "remote/ssoutput.h"
 
 #include <arpa/inet.h>
+#include <limits>
 #include <optional>
 #include <QList>
 #include <QString>
@@ -67,6 +68,18 @@ bool parseEndpoint(QByteArrayView text, Endpoint &endpoint, std::optional<Family
     return inet_pton(AF_INET6, copy.constData(), endpoint.address.data()) == 1;
 }
 
+// ss prints times and round-trip times as decimals; a value a 32-bit field
+// cannot hold (negative, NaN, "1e20") saturates instead of being cast, which
+// would be undefined.
+std::uint32_t saturatedCount(double value)
+{
+    constexpr double kMax = std::numeric_limits<std::uint32_t>::max();
+    if (!(value > 0))
+        return 0;
+    return value >= kMax ? std::numeric_limits<std::uint32_t>::max()
+                         : static_cast<std::uint32_t>(value);
+}
+
 // "119min", "59sec", "1min3sec", "2.500sec", "200ms" -> milliseconds.
 std::uint32_t parseDuration(QByteArrayView text)
 {
@@ -91,7 +104,7 @@ std::uint32_t parseDuration(QByteArrayView text)
         else
             break;
     }
-    return static_cast<std::uint32_t>(total);
+    return saturatedCount(total);
 }
 
 // timer:(keepalive,119min,0)
@@ -144,8 +157,8 @@ void parseInfoField(QByteArrayView field, TcpInfoSummary &info, bool &seen)
     const QByteArray value(field.data() + colon + 1, field.size() - colon - 1);
     if (key == QByteArrayView("rtt")) {
         const QList<QByteArray> parts = value.split('/');
-        info.rttUs = static_cast<std::uint32_t>(parts.value(0).toDouble() * 1000);
-        info.rttVarUs = static_cast<std::uint32_t>(parts.value(1).toDouble() * 1000);
+        info.rttUs = saturatedCount(parts.value(0).toDouble() * 1000);
+        info.rttVarUs = saturatedCount(parts.value(1).toDouble() * 1000);
     } else if (key == QByteArrayView("cwnd")) {
         info.sendCwnd = value.toUInt();
     } else if (key == QByteArrayView("bytes_acked")) {

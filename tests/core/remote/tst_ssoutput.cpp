@@ -9,6 +9,7 @@
 #include "remote/ssoutput.h"
 
 #include <arpa/inet.h>
+#include <limits>
 #include <QTest>
 
 using namespace sockscope;
@@ -76,6 +77,28 @@ private Q_SLOTS:
         QVERIFY(parse.sockets[4].record.local.isUnspecified());
         QCOMPARE(parse.sockets[5].record.expiresMs, 119u * 60000u);
         QVERIFY(parse.sockets[6].record.state == TcpState::Close);
+    }
+
+    // Found by fuzz_agent: "rtt:1e20" was cast from double to uint32_t,
+    // which is undefined; ss values past 32 bits saturate, negatives are 0.
+    void outOfRangeNumbersSaturate()
+    {
+        const QByteArray text =
+            "ESTAB 0 0 127.0.0.1:1 127.0.0.1:2 timer:(on,99999999999min,0) ino:1 "
+            "sk:1\n\t cubic rtt:1e20/-5 cwnd:10\n"
+            "ESTAB 0 0 127.0.0.1:3 127.0.0.1:4 timer:(on,nanms,0) ino:2 sk:2\n"
+            "\t cubic rtt:nan/inf cwnd:10\n";
+        const SsParse parse = parseSsOutput(text);
+        QCOMPARE(parse.sockets.size(), std::size_t(2));
+        const SocketRecord &huge = parse.sockets[0].record;
+        QCOMPARE(huge.expiresMs, std::numeric_limits<std::uint32_t>::max());
+        QVERIFY(huge.info.has_value());
+        QCOMPARE(huge.info->rttUs, std::numeric_limits<std::uint32_t>::max());
+        QCOMPARE(huge.info->rttVarUs, 0u);
+        const SocketRecord &odd = parse.sockets[1].record;
+        QVERIFY(odd.info.has_value());
+        QCOMPARE(odd.info->rttUs, 0u);
+        QCOMPARE(odd.info->rttVarUs, std::numeric_limits<std::uint32_t>::max());
     }
 
     void fallbackTurnsRunsIntoEvents()
