@@ -76,9 +76,10 @@ void ConnectionTracker::changeState(ConnectionView &view, const SocketRecord &re
     if (from == record.state)
         return;
     const std::int64_t timeMs = timeNs / kNsPerMs;
-    if (!view.history.isEmpty())
-        view.history.last().leftMs = timeMs;
-    view.history.append(StateSpan{record.state, timeMs, -1});
+    QList<StateSpan> &history = historyToChange(view);
+    if (!history.isEmpty())
+        history.last().leftMs = timeMs;
+    history.append(StateSpan{record.state, timeMs, -1});
     view.stateSinceMs = timeMs;
     view.stateSinceIsLowerBound = false;
     SocketEvent event = makeEvent(EventKind::StateChanged, view, timeNs, source);
@@ -103,7 +104,7 @@ void ConnectionTracker::retire(std::uint64_t id, std::int64_t timeNs, EventSourc
     m_tracedAtNs.remove(id);
     m_resetSeen.remove(id);
     if (!view.history.isEmpty())
-        view.history.last().leftMs = timeNs / kNsPerMs;
+        historyToChange(view).last().leftMs = timeNs / kNsPerMs;
     SocketEvent event = makeEvent(EventKind::Gone, view, timeNs, source);
     event.from = view.socket.state;
     diff.events.push_back(std::move(event));

@@ -33,4 +33,13 @@ QString eventSourceName(EventSource source)
     return QStringLiteral("poll");
 }
 
+QList<StateSpan> &historyToChange(ConnectionView &view)
+{
+    QList<StateSpan> fresh;
+    fresh.reserve(view.history.size() + 1); // room for the usual append
+    fresh.append(view.history.cbegin(), view.history.cend());
+    view.history = std::move(fresh);
+    return view.history;
+}
+
 } // namespace sockscope

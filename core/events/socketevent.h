@@ -55,6 +55,13 @@ struct ConnectionView
     QList<StateSpan> history;
 };
 
+// The history to change in place: a fresh copy of it. Views leave in batches
+// for other threads, which may still read the list's shared block when its
+// owner changes it; QList's own copy-on-write decides with a relaxed load of
+// the count, which does not order those reads before our write. A fresh
+// block costs one allocation per state change, not one per batch item.
+QList<StateSpan> &historyToChange(ConnectionView &view);
+
 struct SocketEvent
 {
     std::int64_t timeMs = 0; // monotonicMs() of the observation

@@ -32,18 +32,6 @@ std::int64_t threadCpuUs()
     return static_cast<std::int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
 }
 
-// A batch crosses to the receiver's thread, which drops it there. QList's
-// copies share one block, and the tracker appends to its own copy later: after
-// the receiver's drop, the append sees the block unshared and writes it in
-// place, ordered after the receiver's reads only by a relaxed load in Qt's
-// inline code. So each list leaves as a copy of its own (a few spans each).
-void ownHistory(ConnectionView &view)
-{
-    if (view.history.isDetached())
-        return;
-    view.history = QList<StateSpan>(view.history.cbegin(), view.history.cend());
-}
-
 } // namespace
 
 // Lives on the poller thread; owns every kernel- and procfs-facing object.
@@ -443,10 +431,6 @@ private:
         m_stats.dumpIntervalMs = nextDumpInMs();
         m_stats.backedOff = !m_trace && m_cadence.backedOff(m_intervalMs, kMaximumIntervalMs);
         batch.stats = m_stats;
-        for (SocketEvent &event : batch.events)
-            ownHistory(event.connection);
-        for (ConnectionView &view : batch.updated)
-            ownHistory(view);
         m_lastEmittedPoll = m_polls;
         const bool big = batch.events.size() + batch.updated.size() >= kBigBatchItems;
         ++m_owner->m_batchesQueued;

@@ -129,7 +129,7 @@ PollBatch SessionStitch::apply(PollBatch batch)
             gone.from = it->socket.state;
             gone.connection = *it;
             if (!gone.connection.history.isEmpty())
-                gone.connection.history.last().leftMs = batch.timeMs;
+                historyToChange(gone.connection).last().leftMs = batch.timeMs;
             m_liveByKey.remove(connectionKeyOf(it->socket));
             m_earlier.remove(it.key());
             it = m_live.erase(it);
