@@ -17,17 +17,30 @@ RemoteSource::RemoteSource(SshTarget target, QObject *parent)
     m_session = new RemoteSession(std::move(target));
     m_session->moveToThread(m_thread);
     releaseOnFinish(m_thread);
-    // Connected first, so they run before the receivers' slots: take the
-    // session's hand-over (util/threadhandover.h) for every receiver here.
-    connect(m_session, &RemoteSession::batchReady, this, [this] { handOverAcquire(m_session); });
-    connect(m_session, &RemoteSession::pollFailed, this, [this] { handOverAcquire(m_session); });
-    connect(m_session, &RemoteSession::pollRecovered, this, [this] { handOverAcquire(m_session); });
-    // Signal to signal: the batch is copied once, on the session's thread.
-    connect(m_session, &RemoteSession::batchReady, this, &SocketSource::batchReady);
-    connect(m_session, &RemoteSession::pollFailed, this, &SocketSource::pollFailed);
-    connect(m_session, &RemoteSession::pollRecovered, this, &SocketSource::pollRecovered);
-    connect(m_session, &RemoteSession::fatalError, this, &RemoteSource::fatalError);
-    connect(m_session, &RemoteSession::connected, this, &RemoteSource::onConnected);
+    // One queued connection per signal, which copies its arguments once (a
+    // second connection would copy a 100,000-socket batch again), takes the
+    // session's hand-over (util/threadhandover.h) and passes them on.
+    connect(m_session, &RemoteSession::batchReady, this, [this](const PollBatch &batch) {
+        handOverAcquire(m_session);
+        Q_EMIT batchReady(batch);
+    });
+    connect(m_session, &RemoteSession::pollFailed, this, [this](const QString &message) {
+        handOverAcquire(m_session);
+        Q_EMIT pollFailed(message);
+    });
+    connect(m_session, &RemoteSession::pollRecovered, this, [this] {
+        handOverAcquire(m_session);
+        Q_EMIT pollRecovered();
+    });
+    connect(m_session, &RemoteSession::fatalError, this, [this](const QString &message) {
+        handOverAcquire(m_session);
+        Q_EMIT fatalError(message);
+    });
+    connect(m_session, &RemoteSession::connected, this,
+            [this](const QString &summary, bool ssFallback, const QString &access) {
+                handOverAcquire(m_session);
+                onConnected(summary, ssFallback, access);
+            });
     m_thread->start();
 }
 
@@ -53,23 +66,31 @@ QString RemoteSource::accessSummary() const
 void RemoteSource::start()
 {
     const RemoteSettings settings = m_settings;
-    invokeHandedOver(m_session, [this, settings] { m_session->start(settings); });
+    // The calls capture the session, never `this`: a RemoteSource's members
+    // are the GUI thread's, and the session thread must not read them.
+    RemoteSession *session = m_session;
+    invokeHandedOver(session, [session, settings] { session->start(settings); });
 }
 
 void RemoteSource::stop()
 {
-    invokeHandedOver(m_session, [this] { m_session->stop(); });
+    RemoteSession *session = m_session;
+    invokeHandedOver(session, [session] { session->stop(); });
 }
 
 void RemoteSource::setIntervalMs(int intervalMs)
 {
-    m_settings.intervalMs = qBound(20, intervalMs, 60000);
-    invokeHandedOver(m_session, [this, intervalMs] { m_session->setIntervalMs(intervalMs); });
+    // Clamped once: the session uses it for the next reconnect's command.
+    const int clamped = qBound(20, intervalMs, 60000);
+    m_settings.intervalMs = clamped;
+    RemoteSession *session = m_session;
+    invokeHandedOver(session, [session, clamped] { session->setIntervalMs(clamped); });
 }
 
 void RemoteSource::setPaused(bool paused)
 {
-    invokeHandedOver(m_session, [this, paused] { m_session->setPaused(paused); });
+    RemoteSession *session = m_session;
+    invokeHandedOver(session, [session, paused] { session->setPaused(paused); });
 }
 
 void RemoteSource::onConnected(const QString &summary, bool ssFallback, const QString &access)
