@@ -48,6 +48,7 @@ void LabPlacement::follow(const QString &key, const QString &label)
             m_movedFrom = m_labLabel;
             m_labLabel = target;
         }
+        m_labKey = key;
         m_session->setNetworkNamespace(*found);
     }
     Q_EMIT changed(m_enabled, notice());

@@ -30,6 +30,8 @@ public:
     void follow(const QString &key, const QString &label);
 
     bool labEnabled() const { return m_enabled; }
+    // The source whose namespace the lab acts in: its tab logs the lab's events.
+    const QString &labKey() const { return m_labKey; }
     // The line above the lab panels; empty when there is nothing to say (the
     // lab acts in SockScope's own namespace and closed nothing).
     QString notice() const;
@@ -44,6 +46,7 @@ private:
     QHash<QString, NetworkNamespace> m_namespaces;
     bool m_enabled = true;
     QString m_where;      // what the lab acts in, or why it cannot act
+    QString m_labKey;     // the source whose namespace the lab acts in
     QString m_labLabel;   // the label of the namespace the lab acts in
     QString m_movedFrom;  // the label it was asked to leave
     QString m_closedNote; // what the last move closed

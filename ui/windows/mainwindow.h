@@ -103,10 +103,15 @@ public:
     const QString &sourceLabel() const;
     // Opens `source` (not started; the window takes and starts it) in a tab
     // of its own, with that source's own filter and selected port, and brings
-    // the tab to the front. The other tabs' sources keep running.
-    void openSource(SocketSource *source, const QString &key, const QString &label);
+    // the tab to the front unless `inFront` is false (tabs reopened behind the
+    // first: bringing each forward would move the lab there and back). The
+    // other tabs' sources keep running.
+    void openSource(SocketSource *source, const QString &key, const QString &label,
+                    bool inFront = true);
     // Brings the tab showing `key` to the front; false when none does.
     bool focusSource(const QString &key);
+    // Whether a tab shows `key`.
+    bool hasSource(const QString &key) const;
     // Closes the tab at `index`, stopping its source and dropping what it
     // gathered; false for the last tab, which stays.
     bool closeSource(int index);
@@ -153,6 +158,7 @@ private:
     QTabBar *buildTabBar();
     void useTabModels(SourceTab *tab);
     void attachTab(SourceTab *tab);
+    SourceTab *findTab(const QString &key) const;
     void showTab(SourceTab *tab);
     void showTabFailure(SourceTab *tab);
     void showTabStatus();

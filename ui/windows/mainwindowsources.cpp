@@ -141,22 +141,21 @@ void MainWindow::updateTitle()
     setWindowTitle(label.isEmpty() ? tr("SockScope") : tr("SockScope — %1").arg(label));
 }
 
-void MainWindow::openSource(SocketSource *source, const QString &key, const QString &label)
+void MainWindow::openSource(SocketSource *source, const QString &key, const QString &label,
+                            bool inFront)
 {
     auto *tab = new SourceTab(source, key, label, this);
     attachTab(tab);
-    showTab(tab);
+    if (inFront)
+        showTab(tab);
 }
 
 bool MainWindow::focusSource(const QString &key)
 {
-    for (SourceTab *tab : std::as_const(m_tabs)) {
-        if (tab->key() == key) {
-            showTab(tab);
-            return true;
-        }
-    }
-    return false;
+    SourceTab *tab = findTab(key);
+    if (tab)
+        showTab(tab);
+    return tab != nullptr;
 }
 
 bool MainWindow::closeSource(int index)
@@ -243,13 +242,24 @@ void MainWindow::setLabPids(const QSet<int> &pids)
         tab->model()->setLabPids(pids);
 }
 
-EventLogModel *MainWindow::eventLogOf(const QString &key) const
+SourceTab *MainWindow::findTab(const QString &key) const
 {
     for (SourceTab *tab : m_tabs) {
         if (tab->key() == key)
-            return tab->events();
+            return tab;
     }
     return nullptr;
+}
+
+bool MainWindow::hasSource(const QString &key) const
+{
+    return findTab(key) != nullptr;
+}
+
+EventLogModel *MainWindow::eventLogOf(const QString &key) const
+{
+    SourceTab *tab = findTab(key);
+    return tab ? tab->events() : nullptr;
 }
 
 MainWindow::SourceView MainWindow::currentView() const

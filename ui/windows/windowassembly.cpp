@@ -42,19 +42,18 @@ void reopenSources(MainWindow *window, SourcePicker *picker, LabPlacement *place
     if (keys.size() < 2 || keys.first() != window->sourceKey())
         return;
     auto once = std::make_shared<QMetaObject::Connection>();
-    *once = QObject::connect(picker, &SourcePicker::listed, window, [window, picker, placement, keys, once] {
-        QObject::disconnect(*once);
-        const QString front = window->sourceKey();
-        for (const QString &key : keys.mid(1)) {
-            const int index = picker->indexOfKey(key);
-            const SourceEntry entry = index >= 0 ? picker->entries().at(index) : SourceEntry{};
-            if (entry.ns)
-                placement->remember(entry.key, *entry.ns);
-            if (entry.enabled && entry.make && !window->focusSource(key))
-                window->openSource(entry.make(), entry.key, entry.label);
-        }
-        window->focusSource(front);
-    });
+    *once = QObject::connect(
+        picker, &SourcePicker::listed, window, [window, picker, placement, keys, once] {
+            QObject::disconnect(*once);
+            for (const QString &key : keys.mid(1)) {
+                const int index = picker->indexOfKey(key);
+                const SourceEntry entry = index >= 0 ? picker->entries().at(index) : SourceEntry{};
+                if (entry.ns)
+                    placement->remember(entry.key, *entry.ns);
+                if (entry.enabled && entry.make && !window->hasSource(key))
+                    window->openSource(entry.make(), entry.key, entry.label, false);
+            }
+        });
     picker->refresh();
 }
 } // namespace
@@ -97,10 +96,11 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
                      });
     QObject::connect(window, &MainWindow::sourceChanged, result.sources, &SourcePicker::setCurrent);
     result.placement->follow(window->sourceKey(), window->sourceLabel());
-    // The lab acts in the namespace of the tab in front (LabPlacement): its
-    // events belong to that tab.
-    const auto toOwnLog = [window](const LabEvent &event) {
-        if (EventLogModel *log = window->eventLogOf(window->sourceKey()))
+    // The lab's events belong to the tab of the namespace it acts in
+    // (LabPlacement), which is not the tab in front when that one is a server
+    // or a namespace the lab may not enter.
+    const auto toOwnLog = [window, placement = result.placement](const LabEvent &event) {
+        if (EventLogModel *log = window->eventLogOf(placement->labKey()))
             log->appendLabEvent(event);
     };
     QObject::connect(result.session, &LabSession::labEvent, window, toOwnLog);
@@ -128,9 +128,9 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     window->restoreSettings();
     for (const NetworkNamespace &ns : first.alsoNs) {
         result.placement->remember(namespaceKey(ns), ns);
-        window->openSource(makeNamespacePoller(ns, trace), namespaceKey(ns), namespaceLabel(ns));
+        window->openSource(makeNamespacePoller(ns, trace), namespaceKey(ns), namespaceLabel(ns),
+                           false);
     }
-    window->focusSource(namespaceKey(first.ns));
     if (persistSettings && first.alsoNs.isEmpty())
         reopenSources(window, result.sources, result.placement);
     if (persistSettings) {
