@@ -21,6 +21,7 @@
 #include <QThread>
 #include <QTimer>
 #include <sys/stat.h>
+#include <utility>
 
 namespace sockscope {
 
@@ -627,6 +628,8 @@ Poller::~Poller()
     stop();
 }
 
+// The calls to the worker capture it, never read m_worker on its thread:
+// dispose() hands the worker over while calls to it may still be queued.
 void Poller::start()
 {
     if (m_thread)
@@ -639,7 +642,7 @@ void Poller::start()
     releaseOnFinish(m_thread);
     m_thread->start();
     invokeHandedOver(
-        m_worker, [this] { m_worker->begin(); }, Qt::QueuedConnection);
+        m_worker, [worker = m_worker] { worker->begin(); }, Qt::QueuedConnection);
 }
 
 void Poller::stop()
@@ -647,7 +650,7 @@ void Poller::stop()
     if (!m_thread)
         return;
     invokeHandedOver(
-        m_worker, [this] { m_worker->end(); }, Qt::BlockingQueuedConnection);
+        m_worker, [worker = m_worker] { worker->end(); }, Qt::BlockingQueuedConnection);
     joinHandedOver(m_thread);
     delete m_worker;
     m_worker = nullptr;
@@ -655,25 +658,50 @@ void Poller::stop()
     m_thread = nullptr;
 }
 
+void Poller::dispose()
+{
+    disconnect();
+    if (!m_thread) {
+        deleteLater();
+        return;
+    }
+    // From here the worker and its thread belong to this call: stop() and
+    // the setters find none.
+    QThread *thread = std::exchange(m_thread, nullptr);
+    Worker *worker = std::exchange(m_worker, nullptr);
+    // The worker posts to this object until it ends, so this goes last.
+    connect(thread, &QThread::finished, this, [this, thread, worker] {
+        thread->wait(); // returns at once: the thread is past its last event
+        handOverAcquire(thread);
+        delete worker;
+        delete thread;
+        deleteLater();
+    });
+    invokeHandedOver(worker, [worker] {
+        worker->end();
+        QThread::currentThread()->quit();
+    });
+}
+
 void Poller::setIntervalMs(int intervalMs)
 {
     m_intervalMs = std::clamp(intervalMs, kMinimumIntervalMs, kMaximumIntervalMs);
     if (m_worker) {
         const int value = m_intervalMs;
-        invokeHandedOver(m_worker, [this, value] { m_worker->setInterval(value); });
+        invokeHandedOver(m_worker, [worker = m_worker, value] { worker->setInterval(value); });
     }
 }
 
 void Poller::setPaused(bool paused)
 {
     if (m_worker)
-        invokeHandedOver(m_worker, [this, paused] { m_worker->setPaused(paused); });
+        invokeHandedOver(m_worker, [worker = m_worker, paused] { worker->setPaused(paused); });
 }
 
 void Poller::setFocusPort(int port)
 {
     if (m_worker)
-        invokeHandedOver(m_worker, [this, port] { m_worker->setFocusPort(port); });
+        invokeHandedOver(m_worker, [worker = m_worker, port] { worker->setFocusPort(port); });
 }
 
 void Poller::pollNow()
@@ -682,9 +710,9 @@ void Poller::pollNow()
     // a backlog the worker never catches up with.
     if (!m_worker || m_pollQueued.exchange(true))
         return;
-    invokeHandedOver(m_worker, [this] {
+    invokeHandedOver(m_worker, [this, worker = m_worker] {
         m_pollQueued = false;
-        m_worker->poll();
+        worker->poll();
     });
 }
 

@@ -57,6 +57,7 @@ public:
     void start() override;
     // Stops polling and joins the thread. Safe to call twice.
     void stop() override;
+    void dispose() override;
 
 public Q_SLOTS:
     // Clamped to [kMinimumIntervalMs, kMaximumIntervalMs].

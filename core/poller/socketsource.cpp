@@ -15,4 +15,11 @@ QString SocketSource::accessSummary() const
                                              "'unknown' (run as root to see them)");
 }
 
+void SocketSource::dispose()
+{
+    disconnect(); // its receivers may go first
+    stop();
+    deleteLater();
+}
+
 } // namespace sockscope

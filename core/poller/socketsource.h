@@ -23,6 +23,12 @@ public:
     virtual void start() = 0;
     // Stops delivering and releases what start() took. Safe to call twice.
     virtual void stop() = 0;
+    // Stops and deletes this source without the caller waiting for its thread
+    // (a poll under way, an ssh session ending): what it holds is released on
+    // that thread, then it deletes itself. How the window closes a tab: the
+    // GUI thread never waits on the kernel, procfs or ssh. Nothing else may
+    // be called on it afterwards; it emits nothing more.
+    virtual void dispose();
     // What this source can see, for the status bar: this machine's privilege
     // (root sees every socket's owner), unless the source is elsewhere.
     virtual QString accessSummary() const;

@@ -5,6 +5,7 @@
 #include "util/threadhandover.h"
 
 #include <QThread>
+#include <utility>
 
 namespace sockscope {
 
@@ -20,25 +21,29 @@ RemoteSource::RemoteSource(SshTarget target, QObject *parent)
     // One queued connection per signal, which copies its arguments once (a
     // second connection would copy a 100,000-socket batch again), takes the
     // session's hand-over (util/threadhandover.h) and passes them on.
-    connect(m_session, &RemoteSession::batchReady, this, [this](const PollBatch &batch) {
-        handOverAcquire(m_session);
-        Q_EMIT batchReady(batch);
-    });
-    connect(m_session, &RemoteSession::pollFailed, this, [this](const QString &message) {
-        handOverAcquire(m_session);
-        Q_EMIT pollFailed(message);
-    });
-    connect(m_session, &RemoteSession::pollRecovered, this, [this] {
-        handOverAcquire(m_session);
+    connect(m_session, &RemoteSession::batchReady, this,
+            [this, session = m_session](const PollBatch &batch) {
+                handOverAcquire(session);
+                Q_EMIT batchReady(batch);
+            });
+    connect(m_session, &RemoteSession::pollFailed, this,
+            [this, session = m_session](const QString &message) {
+                handOverAcquire(session);
+                Q_EMIT pollFailed(message);
+            });
+    connect(m_session, &RemoteSession::pollRecovered, this, [this, session = m_session] {
+        handOverAcquire(session);
         Q_EMIT pollRecovered();
     });
-    connect(m_session, &RemoteSession::fatalError, this, [this](const QString &message) {
-        handOverAcquire(m_session);
-        Q_EMIT fatalError(message);
-    });
+    connect(m_session, &RemoteSession::fatalError, this,
+            [this, session = m_session](const QString &message) {
+                handOverAcquire(session);
+                Q_EMIT fatalError(message);
+            });
     connect(m_session, &RemoteSession::connected, this,
-            [this](const QString &summary, bool ssFallback, const QString &access) {
-                handOverAcquire(m_session);
+            [this, session = m_session](const QString &summary, bool ssFallback,
+                                        const QString &access) {
+                handOverAcquire(session);
                 onConnected(summary, ssFallback, access);
             });
     m_thread->start();
@@ -46,16 +51,32 @@ RemoteSource::RemoteSource(SshTarget target, QObject *parent)
 
 RemoteSource::~RemoteSource()
 {
-    // The session goes on its own thread (its QProcess is that thread's);
-    // waiting for it costs at most the end of a parse under way.
-    RemoteSession *session = m_session;
+    // Waiting costs at most the end of a parse under way (dispose() waits for
+    // nothing).
+    endSession();
+    m_thread->wait();
+    handOverAcquire(m_thread);
+    delete m_thread;
+}
+
+void RemoteSource::endSession()
+{
+    // The session goes on its own thread (its QProcess is that thread's), and
+    // the thread with it.
+    RemoteSession *session = std::exchange(m_session, nullptr);
+    if (!session)
+        return;
     invokeHandedOver(session, [session] {
         delete session;
         QThread::currentThread()->quit();
     });
-    m_thread->wait();
-    handOverAcquire(m_thread);
-    delete m_thread;
+}
+
+void RemoteSource::dispose()
+{
+    disconnect();
+    connect(m_thread, &QThread::finished, this, &QObject::deleteLater);
+    endSession();
 }
 
 QString RemoteSource::accessSummary() const
@@ -69,12 +90,16 @@ void RemoteSource::start()
     // The calls capture the session, never `this`: a RemoteSource's members
     // are the GUI thread's, and the session thread must not read them.
     RemoteSession *session = m_session;
+    if (!session)
+        return;
     invokeHandedOver(session, [session, settings] { session->start(settings); });
 }
 
 void RemoteSource::stop()
 {
     RemoteSession *session = m_session;
+    if (!session)
+        return;
     invokeHandedOver(session, [session] { session->stop(); });
 }
 
@@ -84,18 +109,21 @@ void RemoteSource::setIntervalMs(int intervalMs)
     const int clamped = qBound(20, intervalMs, 60000);
     m_settings.intervalMs = clamped;
     RemoteSession *session = m_session;
+    if (!session)
+        return;
     invokeHandedOver(session, [session, clamped] { session->setIntervalMs(clamped); });
 }
 
 void RemoteSource::setPaused(bool paused)
 {
     RemoteSession *session = m_session;
+    if (!session)
+        return;
     invokeHandedOver(session, [session, paused] { session->setPaused(paused); });
 }
 
 void RemoteSource::onConnected(const QString &summary, bool ssFallback, const QString &access)
 {
-    handOverAcquire(m_session);
     m_summary = summary;
     m_ssFallback = ssFallback;
     if (access != m_access) {

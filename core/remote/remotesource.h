@@ -62,6 +62,7 @@ public:
     // Returns at once: the ssh process is killed and reaped on the session's
     // thread, its descriptors closed when it has gone.
     void stop() override;
+    void dispose() override;
 
 public Q_SLOTS:
     // Applies from the next connection: the running agent keeps its own.
@@ -80,6 +81,7 @@ Q_SIGNALS:
 
 private:
     void onConnected(const QString &summary, bool ssFallback, const QString &access);
+    void endSession();
 
     SshTarget m_target;
     RemoteSettings m_settings;

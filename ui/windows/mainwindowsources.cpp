@@ -168,7 +168,10 @@ bool MainWindow::closeSource(int index)
     // Out of the list first: removing it from the bar moves the current index.
     m_tabs.removeAt(index);
     m_tabBar->removeTab(index);
-    delete tab; // stops its source
+    // Its source ends on its own thread: a poll under way (a dump and an
+    // owner scan at 100,000 sockets) or an ssh session is not waited for here.
+    tab->disposeSource();
+    delete tab;
     return true;
 }
 

@@ -10,6 +10,7 @@
 #include "util/monotonic.h"
 
 #include <QTimer>
+#include <utility>
 
 namespace sockscope {
 
@@ -39,7 +40,18 @@ SourceTab::SourceTab(SocketSource *source, const QString &key, const QString &la
 
 SourceTab::~SourceTab()
 {
-    m_source->stop();
+    // The window's end: waiting for the source's thread is fine there (and
+    // nothing would be left to run a later deletion).
+    if (m_source)
+        m_source->stop();
+}
+
+void SourceTab::disposeSource()
+{
+    if (!m_source)
+        return;
+    m_source->setParent(nullptr);
+    std::exchange(m_source, nullptr)->dispose();
 }
 
 void SourceTab::rename(const QString &key, const QString &label)

@@ -31,6 +31,9 @@ public:
               QObject *parent = nullptr);
     // Stops the source: its thread or ssh session ends with the tab.
     ~SourceTab() override;
+    // Hands the source over to end on its own (SocketSource::dispose), for a
+    // tab being closed: the GUI thread does not wait for it.
+    void disposeSource();
 
     SocketSource *source() const { return m_source; }
     const QString &key() const { return m_key; }

@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -88,6 +89,39 @@ class TestRemoteStream : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // How the window closes a server's tab: dispose() returns at once, though
+    // the session waits up to 1 s for an ssh that ignores SIGTERM (deleting
+    // the source waited for that on the caller's thread), and then the
+    // source, its thread, ssh and every descriptor go on their own.
+    void disposeReturnsAtOnceAndFreesEverything()
+    {
+        QTemporaryDir dir;
+        const QString ssh = fakeSsh(dir, hello(true));
+        QVERIFY(!ssh.isEmpty());
+        const int descriptorsBefore = openDescriptorCount();
+        QPointer<RemoteSource> source = new RemoteSource(fakeTarget());
+        source->setSshProgram(ssh);
+        QSignalSpy connected(source.data(), &RemoteSource::connected);
+        source->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), 5000);
+        QFile pidFile(ssh + QStringLiteral(".pid"));
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        const QString proc = QStringLiteral("/proc/%1").arg(pidFile.readAll().trimmed());
+        pidFile.close();
+        QVERIFY(QFileInfo::exists(proc));
+
+        QElapsedTimer clock;
+        clock.start();
+        source->dispose();
+        const qint64 disposeMs = clock.elapsed();
+        qInfo("dispose() returned after %lld ms", disposeMs);
+        QVERIFY2(disposeMs < 50, qPrintable(QString::number(disposeMs)));
+        QTRY_VERIFY_WITH_TIMEOUT(source.isNull(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(proc), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(openDescriptorCount(), descriptorsBefore, 5000);
+        qInfo("all gone %lld ms after dispose()", clock.elapsed());
+    }
+
     void stopReturnsAtOnceAndReapsTheProcess()
     {
         QTemporaryDir dir;

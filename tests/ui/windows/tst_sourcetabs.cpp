@@ -14,7 +14,9 @@
 #include "panes/portspane.h"
 #include "poller/socketsource.h"
 #include "remote/remotesource.h"
+#include "session/labsession.h"
 #include "sources/namespacesources.h"
+#include "windows/labplacement.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
@@ -24,6 +26,7 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabBar>
@@ -151,11 +154,11 @@ private Q_SLOTS:
 
         // Closing a tab stops its source; the last two close back to one tab
         // and no tab bar, with the threads and descriptors of before.
+        // Each source ends on its own thread, then goes (SocketSource::dispose).
         QVERIFY(window->closeSource(2));
-        QVERIFY(greenSource.isNull());
         QVERIFY(window->focusSource(blueKey));
         QVERIFY(window->closeSource(1));
-        QVERIFY(blueSource.isNull());
+        QTRY_VERIFY_WITH_TIMEOUT(greenSource.isNull() && blueSource.isNull(), kTimeoutMs);
         QCOMPARE(window->sourceKey(), own);
         QCOMPARE(window->sourceCount(), 1);
         QVERIFY(!tabs->isVisible());
@@ -164,7 +167,8 @@ private Q_SLOTS:
     }
 
     // The tabs open at the last close come back at the next start, those
-    // whose namespace still exists.
+    // whose namespace still exists, behind the first: the lab stays where it
+    // acts, and what it had open before they came stays open.
     void reopensLastTimesTabs()
     {
         SOCKSCOPE_REQUIRE_NETNS();
@@ -182,9 +186,25 @@ private Q_SLOTS:
         {
             AssembledWindow assembled = assembleWindow(kBinary, true);
             MainWindow *window = assembled.window.get();
+            LabSession *lab = assembled.session;
+            QSignalSpy moved(lab, &LabSession::networkNamespaceChanged);
+            QSignalSpy answered(lab, &LabSession::answered);
+            // Before the picker has listed the namespaces, so before the tabs come.
+            const std::uint16_t port = freeLoopbackPort();
+            lab->submit(QStringLiteral("listen 127.0.0.1:%1").arg(port));
             window->show();
             QTRY_COMPARE_WITH_TIMEOUT(window->openSourceKeys(), open, kTimeoutMs);
             QCOMPARE(window->sourceKey(), own); // the first stays in front
+            QCOMPARE(assembled.placement->labKey(), own);
+            // Answered after anything asked of the lab before it.
+            const std::uint64_t status = lab->submit(QStringLiteral("status L1"));
+            QTRY_VERIFY_WITH_TIMEOUT(
+                !answered.isEmpty() && answered.last().at(0).toULongLong() == status, kTimeoutMs);
+            const auto answer = answered.last().at(2).value<ConsoleAnswer>();
+            QVERIFY2(answer.ok && answer.objects.value(QStringLiteral("L1")).state ==
+                                      QLatin1String(kStateListening),
+                     qPrintable(answer.text));
+            QCOMPARE(moved.count(), 0);
             window->close();
         }
         QCOMPARE(QSettings().value(QStringLiteral("sources/open")).toStringList(), open);
