@@ -124,7 +124,7 @@ ExporterProcess::ExporterProcess(const QStringList &arguments)
     QStringList all{QStringLiteral("exporter")};
     if (!arguments.contains(QStringLiteral("--listen")))
         all << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0");
-    m_process.start(QStringLiteral(SOCKSCOPE_BINARY), all + arguments);
+    startServer(m_process, QStringLiteral(SOCKSCOPE_BINARY), all + arguments);
 }
 
 ExporterProcess::~ExporterProcess()

@@ -4,6 +4,10 @@
 #include "processrun.h"
 
 #include <atomic>
+#include <mutex>
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <unistd.h>
 
@@ -24,6 +28,20 @@ QString ssState(const QString &state)
 QString ipPath()
 {
     return QStandardPaths::findExecutable(QStringLiteral("ip"));
+}
+
+// Namespaces a killed test left behind (a timeout or a sanitizer stopping it
+// runs no destructor): named after a process that no longer runs. Another
+// test's, running beside this one, is named after a live process and stays.
+void removeLeftovers()
+{
+    static const QRegularExpression ours(QStringLiteral("^sockscope-test-(\\d+)-\\d+$"));
+    const QStringList names = QDir(QStringLiteral("/run/netns")).entryList(QDir::Files);
+    for (const QString &name : names) {
+        const QRegularExpressionMatch match = ours.match(name);
+        if (match.hasMatch() && !QFileInfo::exists(QStringLiteral("/proc/") + match.captured(1)))
+            runProcess(ipPath(), {QStringLiteral("netns"), QStringLiteral("del"), name}, 10000);
+    }
 }
 } // namespace
 
@@ -50,6 +68,8 @@ NamedNamespace::NamedNamespace(bool loopbackUp)
         m_reason = QStringLiteral("needs ip (iproute2)");
         return;
     }
+    static std::once_flag swept;
+    std::call_once(swept, removeLeftovers);
     const QString name = QStringLiteral("sockscope-test-%1-%2").arg(::getpid()).arg(++g_namespaces);
     const ProcessRun added =
         runProcess(ipPath(), {QStringLiteral("netns"), QStringLiteral("add"), name}, 10000);

@@ -9,7 +9,9 @@ namespace sockscope::test {
 
 // An `ip netns add` namespace of the test's own (sockscope-test-PID-N), with
 // its loopback up or left down as a fresh namespace has it; deleted when this
-// goes, whatever the test's outcome.
+// goes, whatever the test's outcome. The first one a process makes also
+// deletes those of tests that were killed before their cleanup (their PID is
+// gone).
 class NamedNamespace
 {
 public:

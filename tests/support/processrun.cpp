@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "processrun.h"
 
+#include <QDir>
 #include <QProcess>
+#include <QStandardPaths>
 
 namespace sockscope::test {
 
@@ -35,6 +37,19 @@ void stopProcess(QProcess &process, int graceMs)
         process.kill();
         process.waitForFinished();
     }
+}
+
+QString dieWithParentProgram()
+{
+    return QStringLiteral(SOCKSCOPE_DIE_WITH_PARENT);
+}
+
+void startServer(QProcess &process, const QString &program, const QStringList &arguments)
+{
+    // die_with_parent runs it with execv, which wants a path.
+    const QString path =
+        QDir::isAbsolutePath(program) ? program : QStandardPaths::findExecutable(program);
+    process.start(dieWithParentProgram(), QStringList{path.isEmpty() ? program : path} + arguments);
 }
 
 } // namespace sockscope::test

@@ -91,11 +91,12 @@ bool PrometheusRun::start(const QString &target, const QStringList &ruleFiles, Q
     }
     config.close();
     m_port = freeLoopbackPort();
-    m_process.start(program(), {QStringLiteral("--config.file=") + config.fileName(),
-                                QStringLiteral("--storage.tsdb.path=") + m_dir.filePath("data"),
-                                QStringLiteral("--web.listen-address=") +
-                                    QStringLiteral("127.0.0.1:%1").arg(m_port),
-                                QStringLiteral("--log.level=warn")});
+    startServer(
+        m_process, program(),
+        {QStringLiteral("--config.file=") + config.fileName(),
+         QStringLiteral("--storage.tsdb.path=") + m_dir.filePath("data"),
+         QStringLiteral("--web.listen-address=") + QStringLiteral("127.0.0.1:%1").arg(m_port),
+         QStringLiteral("--log.level=warn")});
     if (!m_process.waitForStarted(5000)) {
         *error = QStringLiteral("prometheus did not start: ") + m_process.errorString();
         return false;

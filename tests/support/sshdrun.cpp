@@ -148,9 +148,9 @@ bool SshdRun::start(const QString &remotePath, QString *reason)
         return false;
     }
     m_sshd = std::make_unique<QProcess>();
-    m_sshd->start(QLatin1String(kSshd),
-                  {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"),
-                   path(QStringLiteral("sshd_config"))});
+    startServer(*m_sshd, QLatin1String(kSshd),
+                {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"),
+                 path(QStringLiteral("sshd_config"))});
     const QDeadlineTimer deadline(10000);
     while (!accepting(m_port)) {
         if (deadline.hasExpired() || m_sshd->state() == QProcess::NotRunning) {
