@@ -259,23 +259,24 @@ private Q_SLOTS:
         QTest::newRow("missing value")
             << QStringList{QStringLiteral("dump"), QStringLiteral("--port")}
             << QStringLiteral("port");
-        QTest::newRow("unknown command")
+        QTest::newRow("window: unknown command")
             << QStringList{QStringLiteral("dumpp")} << QStringLiteral("dumpp");
-        QTest::newRow("bad size") << QStringList{QStringLiteral("--screenshot"),
-                                                 QStringLiteral("/tmp/x.png"),
-                                                 QStringLiteral("--size"), QStringLiteral("huge")}
-                                  << QStringLiteral("huge");
-        QTest::newRow("unknown state to select")
+        QTest::newRow("window: bad size")
+            << QStringList{QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"),
+                           QStringLiteral("--size"), QStringLiteral("huge")}
+            << QStringLiteral("huge");
+        QTest::newRow("window: unknown state to select")
             << QStringList{QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"),
                            QStringLiteral("--select-state"), QStringLiteral("CLOSED_WAIT")}
             << QStringLiteral("CLOSED_WAIT");
-        QTest::newRow("select without screenshot")
+        QTest::newRow("window: select without screenshot")
             << QStringList{QStringLiteral("--select-ended")} << QStringLiteral("--screenshot");
     }
     void badArgumentsExitTwoWithOneLine()
     {
         QFETCH(QStringList, arguments);
         QFETCH(QString, mentions);
+        SOCKSCOPE_REQUIRE_WINDOW_FOR_WINDOW_ROWS();
         const Run run = runSockscope(arguments);
         QCOMPARE(run.status, 2);
         const QString err = QString::fromLocal8Bit(run.err).trimmed();
@@ -365,6 +366,7 @@ private Q_SLOTS:
 
     void screenshotHasTheRequestedSize()
     {
+        SOCKSCOPE_REQUIRE_WINDOW();
         QTemporaryDir dir;
         const QString file = dir.filePath(QStringLiteral("window.png"));
         const Run run = runSockscope({QStringLiteral("--screenshot"), file,
@@ -383,16 +385,22 @@ private Q_SLOTS:
         QVERIFY(tiny.err.contains("at least"));
     }
 
-    void versionAndHelp()
+    void commandHelp()
     {
-        const Run version = runSockscope({QStringLiteral("--version")});
-        QCOMPARE(version.status, 0);
-        QVERIFY(version.out.startsWith("sockscope "));
         const Run help = runSockscope({QStringLiteral("dump"), QStringLiteral("--help")});
         QCOMPARE(help.status, 0);
         QVERIFY(help.out.contains("--port"));
         // What a user types, not the executable's path.
         QVERIFY2(help.out.startsWith("Usage: sockscope dump [options]"), help.out.constData());
+    }
+
+    // The window module answers what is not a command: --version, --help.
+    void versionAndWindowHelp()
+    {
+        SOCKSCOPE_REQUIRE_WINDOW();
+        const Run version = runSockscope({QStringLiteral("--version")});
+        QCOMPARE(version.status, 0);
+        QVERIFY(version.out.startsWith("sockscope "));
         const Run windowHelp = runSockscope({QStringLiteral("--help")});
         QCOMPARE(windowHelp.status, 0);
         QVERIFY2(windowHelp.out.startsWith("Usage: sockscope [options]"),

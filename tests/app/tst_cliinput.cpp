@@ -146,6 +146,7 @@ private Q_SLOTS:
         QFETCH(QStringList, arguments);
         QFETCH(QString, mentions);
         QFETCH(QString, help);
+        SOCKSCOPE_REQUIRE_WINDOW_FOR_WINDOW_ROWS();
         const ProcessRun run = runSockscope(arguments);
         const QString err = QString::fromUtf8(run.err).trimmed();
         QVERIFY2(

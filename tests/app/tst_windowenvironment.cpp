@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window in hostile environments, through the real binary: a platform
 // plugin that cannot start, a settings folder that cannot be written.
+#include "processrun.h"
+
 #include <csignal>
 #include <QProcess>
 #include <QStandardPaths>
@@ -29,6 +31,11 @@ class TestWindowEnvironment : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        SOCKSCOPE_REQUIRE_WINDOW();
+    }
+
     void unusablePlatformExitsWithTheFix_data()
     {
         QTest::addColumn<QString>("platform");

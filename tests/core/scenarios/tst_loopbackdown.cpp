@@ -100,6 +100,7 @@ private Q_SLOTS:
     // picture of the refusal and a failing exit (it waited forever before).
     void screenshotOfARefusedScenarioEnds()
     {
+        SOCKSCOPE_REQUIRE_WINDOW();
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString png = dir.filePath(QStringLiteral("refused.png"));
