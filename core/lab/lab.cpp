@@ -46,8 +46,8 @@ Object *find(const std::map<int, std::unique_ptr<Object>> &objects, const QStrin
 class Lab::Private
 {
 public:
-    Private(Lab *lab, QString executable, NetworkNamespace ns)
-        : serverExecutable(std::move(executable)), ns(std::move(ns)),
+    Private(Lab *lab, QString executable, NetworkNamespace where)
+        : serverExecutable(std::move(executable)), ns(std::move(where)),
           sink([lab](const LabEvent &event) { Q_EMIT lab->labEvent(event); })
     {
     }

@@ -33,9 +33,7 @@ QString openFix(int errnum)
 {
     switch (errnum) {
     case EMFILE:
-        return QStringLiteral("this process has used all its descriptors (%1): close some, or "
-                              "raise the soft limit (ulimit -n)")
-            .arg(descriptorLimitText());
+        return descriptorsUsedUpText();
     case ENFILE:
         return QStringLiteral("the system-wide file table is full; close files or raise "
                               "fs.file-max");

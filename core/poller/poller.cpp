@@ -8,6 +8,7 @@
 #include "owners/ownerresolver.h"
 #include "poller/pollcadence.h"
 #include "trace/tracesource.h"
+#include "util/descriptorcount.h"
 #include "util/freedmemory.h"
 #include "util/monotonic.h"
 #include "util/threadhandover.h"
@@ -611,6 +612,8 @@ void Poller::deliverPosted()
         switch (delivery.kind) {
         case Delivery::Kind::Batch:
             --m_batchesQueued;
+            if (std::exchange(m_recoverWithFirstBatch, false))
+                Q_EMIT pollRecovered();
             Q_EMIT batchReady(delivery.batch);
             break;
         case Delivery::Kind::Failed:
@@ -634,6 +637,24 @@ void Poller::start()
 {
     if (m_thread)
         return;
+    // At EMFILE the thread would take the process down (GLib aborts when its
+    // event loop finds no descriptor): the start waits for one instead, said
+    // once, and the first batch after says the poller recovered.
+    if (const Status room = descriptorForNewThread(QStringLiteral("the poller")); !room) {
+        if (!m_startRetry) {
+            constexpr int kStartRetryMs = 500;
+            m_startRetry = new QTimer(this);
+            m_startRetry->setInterval(kStartRetryMs);
+            connect(m_startRetry, &QTimer::timeout, this, &Poller::start);
+            m_startRetry->start();
+            Q_EMIT pollFailed(room.error().message);
+        }
+        return;
+    }
+    if (m_startRetry) {
+        delete std::exchange(m_startRetry, nullptr);
+        m_recoverWithFirstBatch = true;
+    }
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("sockscope-poller"));
     m_worker =
@@ -647,6 +668,7 @@ void Poller::start()
 
 void Poller::stop()
 {
+    delete std::exchange(m_startRetry, nullptr);
     if (!m_thread)
         return;
     invokeHandedOver(
@@ -660,7 +682,8 @@ void Poller::stop()
 
 void Poller::dispose()
 {
-    disconnect();
+    disconnectReceivers();
+    delete std::exchange(m_startRetry, nullptr);
     if (!m_thread) {
         deleteLater();
         return;

@@ -71,6 +71,10 @@ public Q_SLOTS:
 
 private:
     class Worker;
+    // Tries start() again while no descriptor is left for the thread.
+    QTimer *m_startRetry = nullptr;
+    // The start waited for a descriptor: the first batch says recovered.
+    bool m_recoverWithFirstBatch = false;
     QThread *m_thread = nullptr;
     Worker *m_worker = nullptr;
     DumpFilter m_filter;

@@ -15,9 +15,17 @@ QString SocketSource::accessSummary() const
                                              "'unknown' (run as root to see them)");
 }
 
+void SocketSource::disconnectReceivers()
+{
+    disconnect(this, &SocketSource::batchReady, nullptr, nullptr);
+    disconnect(this, &SocketSource::pollFailed, nullptr, nullptr);
+    disconnect(this, &SocketSource::pollRecovered, nullptr, nullptr);
+    disconnect(this, &SocketSource::accessChanged, nullptr, nullptr);
+}
+
 void SocketSource::dispose()
 {
-    disconnect(); // its receivers may go first
+    disconnectReceivers();
     stop();
     deleteLater();
 }

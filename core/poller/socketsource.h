@@ -41,6 +41,11 @@ public Q_SLOTS:
     // (0: none), where the source can.
     virtual void setFocusPort(int port) = 0;
 
+protected:
+    // For dispose(): the receivers of these signals may go first. Others
+    // (destroyed, for one) stay connected.
+    void disconnectReceivers();
+
 Q_SIGNALS:
     void batchReady(const sockscope::PollBatch &batch);
     // Getting sockets failed; the source keeps trying and the last batch

@@ -2,6 +2,7 @@
 #include "remote/remotesource.h"
 
 #include "remote/remoteaccess.h"
+#include "util/descriptorcount.h"
 #include "util/threadhandover.h"
 
 #include <QThread>
@@ -15,6 +16,12 @@ RemoteSource::RemoteSource(SshTarget target, QObject *parent)
     qRegisterMetaType<sockscope::PollBatch>();
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("sockscope-remote"));
+    // At EMFILE the thread would take the process down (GLib aborts when its
+    // event loop finds no descriptor): no session then, and start() says why.
+    if (const Status room = descriptorForNewThread(QStringLiteral("the ssh session")); !room) {
+        m_startRefusal = room.error().message;
+        return;
+    }
     m_session = new RemoteSession(std::move(target));
     m_session->moveToThread(m_thread);
     releaseOnFinish(m_thread);
@@ -74,7 +81,13 @@ void RemoteSource::endSession()
 
 void RemoteSource::dispose()
 {
-    disconnect();
+    disconnectReceivers();
+    disconnect(this, &RemoteSource::connected, nullptr, nullptr);
+    disconnect(this, &RemoteSource::fatalError, nullptr, nullptr);
+    if (!m_session) { // never started (see the constructor)
+        deleteLater();
+        return;
+    }
     connect(m_thread, &QThread::finished, this, &QObject::deleteLater);
     endSession();
 }
@@ -86,6 +99,10 @@ QString RemoteSource::accessSummary() const
 
 void RemoteSource::start()
 {
+    if (!m_startRefusal.isEmpty()) {
+        Q_EMIT pollFailed(m_startRefusal);
+        return;
+    }
     const RemoteSettings settings = m_settings;
     // The calls capture the session, never `this`: a RemoteSource's members
     // are the GUI thread's, and the session thread must not read them.

@@ -89,6 +89,7 @@ private:
     RemoteSession *m_session = nullptr;
     QString m_summary;
     QString m_access;
+    QString m_startRefusal; // no descriptor for the session's thread
     bool m_ssFallback = false;
 };
 

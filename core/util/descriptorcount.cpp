@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace sockscope {
 
@@ -51,6 +54,26 @@ int openDescriptorCount()
     }
     ::closedir(dir);
     return count;
+}
+
+QString descriptorsUsedUpText()
+{
+    return QStringLiteral("this process has used all its descriptors (%1): close some, or raise "
+                          "the soft limit (ulimit -n)")
+        .arg(descriptorLimitText());
+}
+
+Status descriptorForNewThread(const QString &what)
+{
+    const int fd = ::eventfd(0, EFD_CLOEXEC);
+    if (fd >= 0) {
+        ::close(fd);
+        return Ok{};
+    }
+    const int errnum = errno;
+    const QString fix =
+        errnum == EMFILE ? descriptorsUsedUpText() : QString::fromLocal8Bit(std::strerror(errnum));
+    return Error{errnum, QStringLiteral("cannot start %1's thread: %2").arg(what, fix)};
 }
 
 QString descriptorLimitText()

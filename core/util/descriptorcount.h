@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "util/result.h"
+
 #include <QString>
 
 namespace sockscope {
@@ -14,5 +16,14 @@ namespace sockscope {
 int openDescriptorCount();
 // "12 open, RLIMIT_NOFILE soft 1024, hard 524288"
 QString descriptorLimitText();
+// EMFILE's fix, with the true count: "this process has used all its
+// descriptors (...): close some, or raise the soft limit (ulimit -n)".
+QString descriptorsUsedUpText();
+
+// A Qt thread's event loop takes a descriptor (its wake-up eventfd) as the
+// thread starts, and GLib aborts the whole process when there is none. Before
+// starting one: whether a descriptor is free now; an EMFILE error naming
+// `what` and the fix when not.
+Status descriptorForNewThread(const QString &what);
 
 } // namespace sockscope

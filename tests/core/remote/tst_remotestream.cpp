@@ -9,6 +9,7 @@
 #include "loopback.h"
 #include "remote/remotesource.h"
 #include "remote/sessionstitch.h"
+#include "util/uniquefd.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -18,6 +19,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <vector>
 
 using namespace sockscope;
 using namespace sockscope::test;
@@ -120,6 +124,33 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(proc), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(openDescriptorCount(), descriptorsBefore, 5000);
         qInfo("all gone %lld ms after dispose()", clock.elapsed());
+    }
+
+    // Opened with no descriptor left (the window's lab used them up): no
+    // session thread, whose event loop GLib would abort the process for, and
+    // a failure that names the fix; closing it still frees it.
+    void noDescriptorForTheSessionThread()
+    {
+        rlimit saved{};
+        QVERIFY(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+        std::vector<UniqueFd> spare;
+        rlimit low = saved;
+        low.rlim_cur = static_cast<rlim_t>(openDescriptorCount() + 4);
+        QVERIFY(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+        for (int fd = ::eventfd(0, EFD_CLOEXEC); fd >= 0; fd = ::eventfd(0, EFD_CLOEXEC))
+            spare.emplace_back(fd); // up to the limit
+        QPointer<RemoteSource> source = new RemoteSource(fakeTarget());
+        QSignalSpy failed(source.data(), &SocketSource::pollFailed);
+        source->start();
+        spare.clear();
+        QVERIFY(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+        QCOMPARE(failed.count(), 1);
+        const QString message = failed.first().first().toString();
+        QVERIFY2(message.contains(QLatin1String("cannot start the ssh session's thread")) &&
+                     message.contains(QLatin1String("ulimit -n")),
+                 qPrintable(message));
+        source->dispose();
+        QTRY_VERIFY_WITH_TIMEOUT(source.isNull(), 5000);
     }
 
     void stopReturnsAtOnceAndReapsTheProcess()
