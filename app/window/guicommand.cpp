@@ -16,8 +16,10 @@
 #include "windows/windowassembly.h"
 
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <QApplication>
+#include <QPointer>
 #include <QScreen>
 #include <QStatusBar>
 
@@ -54,8 +56,14 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     }
     FirstSource first;
     first.ns = options.ns;
-    first.makeRemote = [trace = options.trace](const SshTarget &target) {
-        return windowRemoteSource(target, trace);
+    // A server picked in the toolbar's list opens in a tab once the window
+    // exists; where it has no sockscope, the window offers to copy it there.
+    auto shown = std::make_shared<QPointer<MainWindow>>();
+    first.makeRemote = [trace = options.trace, shown](const SshTarget &target) {
+        RemoteSource *source = windowRemoteSource(target, trace);
+        if (*shown)
+            offerAgent(**shown, *source);
+        return source;
     };
     first.sshConfig = options.sshConfig;
     first.alsoNs = options.alsoNs;
@@ -70,6 +78,8 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     AssembledWindow assembled =
         assembleWindow(QCoreApplication::applicationFilePath(), !screenshot, options.trace, first);
     MainWindow &window = *assembled.window;
+    if (!screenshot)
+        *shown = &window;
     if (remote)
         showRemote(window, *remote, !screenshot, options.installAgent);
     // Through the window, so that its spin box and the poller agree; without

@@ -10,6 +10,7 @@
 #include <QCoreApplication>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPointer>
 #include <QStatusBar>
 #include <utility>
 
@@ -34,29 +35,31 @@ RemoteSource *windowRemoteSource(const SshTarget &target, bool trace)
 }
 
 namespace {
-void installThere(MainWindow &window, RemoteSource &source)
+// The source may go while a question or a copy is under way (its tab closed).
+void installThere(MainWindow &window, QPointer<RemoteSource> source)
 {
-    auto *install = new AgentInstall(source.target(), &window);
+    const SshTarget target = source->target();
+    auto *install = new AgentInstall(target, &window);
     window.statusBar()->showMessage(
         QCoreApplication::translate("RemoteWindow", "copying sockscope to %1…")
-            .arg(source.target().displayName()));
+            .arg(target.displayName()));
     QObject::connect(install, &AgentInstall::finished, &window,
-                     [&window, &source, install](bool ok, const QString &message) {
+                     [&window, source, install, target](bool ok, const QString &message) {
                          install->deleteLater();
                          window.statusBar()->showMessage(
                              ok ? QCoreApplication::translate(
                                       "RemoteWindow", "sockscope copied to %1: reconnecting")
-                                      .arg(source.target().displayName())
+                                      .arg(target.displayName())
                                 : message);
-                         if (ok) {
-                             source.stop();
-                             source.start();
+                         if (ok && source) {
+                             source->stop();
+                             source->start();
                          }
                      });
     install->start(qEnvironmentVariable("APPIMAGE"), QCoreApplication::applicationVersion());
 }
 
-void offerInstall(MainWindow &window, RemoteSource &source)
+void askToInstall(MainWindow &window, QPointer<RemoteSource> source)
 {
     auto *question = new QMessageBox(
         QMessageBox::Question, QCoreApplication::translate("RemoteWindow", "No sockscope there"),
@@ -65,17 +68,36 @@ void offerInstall(MainWindow &window, RemoteSource &source)
             "%1 has no sockscope, so this window reads its ss output: transitions between polls "
             "are not seen.\n\nCopy this AppImage to ~/%2 on %1 (over the same ssh) and run it "
             "there?")
-            .arg(source.target().displayName(),
+            .arg(source->target().displayName(),
                  remoteAgentPath(QCoreApplication::applicationVersion())),
         QMessageBox::Yes | QMessageBox::No, &window);
+    question->setObjectName(QStringLiteral("installAgentQuestion"));
     question->setAttribute(Qt::WA_DeleteOnClose);
-    QObject::connect(question, &QMessageBox::finished, &window, [&window, &source](int answer) {
-        if (answer == QMessageBox::Yes)
+    // Gone with the tab: nothing left to install for.
+    QObject::connect(source.data(), &QObject::destroyed, question, &QMessageBox::reject);
+    QObject::connect(question, &QMessageBox::finished, &window, [&window, source](int answer) {
+        if (answer == QMessageBox::Yes && source)
             installThere(window, source);
     });
     question->open();
 }
 } // namespace
+
+void offerAgent(MainWindow &window, RemoteSource &source, bool installAgent)
+{
+    if (!qEnvironmentVariableIsSet("APPIMAGE"))
+        return;
+    auto asked = std::make_shared<bool>(false);
+    QObject::connect(&source, &RemoteSource::connected, &window,
+                     [&window, source = QPointer<RemoteSource>(&source), asked, installAgent] {
+                         if (!source || !source->ssFallback() || std::exchange(*asked, true))
+                             return;
+                         if (installAgent)
+                             installThere(window, source);
+                         else
+                             askToInstall(window, source);
+                     });
+}
 
 void showRemote(MainWindow &window, RemoteSource &source, bool offer, bool installAgent)
 {
@@ -86,18 +108,8 @@ void showRemote(MainWindow &window, RemoteSource &source, bool offer, bool insta
     field->setObjectName(QStringLiteral("remoteStatus"));
     window.statusBar()->addPermanentWidget(field);
     QObject::connect(&source, &RemoteSource::connected, field, &QLabel::setText);
-    if (offer && qEnvironmentVariableIsSet("APPIMAGE")) {
-        auto asked = std::make_shared<bool>(false);
-        QObject::connect(&source, &RemoteSource::connected, &window,
-                         [&window, &source, asked, installAgent] {
-                             if (!source.ssFallback() || std::exchange(*asked, true))
-                                 return;
-                             if (installAgent)
-                                 installThere(window, source);
-                             else
-                                 offerInstall(window, source);
-                         });
-    }
+    if (offer)
+        offerAgent(window, source, installAgent);
     QObject::connect(&source, &SocketSource::pollRecovered, &window, [&window, name] {
         constexpr int kShownMs = 5000;
         window.statusBar()->showMessage(
