@@ -8,6 +8,7 @@
 #include "format/socketjson.h"
 #include "format/sockettext.h"
 #include "poller/poller.h"
+#include "poller/traceloss.h"
 #include "remote/remotesource.h"
 
 #include <cstdio>
@@ -148,7 +149,7 @@ int runWatch(const QStringList &arguments)
     poller.setTracing(!parser.isSet(QStringLiteral("no-trace")));
     poller.setNetworkNamespace(*ns);
     std::int64_t originMs = -1;
-    std::uint64_t drops = 0;
+    PollStats reported; // the losses already told
     int status = 0;
     // --duration counts from the first poll's result: loading the trace program
     // can take longer than a short duration, which must not end the watch before
@@ -167,12 +168,12 @@ int runWatch(const QStringList &arguments)
             reportSource(batch.stats, *ns);
         }
         printBatch(batch, options, originMs);
-        if (batch.stats.traceDrops > drops) {
-            std::fprintf(stderr,
-                         "sockscope: %llu transitions lost: the kernel's ring buffer was full "
-                         "(events came faster than they were read)\n",
-                         static_cast<unsigned long long>(batch.stats.traceDrops - drops));
-            drops = batch.stats.traceDrops;
+        if (lostTraceEvents(batch.stats) > lostTraceEvents(reported)) {
+            const QString causes =
+                traceLossCauses(batch.stats.traceDrops - reported.traceDrops,
+                                batch.stats.traceSkipped - reported.traceSkipped);
+            std::fprintf(stderr, "sockscope: transitions lost: %s\n", qPrintable(causes));
+            reported = batch.stats;
         }
     });
     QString lastFailure; // a poll retried every interval says the same once

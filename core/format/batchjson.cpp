@@ -69,6 +69,7 @@ QJsonObject statsToJson(const PollStats &stats)
                        {QStringLiteral("trace_notice"), stats.traceNotice},
                        {QStringLiteral("trace_events"), wide(qint64(stats.traceEvents))},
                        {QStringLiteral("trace_drops"), wide(qint64(stats.traceDrops))},
+                       {QStringLiteral("trace_skipped"), wide(qint64(stats.traceSkipped))},
                        {QStringLiteral("dump_interval_ms"), stats.dumpIntervalMs},
                        {QStringLiteral("backed_off"), stats.backedOff},
                        {QStringLiteral("ephemeral_port_start"), stats.ephemeralPortStart}};
@@ -260,6 +261,9 @@ public:
         stats.traceNotice = text(json, "trace_notice");
         stats.traceEvents = static_cast<std::uint64_t>(integer(json, "trace_events"));
         stats.traceDrops = static_cast<std::uint64_t>(integer(json, "trace_drops"));
+        // Older agents send no "trace_skipped": they counted skips as drops.
+        if (json.contains(QLatin1String("trace_skipped")))
+            stats.traceSkipped = static_cast<std::uint64_t>(integer(json, "trace_skipped"));
         stats.dumpIntervalMs = static_cast<int>(integer(json, "dump_interval_ms", 0, INT_MAX));
         stats.backedOff = flag(json, "backed_off");
         stats.ephemeralPortStart =

@@ -145,9 +145,12 @@ std::vector<MetricFamily> SocketMetrics::families(std::int64_t nowMs) const
               "1 when transitions come from the kernel's tracepoints, 0 when only polled.",
               m_stats.tracing ? 1 : 0),
         MetricFamily{"sockscope_trace_dropped_events_total",
-                     "Traced events lost because the kernel's ring buffer was full.",
+                     "Traced events lost: the kernel's ring buffer was full (reason "
+                     "buffer_full), or the kernel skipped the program, already running on "
+                     "that CPU (reason skipped).",
                      MetricType::Counter,
-                     {MetricSample{{}, double(m_stats.traceDrops)}}},
+                     {MetricSample{{{"reason", "buffer_full"}}, double(m_stats.traceDrops)},
+                      MetricSample{{{"reason", "skipped"}}, double(m_stats.traceSkipped)}}},
         gauge("sockscope_poll_duration_seconds",
               "How long the last full sock_diag poll (dump and owners) took.",
               double(m_stats.totalUs) / 1e6),

@@ -26,7 +26,10 @@ struct PollStats
     // Without tracing: one sentence saying what is missed and how to get it.
     QString traceNotice;
     std::uint64_t traceEvents = 0; // transitions and resets read since start
-    std::uint64_t traceDrops = 0;  // lost because the ring buffer was full, since start
+    // Events lost since start (traceloss.h says why in words): no room in the
+    // ring buffer, or skipped by the kernel while the program ran on that CPU.
+    std::uint64_t traceDrops = 0;
+    std::uint64_t traceSkipped = 0;
     // Milliseconds between full dumps now: adaptive while tracing; when
     // polling, the chosen interval unless polling would take more than its
     // share of a core, then stretched (backedOff).

@@ -363,7 +363,9 @@ private:
             endQuiet();
             countRecentEvents(m_stats.traceEvents - before);
         }
-        m_stats.traceDrops = m_trace->drops();
+        const TraceLosses losses = m_trace->losses();
+        m_stats.traceDrops = losses.bufferFull;
+        m_stats.traceSkipped = losses.skipped;
         if (const int due = m_trace->msUntilDue(); due >= 0)
             m_dueTimer->start(due);
         // Many small batches would cost the receivers more than one: gather

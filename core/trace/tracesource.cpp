@@ -168,22 +168,17 @@ int TraceSource::msUntilDue() const
     return leftNs <= 0 ? 0 : int((leftNs + 999'999) / 1'000'000);
 }
 
-std::uint64_t TraceSource::drops() const
+TraceLosses TraceSource::losses() const
 {
+    TraceLosses losses;
     const int cpus = libbpf_num_possible_cpus();
-    if (cpus <= 0)
-        return 0;
-    std::vector<std::uint64_t> perCpu(static_cast<std::size_t>(cpus));
+    std::vector<std::uint64_t> perCpu(static_cast<std::size_t>(std::max(cpus, 0)));
     const std::uint32_t key = 0;
-    if (bpf_map__lookup_elem(m_skeleton->maps.drops, &key, sizeof key, perCpu.data(),
-                             perCpu.size() * sizeof(std::uint64_t), 0) != 0)
-        return 0;
-    std::uint64_t total = 0;
-    for (std::uint64_t count : perCpu)
-        total += count;
-    // The kernel skips a program that fires again on a CPU where it is still
-    // running (a softirq interrupting it): events lost the same way, so they
-    // count the same.
+    if (cpus > 0 && bpf_map__lookup_elem(m_skeleton->maps.drops, &key, sizeof key, perCpu.data(),
+                                         perCpu.size() * sizeof(std::uint64_t), 0) == 0) {
+        for (std::uint64_t count : perCpu)
+            losses.bufferFull += count;
+    }
     bpf_program *program = nullptr;
     bpf_object__for_each_program(program, m_skeleton->obj)
     {
@@ -191,9 +186,9 @@ std::uint64_t TraceSource::drops() const
         bpf_prog_info info{};
         std::uint32_t length = sizeof info;
         if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &length) == 0)
-            total += info.recursion_misses;
+            losses.skipped += info.recursion_misses;
     }
-    return total;
+    return losses;
 }
 
 #else
@@ -242,9 +237,9 @@ QString TraceSource::timewaitProbeFailure() const
     return QStringLiteral("built without libbpf");
 }
 
-std::uint64_t TraceSource::drops() const
+TraceLosses TraceSource::losses() const
 {
-    return 0;
+    return {};
 }
 
 #endif

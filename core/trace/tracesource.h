@@ -49,6 +49,19 @@ struct TraceOptions
 // a timewait socket's substate change (see seesTimewaitFin()), through
 // one BPF ring buffer, in the order the kernel made them. Not thread-safe: one
 // thread drains it, possibly waiting on fd() together with other descriptors.
+// Why events never reached the ring buffer's reader. The two call for
+// different remedies: a full buffer means a slow reader; a skip is the
+// kernel's, outside any reader's control.
+struct TraceLosses
+{
+    // No room for the record: the reader was too far behind (or, on kernels
+    // whose ring buffer lock gives up, the lock was not taken in time).
+    std::uint64_t bufferFull = 0;
+    // The kernel did not run the program: it was already running on that CPU
+    // when the tracepoint fired again (a softirq interrupted it).
+    std::uint64_t skipped = 0;
+};
+
 class TraceSource
 {
 public:
@@ -90,10 +103,9 @@ public:
     // none is held: the timeout for a wait on fd().
     int msUntilDue() const;
 
-    // Events lost since open(): the ring buffer was full, or the kernel skipped
-    // the program because it was already running on that CPU (its recursion
-    // count). Never reset: a reader compares against its last value.
-    std::uint64_t drops() const;
+    // Events lost since open(), by cause; never reset, a reader compares
+    // against its last values.
+    TraceLosses losses() const;
 
 private:
     TraceSource() = default;

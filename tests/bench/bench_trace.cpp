@@ -18,6 +18,7 @@
 #include "loopback.h"
 #include "netns.h"
 #include "poller/poller.h"
+#include "poller/traceloss.h"
 #include "population.h"
 #include "processmeasure.h"
 #include "trace/tracesource.h"
@@ -293,7 +294,8 @@ void drainLoop(TraceSource *source, DrainCounts *counts, const std::atomic<bool>
     }
     (void)source->drain(sink);
     source->flush(sink);
-    counts->drops = source->drops();
+    const TraceLosses losses = source->losses();
+    counts->drops = losses.bufferFull + losses.skipped;
     counts->cpuNs = threadCpuNs() - cpuStart;
 }
 
@@ -443,7 +445,7 @@ PollerRun measurePoller(QCoreApplication &app, std::vector<StormWorker> &workers
     const long batchesBefore = batches;
     const int pollsBefore = last.pollNumber;
     const std::uint64_t traceBefore = last.traceEvents;
-    const std::uint64_t dropsBefore = last.traceDrops;
+    const std::uint64_t dropsBefore = lostTraceEvents(last);
     run.longestDumpUs = 0;
     const std::int64_t cpuBefore = processCpuNs();
     std::atomic<bool> stormDone{false};
@@ -459,7 +461,7 @@ PollerRun measurePoller(QCoreApplication &app, std::vector<StormWorker> &workers
     app.processEvents();
     run.cpuNs = processCpuNs() - cpuBefore - run.storm.workersCpuNs;
     run.traceEvents = last.traceEvents - traceBefore;
-    run.drops = last.traceDrops - dropsBefore;
+    run.drops = lostTraceEvents(last) - dropsBefore;
     run.socketEvents = events - eventsBefore;
     run.batches = batches - batchesBefore;
     run.dumps = last.pollNumber - pollsBefore;

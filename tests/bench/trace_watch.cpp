@@ -42,6 +42,9 @@ int main(int argc, char **argv)
         std::fflush(stdout);
     }
     source.flush(print);
-    std::fprintf(stderr, "drops: %llu\n", static_cast<unsigned long long>(source.drops()));
+    const TraceLosses losses = source.losses();
+    std::fprintf(stderr, "drops: %llu buffer full, %llu skipped by the kernel\n",
+                 static_cast<unsigned long long>(losses.bufferFull),
+                 static_cast<unsigned long long>(losses.skipped));
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "panes/historypane.h"
 #include "panes/portspane.h"
 #include "poller/poller.h"
+#include "poller/traceloss.h"
 #include "theme/statuscolors.h"
 #include "util/monotonic.h"
 #include "windows/sourcetab.h"
@@ -602,17 +603,18 @@ void MainWindow::updateTraceStatus(const PollStats &stats)
     if (stats.tracing) {
         QString text = tr("Tracing every transition · %n event(s)", nullptr,
                           static_cast<int>(std::min<std::uint64_t>(stats.traceEvents, INT_MAX)));
-        if (stats.traceDrops > 0)
+        const std::uint64_t lost = lostTraceEvents(stats);
+        if (lost > 0)
             text += QStringLiteral(" · <span style=\"color:%1\">%2</span>")
-                        .arg(statusColors(palette()).warning.name(),
-                             tr("%1 lost").arg(stats.traceDrops));
+                        .arg(statusColors(palette()).warning.name(), tr("%1 lost").arg(lost));
         m_traceStatus->setText(text);
         m_traceStatus->setToolTip(
             tr("Every TCP state change and reset comes from the kernel's tracepoints, to the "
                "microsecond. Full dumps only refresh queues, timers and owners.%1")
-                .arg(stats.traceDrops > 0 ? tr(" Lost events: the ring buffer was full; the "
-                                               "next dump repairs the states they changed.")
-                                          : QString()));
+                .arg(lost > 0 ? tr(" Lost events: %1. The next dump repairs the states they "
+                                   "changed.")
+                                    .arg(traceLossCauses(stats.traceDrops, stats.traceSkipped))
+                              : QString()));
         m_noticeBar->hide();
         return;
     }

@@ -57,6 +57,7 @@ private Q_SLOTS:
         batch.stats.traceNotice = QStringLiteral("polling: no root");
         batch.stats.ephemeralPortStart = 40000;
         batch.stats.traceDrops = 3;
+        batch.stats.traceSkipped = 2;
 
         const QByteArray line = batchToJsonLine(batch);
         QVERIFY(line.endsWith('\n'));
@@ -70,6 +71,14 @@ private Q_SLOTS:
         QCOMPARE(back.stats.traceNotice, batch.stats.traceNotice);
         QCOMPARE(back.stats.ephemeralPortStart, 40000);
         QCOMPARE(back.stats.traceDrops, 3u);
+        QCOMPARE(back.stats.traceSkipped, 2u);
+        // An older agent's line has no "trace_skipped": read as none.
+        QByteArray older = line.chopped(1);
+        older.replace("\"trace_skipped\":\"2\",", "");
+        QVERIFY(!older.contains("trace_skipped"));
+        const auto fromOlder = parseAgentLine(older, 2);
+        QVERIFY2(fromOlder, qPrintable(fromOlder ? QString() : fromOlder.error().message));
+        QCOMPARE(fromOlder->batch->stats.traceSkipped, 0u);
         QCOMPARE(back.events.size(), std::size_t(1));
         const SocketEvent &e = back.events[0];
         QCOMPARE(e.timeNs, event.timeNs);

@@ -87,12 +87,12 @@ struct Story
             serverIdByPort[socket.remote.port] = view.id;
     }
 
-    QString client(std::uint16_t port) const { return line(clientIdByPort, port); }
-    QString server(std::uint16_t port) const { return line(serverIdByPort, port); }
+    QString client(std::uint16_t clientPort) const { return line(clientIdByPort, clientPort); }
+    QString server(std::uint16_t clientPort) const { return line(serverIdByPort, clientPort); }
 
-    QString line(const std::map<std::uint16_t, std::uint64_t> &ids, std::uint16_t port) const
+    QString line(const std::map<std::uint16_t, std::uint64_t> &ids, std::uint16_t clientPort) const
     {
-        const auto id = ids.find(port);
+        const auto id = ids.find(clientPort);
         if (id == ids.end())
             return {};
         return byId.at(id->second).join(QLatin1Char(' '));
@@ -261,11 +261,24 @@ private Q_SLOTS:
             return true;
         };
         QTRY_VERIFY_WITH_TIMEOUT(complete(), 15000);
+        // The poller kept up: the ring buffer never filled.
         QCOMPARE(story.stats.traceDrops, std::uint64_t(0));
+        // The kernel may skip a few on a loaded machine: it does not run the
+        // program again on a CPU where it is still running, which a softirq
+        // interrupting it causes. (CI once lost 2 of 10,000, when the two were
+        // still counted together; 10,000 records of 88 bytes cannot fill the
+        // 4 MiB buffer, so they were skips.) No reader can help
+        // that; the dumps complete those stories, and more than 1 % would
+        // mean the program itself got slow.
+        QVERIFY2(story.stats.traceSkipped * 100 <= story.stats.traceEvents,
+                 qPrintable(QStringLiteral("%1 skipped of %2")
+                                .arg(story.stats.traceSkipped)
+                                .arg(story.stats.traceEvents)));
         QVERIFY(story.inTimeOrder());
-        qInfo("%d connections, %zu events in %d batches, %llu traced", kConnections,
-              story.times.size(), story.batches,
-              static_cast<unsigned long long>(story.stats.traceEvents));
+        qInfo("%d connections, %zu events in %d batches, %llu traced, %llu skipped by the kernel",
+              kConnections, story.times.size(), story.batches,
+              static_cast<unsigned long long>(story.stats.traceEvents),
+              static_cast<unsigned long long>(story.stats.traceSkipped));
     }
 
     // Full dumps are a second or more apart while tracing; the port in focus

@@ -785,7 +785,8 @@ private Q_SLOTS:
             complete,
             qPrintable(QStringLiteral("%1 of %2 events").arg(trace.events.size()).arg(expected)));
         trace.drainNow();
-        QCOMPARE(trace.source->drops(), std::uint64_t(0));
+        QCOMPARE(trace.source->losses().bufferFull, std::uint64_t(0));
+        QCOMPARE(trace.source->losses().skipped, std::uint64_t(0));
         const std::ptrdiff_t fins = timewaitFins();
         qInfo("%td FIN_WAIT2->TIME_WAIT of timewait sockets", fins);
         QCOMPARE(timewaitFinsMissing(), std::ptrdiff_t(0));
