@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+#include <utility>
 
 namespace sockscope {
 
@@ -106,7 +107,8 @@ void OwnerResolver::refresh(const std::vector<SocketRecord> &sockets)
     const auto fullPassAllowed = [&] {
         return !m_walked || now - m_lastFullPassMs >= kFullPassIntervalMs;
     };
-    const bool fullDue = !m_unconfirmed.isEmpty() && fullPassAllowed();
+    const bool fullDue =
+        std::exchange(m_fullPassNext, false) || (!m_unconfirmed.isEmpty() && fullPassAllowed());
     if (!missing && !fullDue && m_ownerPids.isEmpty())
         return;
 
@@ -280,6 +282,16 @@ bool OwnerResolver::inOtherNamespace(int rootFd, int pid)
     // Unknown (EACCES, a tree without ns links): read it like any process.
     const NamespaceId id = netNamespaceOf(rootFd, path);
     return id.known() && !(id == m_ownNamespace);
+}
+
+int OwnerResolver::msUntilConfirmation() const
+{
+    if (m_unconfirmed.isEmpty())
+        return -1;
+    if (!m_walked)
+        return 0;
+    const std::int64_t left = m_lastFullPassMs + kFullPassIntervalMs - monotonicMs();
+    return left <= 0 ? 0 : static_cast<int>(left);
 }
 
 void OwnerResolver::scanPid(int rootFd, int pid, Pass pass)

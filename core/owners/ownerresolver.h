@@ -74,6 +74,16 @@ public:
     // the last time each process was looked at.
     bool sawEverything() const;
 
+    // Sockets whose holders were lost between full passes stay Unknown until
+    // the next full pass, at most one every 2 s: milliseconds until one is
+    // allowed for them (0: now), -1 when none waits.
+    int msUntilConfirmation() const;
+    // The next refresh() reads every process's descriptors again, as ss -p
+    // would: for a poll a user asked for (the lab just closed something), where
+    // an unchanged descriptor count can hide a closed listener (our own
+    // process opens and closes descriptors on other threads all the time).
+    void fullPassNext() { m_fullPassNext = true; }
+
     // Forgets every cached owner, descriptor and command ("refresh owners"):
     // the next refresh() reads every process again.
     void invalidate();
@@ -162,6 +172,7 @@ private:
     std::vector<FdEntry> m_readFds;           // one directory's fds as read, swapped into the cache
     bool m_ownPidUnreadable = false;          // an unreadable fd directory belongs to our euid
     std::int64_t m_lastFullPassMs = 0;
+    bool m_fullPassNext = false;
     OwnerScanStats m_lastScan;
 };
 

@@ -115,6 +115,14 @@ public:
             m_timer->start(nextDumpInMs());
     }
 
+    // A poll someone asked for (after a lab action) answers with owners as
+    // they are now, even where that takes a full pass of /proc.
+    void pollAsked()
+    {
+        m_owners.fullPassNext();
+        poll();
+    }
+
     void poll()
     {
         if (!m_timer)
@@ -451,6 +459,15 @@ private:
     // for the next, up to kTraceMaxDumpMs.
     int nextDumpInMs() const
     {
+        const int cadence = dumpCadenceMs();
+        // A socket whose holder went away stays Unknown (its last owner shown)
+        // until the owners' next full pass: no later than that is allowed.
+        const int confirm = m_owners.msUntilConfirmation();
+        return confirm < 0 ? cadence : std::min(cadence, std::max(confirm, m_intervalMs));
+    }
+
+    int dumpCadenceMs() const
+    {
         if (!m_trace)
             return m_cadence.intervalMs(m_intervalMs, kMaximumIntervalMs);
         const auto costMs = static_cast<int>(m_lastDumpUs / 1000);
@@ -737,7 +754,7 @@ void Poller::pollNow()
         return;
     invokeHandedOver(m_worker, [this, worker = m_worker] {
         m_pollQueued = false;
-        worker->poll();
+        worker->pollAsked();
     });
 }
 

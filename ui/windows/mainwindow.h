@@ -124,6 +124,10 @@ public:
     void setLabPids(const QSet<int> &pids);
     // The event log of the tab showing `key`, or null when none is open.
     EventLogModel *eventLogOf(const QString &key) const;
+    // Asks the source of the tab showing `key` for a full poll now: after the
+    // lab changed what it shows in ways no tracepoint reports (a descriptor
+    // closed, a process gone), while quiet dumps are seconds apart.
+    void refreshSource(const QString &key);
     // Adds a widget with its label to the main toolbar, before the interval
     // (the source picker).
     void addToolBarWidget(QWidget *widget, const QString &label);

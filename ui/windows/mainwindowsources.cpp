@@ -265,6 +265,12 @@ EventLogModel *MainWindow::eventLogOf(const QString &key) const
     return tab ? tab->events() : nullptr;
 }
 
+void MainWindow::refreshSource(const QString &key)
+{
+    if (SourceTab *tab = findTab(key); tab && tab->source())
+        tab->source()->pollNow();
+}
+
 MainWindow::SourceView MainWindow::currentView() const
 {
     const std::optional<std::uint16_t> port = m_portsPane->selectedPort();

@@ -98,10 +98,13 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     result.placement->follow(window->sourceKey(), window->sourceLabel());
     // The lab's events belong to the tab of the namespace it acts in
     // (LabPlacement), which is not the tab in front when that one is a server
-    // or a namespace the lab may not enter.
+    // or a namespace the lab may not enter. That tab's table follows at once:
+    // owners change with no transition to trace (S1's listener left with no
+    // descriptor), and its next full dump may be 10 s away.
     const auto toOwnLog = [window, placement = result.placement](const LabEvent &event) {
         if (EventLogModel *log = window->eventLogOf(placement->labKey()))
             log->appendLabEvent(event);
+        window->refreshSource(placement->labKey());
     };
     QObject::connect(result.session, &LabSession::labEvent, window, toOwnLog);
 

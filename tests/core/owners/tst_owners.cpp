@@ -345,6 +345,7 @@ private Q_SLOTS:
     void orphanedWithoutHolder();
     void orphanedS1Listener();
     void fdReuseCaughtByFullPass();
+    void askedFullPassSeesAClosedListenerAtOnce();
     void fakeProcLookup_data();
     void fakeProcLookup();
     void descriptorHygiene();
@@ -658,6 +659,36 @@ void TestOwners::fdReuseCaughtByFullPass()
     QCOMPARE(lookup.owners.value(0).pid, int(::getpid()));
     resolver.refresh(records);
     QVERIFY(!resolver.lastScan().scanned);
+}
+
+// S1 in our own process: a listener's descriptor closes (the socket lives on,
+// as an accept() in flight keeps it) and another file takes its number, so the
+// count is unchanged and an incremental refresh keeps the old holder. A full
+// pass asked for (a lab action) drops it at once, without the 2 s spacing.
+void TestOwners::askedFullPassSeesAClosedListenerAtOnce()
+{
+    const UniqueFd anchor = test::listenOn();
+    UniqueFd listener = test::listenOn();
+    QVERIFY(anchor.valid() && listener.valid());
+    const int number = listener.get();
+    const std::vector<SocketRecord> records{recordFor(anchor.get()), recordFor(listener.get())};
+    OwnerResolver resolver;
+    resolver.refresh(records);
+    QCOMPARE(resolver.lookup(records[1]).ownership, Ownership::Owned);
+
+    listener.reset();
+    const UniqueFd file(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (file.get() != number)
+        QSKIP("the descriptor number was not reused");
+    resolver.refresh(records);
+    QCOMPARE(resolver.lookup(records[1]).ownership, Ownership::Owned); // what fullPassNext is for
+
+    resolver.fullPassNext();
+    resolver.refresh(records);
+    QVERIFY(resolver.lastScan().scanned);
+    const OwnerLookup lookup = resolver.lookup(records[1]);
+    QVERIFY2(lookup.ownership == Ownership::Orphaned, qPrintable(ownersText(lookup)));
+    QCOMPARE(resolver.lookup(records[0]).ownership, Ownership::Owned);
 }
 
 void TestOwners::fakeProcLookup_data()
