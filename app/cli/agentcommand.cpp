@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/agentcommand.h"
 
+#include "cli/agentlab.h"
 #include "cli/commandline.h"
 #include "cli/stdinlinereader.h"
 #include "format/batchjson.h"
@@ -38,12 +39,17 @@ int runAgent(const QStringList &arguments)
     parser.setApplicationDescription(
         QStringLiteral("Stream this machine's sockets and transitions as JSON lines for a "
                        "sockscope window or command on another machine (sockscope --ssh). "
-                       "Ends when standard input closes."));
+                       "Ends when standard input closes. With --lab, lab requests on standard "
+                       "input are run here and answered among the batches."));
     addIntervalOption(parser);
     addTraceOption(parser);
     parser.addOption({QStringLiteral("port"),
                       QStringLiteral("Only sockets whose local or remote port is N."),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("lab"),
+                      QStringLiteral("Run the lab requests a window sends (sockscope --ssh HOST "
+                                     "--remote-lab): listeners, clients and server processes "
+                                     "are opened on this machine. Off, each is refused.")});
     bool helpShown = false;
     if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
         return usageError(parsed.error().message, QStringLiteral("agent"));
@@ -61,7 +67,9 @@ int runAgent(const QStringList &arguments)
     }
 
     QCoreApplication *app = QCoreApplication::instance();
-    StdinLineReader input(STDIN_FILENO, [](const QString &) { return true; });
+    const bool labWanted = parser.isSet(QStringLiteral("lab"));
+    AgentLab lab(labWanted, QCoreApplication::applicationFilePath(), writeLine);
+    StdinLineReader input(STDIN_FILENO, [&lab](const QString &line) { return lab.handle(line); });
     QObject::connect(&input, &StdinLineReader::finished, app, &QCoreApplication::quit);
     Poller poller(filter);
     poller.setIntervalMs(*interval);
@@ -79,6 +87,7 @@ int runAgent(const QStringList &arguments)
             hello.traceNotice = batch.stats.traceNotice;
             hello.ephemeralPortStart = batch.stats.ephemeralPortStart;
             hello.root = ::geteuid() == 0;
+            hello.lab = labWanted;
             written = writeLine(helloToJsonLine(hello));
             helloSent = true;
         }

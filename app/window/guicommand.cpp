@@ -69,6 +69,7 @@ int runWindow(const GuiOptions &options, int argc, char **argv)
     first.alsoNs = options.alsoNs;
     RemoteSource *remote = options.ssh ? windowRemoteSource(*options.ssh, options.trace) : nullptr;
     if (remote) {
+        remote->setLab(options.remoteLab);
         rememberServer(*options.ssh);
         first.remote = remote;
         first.remoteKey = options.ssh->sourceKey();

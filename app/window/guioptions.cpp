@@ -57,6 +57,10 @@ void addGuiOptions(QCommandLineParser &parser)
                                      "behind the first (repeat it for more tabs)."),
                       QStringLiteral("NAME|PID|PATH")});
     addSshOptions(parser);
+    parser.addOption({QStringLiteral("remote-lab"),
+                      QStringLiteral("With --ssh: the lab panel and bind checker act on the "
+                                     "server (its sockscope agent opens the listeners, clients "
+                                     "and server processes there). Off by default.")});
     parser.addOption(
         {QStringLiteral("dark"),
          QStringLiteral("Use a dark palette (Fusion style) whatever the desktop's theme.")});
@@ -158,6 +162,10 @@ Result<GuiOptions> optionsFrom(const QCommandLineParser &parser)
         return ssh.error();
     options.ssh = *ssh;
     options.installAgent = installAgentRequested(parser);
+    options.remoteLab = parser.isSet(QStringLiteral("remote-lab"));
+    if (options.remoteLab && !options.ssh)
+        return Error{EINVAL, QStringLiteral("--remote-lab needs --ssh [user@]host[:port]: this "
+                                            "machine's lab is on without it")};
     if (options.ssh && !options.alsoNs.isEmpty())
         return Error{EINVAL, QStringLiteral("--also-netns and --ssh do not go together: the "
                                             "window on a server shows that server only")};

@@ -35,6 +35,7 @@ struct GuiOptions
     bool showSources = false;     // with a screenshot: the source picker's list open
     std::optional<SshTarget> ssh; // --ssh: a server's sockets instead of this machine's
     bool installAgent = false;    // --install-agent: copy this AppImage there without asking
+    bool remoteLab = false;       // --remote-lab: the lab acts on the server
     QString sshConfig;            // --ssh-config without --ssh: the picker's servers use it
 };
 

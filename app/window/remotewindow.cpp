@@ -21,7 +21,9 @@ QString remoteLabOffReason()
     return QCoreApplication::translate(
         "RemoteWindow", "The lab works on this machine only; remote lab: not enabled.\n\nThis "
                         "window shows a server's sockets over ssh: its listeners, clients and "
-                        "scenarios would open sockets here, not there.");
+                        "scenarios would open sockets here, not there. To make sockets move on "
+                        "the server, start the window with --remote-lab (sockscope --ssh HOST "
+                        "--remote-lab): its sockscope agent then opens them there.");
 }
 
 RemoteSource *windowRemoteSource(const SshTarget &target, bool trace)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "format/batchjson.h"
 
+#include "format/jsonfields.h"
 #include "format/socketjson.h"
 #include "util/quotedvalue.h"
 
@@ -15,38 +16,24 @@ namespace sockscope {
 
 namespace {
 
-QByteArray line(const QJsonObject &object)
-{
-    QByteArray text = QJsonDocument(object).toJson(QJsonDocument::Compact);
-    text += '\n';
-    return text;
-}
-
-// 64-bit values (times in ns, ids, cookies) as decimal strings: JSON numbers
-// are doubles to most readers.
-QJsonValue wide(std::int64_t value)
-{
-    return QString::number(value);
-}
-
 QJsonObject viewToJson(const ConnectionView &view)
 {
     QJsonArray history;
     for (const StateSpan &span : view.history)
-        history.append(
-            QJsonArray{static_cast<int>(span.state), wide(span.enteredMs), wide(span.leftMs)});
-    return QJsonObject{{QStringLiteral("id"), wide(static_cast<std::int64_t>(view.id))},
+        history.append(QJsonArray{static_cast<int>(span.state), wideJson(span.enteredMs),
+                                  wideJson(span.leftMs)});
+    return QJsonObject{{QStringLiteral("id"), wideJson(static_cast<std::int64_t>(view.id))},
                        {QStringLiteral("socket"), socketToJson(view.socket, view.owner)},
-                       {QStringLiteral("first_seen_ms"), wide(view.firstSeenMs)},
-                       {QStringLiteral("state_since_ms"), wide(view.stateSinceMs)},
+                       {QStringLiteral("first_seen_ms"), wideJson(view.firstSeenMs)},
+                       {QStringLiteral("state_since_ms"), wideJson(view.stateSinceMs)},
                        {QStringLiteral("since_is_lower_bound"), view.stateSinceIsLowerBound},
                        {QStringLiteral("history"), history}};
 }
 
 QJsonObject eventToAgentJson(const SocketEvent &event)
 {
-    return QJsonObject{{QStringLiteral("time_ns"), wide(event.timeNs)},
-                       {QStringLiteral("time_ms"), wide(event.timeMs)},
+    return QJsonObject{{QStringLiteral("time_ns"), wideJson(event.timeNs)},
+                       {QStringLiteral("time_ms"), wideJson(event.timeMs)},
                        {QStringLiteral("event"), eventKindName(event.kind)},
                        {QStringLiteral("source"), eventSourceName(event.source)},
                        {QStringLiteral("from"), static_cast<int>(event.from)},
@@ -61,155 +48,24 @@ QJsonObject statsToJson(const PollStats &stats)
 {
     return QJsonObject{{QStringLiteral("poll"), stats.pollNumber},
                        {QStringLiteral("sockets"), stats.socketCount},
-                       {QStringLiteral("dump_us"), wide(stats.dumpUs)},
-                       {QStringLiteral("owners_us"), wide(stats.ownersUs)},
-                       {QStringLiteral("total_us"), wide(stats.totalUs)},
+                       {QStringLiteral("dump_us"), wideJson(stats.dumpUs)},
+                       {QStringLiteral("owners_us"), wideJson(stats.ownersUs)},
+                       {QStringLiteral("total_us"), wideJson(stats.totalUs)},
                        {QStringLiteral("owners_complete"), stats.ownersComplete},
                        {QStringLiteral("tracing"), stats.tracing},
                        {QStringLiteral("trace_notice"), stats.traceNotice},
-                       {QStringLiteral("trace_events"), wide(qint64(stats.traceEvents))},
-                       {QStringLiteral("trace_drops"), wide(qint64(stats.traceDrops))},
-                       {QStringLiteral("trace_skipped"), wide(qint64(stats.traceSkipped))},
+                       {QStringLiteral("trace_events"), wideJson(qint64(stats.traceEvents))},
+                       {QStringLiteral("trace_drops"), wideJson(qint64(stats.traceDrops))},
+                       {QStringLiteral("trace_skipped"), wideJson(qint64(stats.traceSkipped))},
                        {QStringLiteral("dump_interval_ms"), stats.dumpIntervalMs},
                        {QStringLiteral("backed_off"), stats.backedOff},
                        {QStringLiteral("ephemeral_port_start"), stats.ephemeralPortStart}};
 }
 
-// Reading: every getter records the first missing or mistyped field; the
-// caller turns it into one Error naming the line.
-class Reader
+// The batch's parts, read with the shared field reader.
+class Reader : public JsonFieldReader
 {
 public:
-    QString problem;
-
-    QJsonValue field(const QJsonObject &object, const char *key)
-    {
-        const QJsonValue value = object.value(QLatin1String(key));
-        if (value.isUndefined())
-            fail(QStringLiteral("no \"%1\"").arg(QLatin1String(key)));
-        return value;
-    }
-    QJsonObject object(const QJsonObject &object, const char *key)
-    {
-        const QJsonValue value = field(object, key);
-        if (!value.isObject())
-            fail(QStringLiteral("\"%1\" is not an object").arg(QLatin1String(key)));
-        return value.toObject();
-    }
-    QJsonArray array(const QJsonObject &object, const char *key)
-    {
-        const QJsonValue value = field(object, key);
-        if (!value.isArray())
-            fail(QStringLiteral("\"%1\" is not an array").arg(QLatin1String(key)));
-        return value.toArray();
-    }
-    QString text(const QJsonObject &object, const char *key)
-    {
-        const QJsonValue value = field(object, key);
-        if (!value.isString())
-            fail(QStringLiteral("\"%1\" is not a string").arg(QLatin1String(key)));
-        return value.toString();
-    }
-    bool flag(const QJsonObject &object, const char *key)
-    {
-        const QJsonValue value = field(object, key);
-        if (!value.isBool())
-            fail(QStringLiteral("\"%1\" is not true or false").arg(QLatin1String(key)));
-        return value.toBool();
-    }
-    qint64 integer(const QJsonValue &value, const char *key, qint64 minimum, qint64 maximum)
-    {
-        bool ok = false;
-        qint64 number = 0;
-        if (value.isString())
-            number = value.toString().toLongLong(&ok);
-        else if (value.isDouble() && value.toDouble() == double(value.toInteger()))
-            number = value.toInteger(), ok = true;
-        if (!ok || number < minimum || number > maximum) {
-            fail(QStringLiteral("\"%1\" is not a whole number from %2 to %3")
-                     .arg(QLatin1String(key))
-                     .arg(minimum)
-                     .arg(maximum));
-            return minimum;
-        }
-        return number;
-    }
-    qint64 integer(const QJsonObject &object, const char *key, qint64 minimum = 0,
-                   qint64 maximum = std::numeric_limits<qint64>::max())
-    {
-        return integer(field(object, key), key, minimum, maximum);
-    }
-    std::uint64_t cookie(const QJsonObject &object)
-    {
-        bool ok = false;
-        const std::uint64_t value = text(object, "cookie").toULongLong(&ok);
-        if (!ok)
-            fail(QStringLiteral("\"cookie\" is not a decimal number"));
-        return value;
-    }
-    void fail(const QString &what)
-    {
-        if (problem.isEmpty())
-            problem = what;
-    }
-
-    // A name among `count` values, as written by `name`.
-    template <typename Enum, typename NameOf>
-    Enum named(const QString &text, const char *key, int count, NameOf name)
-    {
-        for (int i = 0; i < count; ++i) {
-            if (text == QString(name(static_cast<Enum>(i))))
-                return static_cast<Enum>(i);
-        }
-        fail(QStringLiteral("unknown %1 %2").arg(QLatin1String(key), quotedValue(text)));
-        return static_cast<Enum>(0);
-    }
-
-    Endpoint endpoint(const QJsonObject &object, const char *address, const char *port,
-                      Family family)
-    {
-        Endpoint endpoint;
-        const QByteArray text = this->text(object, address).toLatin1();
-        if (inet_pton(family == Family::IPv4 ? AF_INET : AF_INET6, text.constData(),
-                      endpoint.address.data()) != 1)
-            fail(QStringLiteral("\"%1\" is not an address").arg(QLatin1String(address)));
-        endpoint.port = static_cast<std::uint16_t>(integer(object, port, 0, 65535));
-        return endpoint;
-    }
-
-    void socket(const QJsonObject &json, SocketRecord &record, OwnerLookup &owner)
-    {
-        record.family = named<Family>(text(json, "family"), "family", 2, familyCName);
-        record.state = named<TcpState>(text(json, "state"), "state", kTcpStateCount, tcpStateCName);
-        record.local = endpoint(json, "local_address", "local_port", record.family);
-        record.remote = endpoint(json, "remote_address", "remote_port", record.family);
-        constexpr qint64 u32 = 0xffffffffLL;
-        record.recvQ = static_cast<std::uint32_t>(integer(json, "recv_q", 0, u32));
-        record.sendQ = static_cast<std::uint32_t>(integer(json, "send_q", 0, u32));
-        record.timer = named<TimerKind>(text(json, "timer"), "timer", 5, timerKindCName);
-        record.expiresMs = static_cast<std::uint32_t>(integer(json, "expires_ms", 0, u32));
-        record.retrans = static_cast<std::uint8_t>(integer(json, "retrans", 0, 255));
-        record.uid = static_cast<std::uint32_t>(integer(json, "uid", 0, u32));
-        record.inode = static_cast<std::uint32_t>(integer(json, "inode", 0, u32));
-        record.cookie = cookie(json);
-        if (json.contains(QLatin1String("rtt_us"))) {
-            TcpInfoSummary info;
-            info.rttUs = static_cast<std::uint32_t>(integer(json, "rtt_us", 0, u32));
-            info.rttVarUs = static_cast<std::uint32_t>(integer(json, "rttvar_us", 0, u32));
-            info.sendCwnd = static_cast<std::uint32_t>(integer(json, "cwnd", 0, u32));
-            info.bytesAcked = static_cast<std::uint64_t>(integer(json, "bytes_acked"));
-            info.bytesReceived = static_cast<std::uint64_t>(integer(json, "bytes_received"));
-            record.info = info;
-        }
-        owner.ownership = named<Ownership>(text(json, "owner"), "owner", 3, ownershipCName);
-        for (const QJsonValue &value : array(json, "owners")) {
-            const QJsonObject process = value.toObject();
-            owner.owners.append({static_cast<int>(integer(process, "pid", 0, INT_MAX)),
-                                 static_cast<int>(integer(process, "fd", -1, INT_MAX)),
-                                 text(process, "command")});
-        }
-    }
-
     ConnectionView view(const QJsonObject &json)
     {
         ConnectionView view;
@@ -287,7 +143,9 @@ QByteArray helloToJsonLine(const AgentHello &hello)
     };
     if (hello.root)
         json.insert(QStringLiteral("root"), *hello.root);
-    return line(json);
+    if (hello.lab)
+        json.insert(QStringLiteral("lab"), true);
+    return jsonLine(json);
 }
 
 QByteArray batchToJsonLine(const PollBatch &batch)
@@ -298,11 +156,11 @@ QByteArray batchToJsonLine(const PollBatch &batch)
     QJsonArray updated;
     for (const ConnectionView &view : batch.updated)
         updated.append(viewToJson(view));
-    return line(QJsonObject{{QStringLiteral("batch"), wide(batch.timeMs)},
-                            {QStringLiteral("initial"), batch.initial},
-                            {QStringLiteral("stats"), statsToJson(batch.stats)},
-                            {QStringLiteral("events"), events},
-                            {QStringLiteral("updated"), updated}});
+    return jsonLine(QJsonObject{{QStringLiteral("batch"), wideJson(batch.timeMs)},
+                                {QStringLiteral("initial"), batch.initial},
+                                {QStringLiteral("stats"), statsToJson(batch.stats)},
+                                {QStringLiteral("events"), events},
+                                {QStringLiteral("updated"), updated}});
 }
 
 Result<AgentLine> parseAgentLine(QByteArrayView text, int lineNumber)
@@ -337,6 +195,8 @@ Result<AgentLine> parseAgentLine(QByteArrayView text, int lineNumber)
             static_cast<int>(read.integer(json, "ephemeral_port_start", 1, 65535));
         if (json.contains(QLatin1String("root")))
             hello.root = read.flag(json, "root");
+        if (json.contains(QLatin1String("lab")))
+            hello.lab = read.flag(json, "lab");
         result.hello = hello;
     } else if (json.contains(QLatin1String("batch"))) {
         PollBatch batch;

@@ -13,7 +13,7 @@
 namespace sockscope {
 
 // The agent protocol (`sockscope agent`): JSON lines, a hello first, then one
-// line per PollBatch. This file is its one home, written and read both ways.
+// line per PollBatch (and the remote lab's lines: console/labjson.h). This file is its one home, written and read both ways.
 // A reader refuses any other protocol version: the fields may mean other things.
 inline constexpr int kAgentProtocolVersion = 1;
 
@@ -29,6 +29,9 @@ struct AgentHello
     // Whether the agent runs as root, so sees every socket's owner; unknown
     // from an agent older than this field.
     std::optional<bool> root;
+    // Whether it runs the lab requests of the window (agent --lab; the lab's
+    // lines are in console/labjson.h).
+    bool lab = false;
 };
 
 // One line, newline included.

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "remote/remotesession.h"
 
+#include "console/labjson.h"
 #include "remote/remoteaccess.h"
 #include "util/monotonic.h"
 #include "util/quotedvalue.h"
 #include "util/threadhandover.h"
 
+#include <cerrno>
 #include <QCoreApplication>
 #include <QProcessEnvironment>
 
@@ -52,6 +54,9 @@ void RemoteSession::endProcess()
 {
     if (!m_process)
         return;
+    dropLab(QStringLiteral("the connection to %1 ended before the answer came: the command may "
+                           "or may not have run there")
+                .arg(m_target.displayName()));
     QProcess *process = m_process;
     m_process = nullptr;
     process->disconnect(this);
@@ -113,7 +118,7 @@ void RemoteSession::connectNow()
     });
     const QString command =
         remoteCommand(QCoreApplication::applicationVersion(), m_settings.intervalMs,
-                      m_settings.tracing, m_settings.forceSs);
+                      m_settings.tracing, m_settings.forceSs, m_settings.lab);
     m_process->start(m_settings.sshProgram, sshArguments(m_target, command));
 }
 
@@ -164,6 +169,10 @@ void RemoteSession::handleLine(const QByteArray &line)
             m_ssRun += line;
             m_ssRun += '\n';
         }
+        return;
+    }
+    if (isLabLine(line)) {
+        handleLabLine(line);
         return;
     }
     auto parsed = parseAgentLine(line, m_lineNumber);
@@ -227,6 +236,9 @@ void RemoteSession::handleFinished(int exitCode, QProcess::ExitStatus status)
     if (!m_process || m_stopped)
         return;
     m_errors += m_process->readAllStandardError();
+    dropLab(QStringLiteral("the connection to %1 ended before the answer came: the command may "
+                           "or may not have run there")
+                .arg(m_target.displayName()));
     const bool hadSession = m_sessionBatch;
     const QString reason =
         sshFailureMessage(m_target, m_errors, status == QProcess::CrashExit ? -1 : exitCode);
@@ -284,6 +296,69 @@ void RemoteSession::deliver(PollBatch batch)
     }
     handOverRelease(this);
     Q_EMIT batchReady(batch);
+}
+
+void RemoteSession::sendLab(std::uint64_t request, const QString &line)
+{
+    const auto refuse = [&](int errnum, const QString &why) {
+        handOverRelease(this);
+        Q_EMIT labAnswered(request, ConsoleAnswer::failure(Error{errnum, why}));
+    };
+    if (!m_process || m_mode == Mode::Waiting)
+        return refuse(ENOTCONN, QStringLiteral("not connected to %1 now: nothing was sent, try "
+                                               "again once the status bar says it is connected")
+                                    .arg(m_target.displayName()));
+    if (m_mode == Mode::Ss)
+        return refuse(EOPNOTSUPP, QStringLiteral("%1 has no sockscope: its lab needs one there "
+                                                 "(sockscope --ssh HOST --install-agent)")
+                                      .arg(m_target.displayName()));
+    if (!m_hello.lab)
+        return refuse(EPERM, QStringLiteral("the lab is off on %1: start the window with "
+                                            "sockscope --ssh %1 --remote-lab")
+                                 .arg(m_target.displayName()));
+    m_labWaiting.insert(request, line);
+    m_labUsed = true;
+    m_process->write(labRequestLine({request, line}));
+}
+
+void RemoteSession::handleLabLine(const QByteArray &line)
+{
+    auto parsed = parseLabLine(line, m_lineNumber);
+    if (!parsed) {
+        // One bad line of the lab's does not end the sockets' stream.
+        handOverRelease(this);
+        Q_EMIT pollFailed(
+            QStringLiteral("%1: %2").arg(m_target.displayName(), parsed.error().message));
+        return;
+    }
+    if (parsed->event) {
+        // The server's clock is not ours: the event log places it on arrival.
+        LabEvent event = *parsed->event;
+        event.timeMs = monotonicMs();
+        handOverRelease(this);
+        Q_EMIT labEvent(event);
+        return;
+    }
+    if (!parsed->request || !m_labWaiting.remove(*parsed->request))
+        return; // not asked in this session: a late answer to a dropped request
+    handOverRelease(this);
+    Q_EMIT labAnswered(*parsed->request, parsed->answer);
+}
+
+void RemoteSession::dropLab(const QString &why)
+{
+    const QList<std::uint64_t> waiting = m_labWaiting.keys();
+    m_labWaiting.clear();
+    for (std::uint64_t request : waiting) {
+        handOverRelease(this);
+        Q_EMIT labAnswered(request, ConsoleAnswer::failure(Error{ECONNRESET, why}));
+    }
+    if (std::exchange(m_labUsed, false)) {
+        handOverRelease(this);
+        Q_EMIT labLost(QStringLiteral("the lab's listeners, clients and server processes on %1 "
+                                      "were closed with its agent")
+                           .arg(m_target.displayName()));
+    }
 }
 
 } // namespace sockscope

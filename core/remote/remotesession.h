@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "console/consoleanswer.h"
 #include "format/batchjson.h"
+#include "lab/labtypes.h"
 #include "poller/pollbatch.h"
 #include "remote/sessionstitch.h"
 #include "remote/ssfallback.h"
 #include "remote/sshtarget.h"
 
+#include <cstdint>
 #include <deque>
 #include <QByteArray>
+#include <QHash>
 #include <QObject>
 #include <QProcess>
 #include <QString>
@@ -26,6 +30,7 @@ struct RemoteSettings
     bool tracing = true;
     bool reconnect = true;
     bool forceSs = false;
+    bool lab = false; // the agent runs lab requests (agent --lab)
 };
 
 // RemoteSource's worker, on a thread of its own: runs ssh, reads and parses
@@ -46,6 +51,9 @@ public:
     void stop();
     void setIntervalMs(int intervalMs);
     void setPaused(bool paused);
+    // Sends one lab console line to the agent; labAnswered follows, from the
+    // agent or, when it cannot be sent or the session ends first, from here.
+    void sendLab(std::uint64_t request, const QString &line);
 
 Q_SIGNALS:
     void batchReady(const sockscope::PollBatch &batch);
@@ -54,6 +62,10 @@ Q_SIGNALS:
     // access: what the remote end sees, for the status bar (accessSummary()).
     void connected(const QString &summary, bool ssFallback, const QString &access);
     void fatalError(const QString &message);
+    void labAnswered(std::uint64_t request, const sockscope::ConsoleAnswer &answer);
+    void labEvent(const sockscope::LabEvent &event);
+    // The agent whose lab had objects open went away, and they with it.
+    void labLost(const QString &why);
 
 private:
     enum class Mode
@@ -72,6 +84,10 @@ private:
     void fail(const QString &message);
     void announce(const QString &summary, const QString &access);
     void endProcess();
+    void handleLabLine(const QByteArray &line);
+    // Answers every request still waiting with `why`; says labLost when the
+    // lab there had been used.
+    void dropLab(const QString &why);
 
     SshTarget m_target;
     RemoteSettings m_settings;
@@ -92,7 +108,9 @@ private:
     bool m_ssSessionBegun = false; // ss batches go through the stitch as one session
     SessionStitch m_stitch;
     AgentHello m_hello;
-    std::deque<PollBatch> m_held; // while paused
+    std::deque<PollBatch> m_held;               // while paused
+    QHash<std::uint64_t, QString> m_labWaiting; // sent, not answered yet: request -> line
+    bool m_labUsed = false;                     // a request reached this session's agent
 };
 
 } // namespace sockscope

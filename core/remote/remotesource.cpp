@@ -5,6 +5,7 @@
 #include "util/descriptorcount.h"
 #include "util/threadhandover.h"
 
+#include <cerrno>
 #include <QThread>
 #include <utility>
 
@@ -14,6 +15,9 @@ RemoteSource::RemoteSource(SshTarget target, QObject *parent)
     : SocketSource(parent), m_target(target), m_access(connectingAccess())
 {
     qRegisterMetaType<sockscope::PollBatch>();
+    qRegisterMetaType<sockscope::ConsoleAnswer>();
+    qRegisterMetaType<sockscope::LabEvent>();
+    qRegisterMetaType<std::uint64_t>("std::uint64_t");
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("sockscope-remote"));
     // At EMFILE the thread would take the process down (GLib aborts when its
@@ -53,6 +57,21 @@ RemoteSource::RemoteSource(SshTarget target, QObject *parent)
                 handOverAcquire(session);
                 onConnected(summary, ssFallback, access);
             });
+    connect(m_session, &RemoteSession::labAnswered, this,
+            [this, session = m_session](std::uint64_t request, const ConsoleAnswer &answer) {
+                handOverAcquire(session);
+                Q_EMIT labAnswered(request, answer);
+            });
+    connect(m_session, &RemoteSession::labEvent, this,
+            [this, session = m_session](const LabEvent &event) {
+                handOverAcquire(session);
+                Q_EMIT labEvent(event);
+            });
+    connect(m_session, &RemoteSession::labLost, this,
+            [this, session = m_session](const QString &why) {
+                handOverAcquire(session);
+                Q_EMIT labLost(why);
+            });
     m_thread->start();
 }
 
@@ -84,6 +103,9 @@ void RemoteSource::dispose()
     disconnectReceivers();
     disconnect(this, &RemoteSource::connected, nullptr, nullptr);
     disconnect(this, &RemoteSource::fatalError, nullptr, nullptr);
+    disconnect(this, &RemoteSource::labAnswered, nullptr, nullptr);
+    disconnect(this, &RemoteSource::labEvent, nullptr, nullptr);
+    disconnect(this, &RemoteSource::labLost, nullptr, nullptr);
     if (!m_session) { // never started (see the constructor)
         deleteLater();
         return;
@@ -118,6 +140,16 @@ void RemoteSource::stop()
     if (!session)
         return;
     invokeHandedOver(session, [session] { session->stop(); });
+}
+
+void RemoteSource::submitLab(std::uint64_t request, const QString &line)
+{
+    RemoteSession *session = m_session;
+    if (!session) {
+        Q_EMIT labAnswered(request, ConsoleAnswer::failure(Error{EMFILE, m_startRefusal}));
+        return;
+    }
+    invokeHandedOver(session, [session, request, line] { session->sendLab(request, line); });
 }
 
 void RemoteSource::setIntervalMs(int intervalMs)

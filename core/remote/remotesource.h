@@ -47,6 +47,10 @@ public:
         m_settings.askpass = program;
         m_settings.askpassVariable = variable;
     }
+    // Before start(): ask the agent to run this window's lab requests
+    // (submitLab); off, the server refuses them.
+    void setLab(bool wanted) { m_settings.lab = wanted; }
+    bool labWanted() const { return m_settings.lab; }
     // Before start(): the ssh client to run (tests: a fake one).
     void setSshProgram(const QString &program) { m_settings.sshProgram = program; }
 
@@ -57,6 +61,11 @@ public:
     // What the server's end sees: root or not, tracing or not, or the ss
     // fallback's limits; before the first connection, that it is connecting.
     QString accessSummary() const override;
+
+    // One lab console line for the server's agent (docs/lab-console.md);
+    // labAnswered(request, ...) follows, always: from the agent, or from here
+    // when it could not be sent or the connection ended first.
+    void submitLab(std::uint64_t request, const QString &line);
 
     void start() override;
     // Returns at once: the ssh process is killed and reaped on the session's
@@ -78,6 +87,10 @@ Q_SIGNALS:
     // No retry will come: the remote does not speak our protocol, or (without
     // reconnecting) the connection failed or ended.
     void fatalError(const QString &message);
+    void labAnswered(std::uint64_t request, const sockscope::ConsoleAnswer &answer);
+    void labEvent(const sockscope::LabEvent &event);
+    // What the server's lab had open is gone (its agent ended): why.
+    void labLost(const QString &why);
 
 private:
     void onConnected(const QString &summary, bool ssFallback, const QString &access);

@@ -64,14 +64,15 @@ int ssIntervalMs(int intervalMs)
     return qMax(1, (intervalMs + 999) / 1000) * 1000;
 }
 
-QString remoteCommand(const QString &version, int intervalMs, bool tracing, bool forceSs)
+QString remoteCommand(const QString &version, int intervalMs, bool tracing, bool forceSs, bool lab)
 {
     // POSIX sh, for whatever login shell the server has: `sh -c` keeps it one dialect.
     const QString seconds = QString::number(ssIntervalMs(intervalMs) / 1000);
     // An AppImage copied there runs extracted: servers rarely have FUSE.
-    QString agent = QStringLiteral("APPIMAGE_EXTRACT_AND_RUN=1 exec \"$s\" agent --interval %1%2")
+    QString agent = QStringLiteral("APPIMAGE_EXTRACT_AND_RUN=1 exec \"$s\" agent --interval %1%2%3")
                         .arg(intervalMs)
-                        .arg(tracing ? QString() : QStringLiteral(" --no-trace"));
+                        .arg(tracing ? QString() : QStringLiteral(" --no-trace"))
+                        .arg(lab ? QStringLiteral(" --lab") : QString());
     QString script = QStringLiteral("s=$(command -v sockscope || echo \"$HOME/%1\"); ")
                          .arg(remoteAgentPath(version));
     if (!forceSs)

@@ -38,7 +38,8 @@ int ssIntervalMs(int intervalMs);
 // folder (~/.cache/sockscope/VERSION/sockscope) when it starts there, else a
 // marker line and a loop of `ss` every intervalMs (the fallback, see
 // core/remote/ssfallback.h). `forceSs` skips the agent (tests, old servers).
-QString remoteCommand(const QString &version, int intervalMs, bool tracing, bool forceSs = false);
+QString remoteCommand(const QString &version, int intervalMs, bool tracing, bool forceSs = false,
+                      bool lab = false);
 
 // The whole argument list for the OpenSSH client: -T, keep-alives, -F, -p,
 // the destination, then the remote command.

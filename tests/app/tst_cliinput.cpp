@@ -133,6 +133,9 @@ private Q_SLOTS:
             << "invalid steps '18446744073709551616'" << windowHelp;
         QTest::newRow("window: scenario S7") << args({"--screenshot", shot, "--scenario", "S7"})
                                              << "unknown scenario 'S7'" << windowHelp;
+        QTest::newRow("window: remote lab without a server")
+            << args({"--screenshot", shot, "--remote-lab"}) << "--remote-lab needs --ssh"
+            << windowHelp;
         QTest::newRow("window: empty screenshot")
             << args({"--screenshot", ""}) << "--screenshot needs a FILE name" << windowHelp;
         QTest::newRow("window: empty select-state")

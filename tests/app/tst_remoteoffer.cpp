@@ -50,9 +50,7 @@ private Q_SLOTS:
         window->show();
 
         // As the picker's ssh entry makes it (app/window/guicommand.cpp).
-        SshTarget target;
-        target.host = sshd.host();
-        target.configFile = sshd.config();
+        const SshTarget target = sshd.target();
         auto *remote = new RemoteSource(target);
         QPointer<RemoteSource> source = remote;
         offerAgent(*window, *remote);
@@ -83,9 +81,7 @@ private Q_SLOTS:
         qunsetenv("APPIMAGE");
         AssembledWindow assembled = assembleWindow(kBinary, false);
         MainWindow *window = assembled.window.get();
-        SshTarget target;
-        target.host = sshd.host();
-        target.configFile = sshd.config();
+        const SshTarget target = sshd.target();
         auto *remote = new RemoteSource(target);
         QSignalSpy connected(remote, &RemoteSource::connected);
         offerAgent(*window, *remote);

@@ -200,6 +200,14 @@ void SshdRun::stop()
     m_sshd.reset();
 }
 
+SshTarget SshdRun::target() const
+{
+    SshTarget target;
+    target.host = host();
+    target.configFile = config();
+    return target;
+}
+
 QByteArray sshRun(const SshdRun &sshd, const QString &command, int *status)
 {
     const ProcessRun run = runProcess(

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "remote/sshtarget.h"
+
 #include <memory>
 #include <QByteArray>
 #include <QFileInfo>
@@ -33,6 +35,8 @@ public:
 
     QString host() const { return QStringLiteral("sockscope-test"); }
     QString config() const;
+    // host() through config(): what a RemoteSource or --ssh reaches it with.
+    SshTarget target() const;
     int port() const { return m_port; }
     // The client's known_hosts, to be replaced by a wrong one.
     QString knownHosts() const;

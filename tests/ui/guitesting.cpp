@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "guitesting.h"
 
-#include "itemmodels/sockettablemodel.h"
-
 #include <QComboBox>
 #include <QLineEdit>
 #include <QTest>
@@ -10,16 +8,6 @@
 #include <QTextBrowser>
 
 namespace sockscope::test {
-
-int rowsOnPort(const SocketTableModel *model, quint16 port)
-{
-    int rows = 0;
-    for (int row = 0; row < model->rowCount(); ++row) {
-        const ConnectionView *view = model->connectionAt(row);
-        rows += view && (view->socket.local.port == port || view->socket.remote.port == port);
-    }
-    return rows;
-}
 
 void retype(QLineEdit *edit, const QString &text)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "modelqueries.h"
 #include "theme/darkpalette.h"
 
 #include <QPalette>
@@ -10,14 +11,7 @@ class QComboBox;
 class QLineEdit;
 class QTextBrowser;
 
-namespace sockscope {
-class SocketTableModel;
-}
-
 namespace sockscope::test {
-
-// Rows of the socket table whose local or remote port is `port`.
-int rowsOnPort(const SocketTableModel *model, quint16 port);
 
 // Replaces the edit's text the way a user does: select all, erase, type.
 void retype(QLineEdit *edit, const QString &text);

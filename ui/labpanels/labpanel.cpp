@@ -10,6 +10,7 @@
 #include "session/labsession.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <QCoreApplication>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -89,6 +90,13 @@ LabPanel::LabPanel(LabSession *session, QWidget *parent)
     connect(m_session, &LabSession::networkNamespaceChanged, this, [this](const QString &, int) {
         m_objects->clear();
         notePids();
+    });
+    // A server's lab went with its agent: its objects are closed there.
+    connect(m_session, &LabSession::labLost, this, [this](const QString &why) {
+        m_objects->clear();
+        notePids();
+        m_answers->addExchange(tr("(connection lost)"),
+                               ConsoleAnswer::failure(Error{ECONNRESET, why}));
     });
     m_lastPids = labPids();
     setBusy(m_session->pending() > 0);

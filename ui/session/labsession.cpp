@@ -3,6 +3,7 @@
 
 #include "console/labconsole.h"
 #include "lab/lab.h"
+#include "remote/remotesource.h"
 #include "scenarios/scenariocatalog.h"
 #include "scenarios/scenariorunner.h"
 #include "util/threadhandover.h"
@@ -188,10 +189,31 @@ void LabSession::track(int delta)
         Q_EMIT busyChanged(m_pending > 0);
 }
 
+void LabSession::useRemote(RemoteSource *remote)
+{
+    m_remote = remote;
+    connect(remote, &RemoteSource::labAnswered, this,
+            [this](std::uint64_t request, const ConsoleAnswer &answer) {
+                const auto line = m_remoteLines.constFind(request);
+                if (line == m_remoteLines.cend())
+                    return;
+                const QString text = *line;
+                m_remoteLines.erase(line);
+                Q_EMIT answered(request, text, answer);
+            });
+    connect(remote, &RemoteSource::labEvent, this, &LabSession::labEvent);
+    connect(remote, &RemoteSource::labLost, this, &LabSession::labLost);
+}
+
 std::uint64_t LabSession::submit(const QString &line)
 {
     const std::uint64_t request = m_nextRequest++;
     track(+1);
+    if (m_remote) {
+        m_remoteLines.insert(request, line);
+        m_remote->submitLab(request, line);
+        return request;
+    }
     invokeHandedOver(m_worker, [this, request, line] {
         m_worker->run([this, request, line] { m_worker->execute(request, line); });
     });

@@ -7,6 +7,7 @@
 #include "scenarios/transcript.h"
 
 #include <cstdint>
+#include <QHash>
 #include <QMap>
 #include <QMetaType>
 #include <QObject>
@@ -14,6 +15,8 @@
 class QThread;
 
 namespace sockscope {
+
+class RemoteSource;
 
 // The GUI's way into the lab: a lab console and, for the guided panel, a
 // scenario runner, both living on a thread of their own, because lab commands
@@ -43,6 +46,11 @@ public:
     void setNetworkNamespace(const NetworkNamespace &ns);
     const NetworkNamespace &networkNamespace() const { return m_namespace; }
     int pending() const { return m_pending; }
+    // From now on the console lines go to that server's agent (its lab:
+    // RemoteSource::submitLab) and its answers and events come back here;
+    // scenarios stay on this machine's lab. Once, before the first submit.
+    void useRemote(RemoteSource *remote);
+    bool remote() const { return m_remote != nullptr; }
 
 Q_SIGNALS:
     void answered(std::uint64_t request, const QString &line,
@@ -56,6 +64,9 @@ Q_SIGNALS:
     // The lab now acts in `spec` (empty: SockScope's own namespace); `closed`
     // objects (listeners, connections, server processes) of the old one were closed.
     void networkNamespaceChanged(const QString &spec, int closed);
+    // The remote lab's objects went away with its agent (the connection
+    // ended): why. The next command starts a new lab there.
+    void labLost(const QString &why);
     // A request was queued or answered (pending() changed).
     void busyChanged(bool busy);
 
@@ -67,6 +78,8 @@ private:
     Worker *m_worker;
     NetworkNamespace m_namespace; // the last one asked for
     std::uint64_t m_nextRequest = 1;
+    RemoteSource *m_remote = nullptr;
+    QHash<std::uint64_t, QString> m_remoteLines; // sent to the remote: request -> line
     int m_pending = 0;
 };
 

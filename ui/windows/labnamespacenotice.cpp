@@ -8,12 +8,14 @@
 
 namespace sockscope {
 
-QWidget *withNamespaceNotice(QWidget *panel, LabPlacement *placement)
+namespace {
+// The panel under an empty notice line, in a box that takes the panel's place.
+QLabel *noticeAbove(QWidget *panel, QWidget **box)
 {
-    auto *box = new QWidget(panel->parentWidget());
-    auto *layout = new QVBoxLayout(box);
+    *box = new QWidget(panel->parentWidget());
+    auto *layout = new QVBoxLayout(*box);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto *notice = new QLabel(box);
+    auto *notice = new QLabel(*box);
     notice->setObjectName(QStringLiteral("labNamespaceNotice"));
     notice->setWordWrap(true);
     notice->setAutoFillBackground(true);
@@ -22,6 +24,14 @@ QWidget *withNamespaceNotice(QWidget *panel, LabPlacement *placement)
     notice->setMargin(6);
     layout->addWidget(notice);
     layout->addWidget(panel, 1);
+    return notice;
+}
+} // namespace
+
+QWidget *withNamespaceNotice(QWidget *panel, LabPlacement *placement)
+{
+    QWidget *box = nullptr;
+    QLabel *notice = noticeAbove(panel, &box);
     const auto follow = [notice, panel](bool enabled, const QString &text) {
         panel->setEnabled(enabled);
         notice->setVisible(!text.isEmpty());
@@ -29,6 +39,13 @@ QWidget *withNamespaceNotice(QWidget *panel, LabPlacement *placement)
     };
     QObject::connect(placement, &LabPlacement::changed, box, follow);
     follow(placement->labEnabled(), placement->notice());
+    return box;
+}
+
+QWidget *withNotice(QWidget *panel, const QString &text)
+{
+    QWidget *box = nullptr;
+    noticeAbove(panel, &box)->setText(text);
     return box;
 }
 

@@ -5,9 +5,11 @@
 #include "itemmodels/eventlogmodel.h"
 #include "labpanels/bindcheckerpanel.h"
 #include "labpanels/labpanel.h"
+#include "remote/remotesource.h"
 #include "session/labsession.h"
 #include "sources/namespacesources.h"
 #include "sources/sourcepicker.h"
+#include "util/monotonic.h"
 #include "windows/labnamespacenotice.h"
 #include "windows/labplacement.h"
 #include "windows/mainwindow.h"
@@ -30,6 +32,42 @@ void addLabOffPanels(MainWindow *window, const QString &reason)
     label->setMargin(12);
     window->addPanel(label, QObject::tr("Lab"), QStringLiteral("labDock"),
                      QKeySequence(Qt::CTRL | Qt::Key_L));
+    window->restoreSettings();
+}
+
+// A server's lab, asked for (sockscope --ssh HOST --remote-lab): the lab panel
+// and the bind checker act there through its agent. The guided scenarios
+// stay this machine's: their expectations are this kernel's.
+void addRemoteLabPanels(AssembledWindow &result, RemoteSource *remote,
+                        const QString &serverExecutable, const QString &key)
+{
+    MainWindow *window = result.window.get();
+    result.session = new LabSession(serverExecutable, window);
+    result.session->useRemote(remote);
+    const QString host = remote->target().displayName();
+    const auto toLog = [window, key](const LabEvent &event) {
+        if (EventLogModel *log = window->eventLogOf(key))
+            log->appendLabEvent(event);
+    };
+    QObject::connect(result.session, &LabSession::labEvent, window, toLog);
+    QObject::connect(result.session, &LabSession::labLost, window, [toLog](const QString &why) {
+        toLog(LabEvent{monotonicMs(), QString(), why, std::nullopt});
+    });
+    auto *lab = new LabPanel(result.session, window);
+    window->addPanel(withNotice(lab, QObject::tr("The lab acts on %1, through its sockscope agent "
+                                                 "(--remote-lab): listeners, clients and server "
+                                                 "processes are opened there, as the user ssh "
+                                                 "logs in as, and closed when this window goes.")
+                                         .arg(host)),
+                     QObject::tr("Lab"), QStringLiteral("labDock"),
+                     QKeySequence(Qt::CTRL | Qt::Key_L));
+    QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
+    QObject::connect(lab, &LabPanel::labPidsChanged, window, &MainWindow::setLabPids);
+    auto *checker = new BindCheckerPanel(result.session, window);
+    window->addPanel(withNotice(checker, QObject::tr("Bind checks are made on %1.").arg(host)),
+                     QObject::tr("Bind checker"), QStringLiteral("bindCheckerDock"),
+                     QKeySequence(Qt::CTRL | Qt::Key_B));
+    QObject::connect(checker, &BindCheckerPanel::focusRequested, window, &MainWindow::focusSockets);
     window->restoreSettings();
 }
 
@@ -65,7 +103,11 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     if (first.remote) {
         result.window = std::make_unique<MainWindow>(first.remote, persistSettings);
         result.window->nameSource(first.remoteKey, first.remoteLabel);
-        addLabOffPanels(result.window.get(), first.labOffReason);
+        auto *remote = qobject_cast<RemoteSource *>(first.remote);
+        if (remote && remote->labWanted())
+            addRemoteLabPanels(result, remote, serverExecutable, first.remoteKey);
+        else
+            addLabOffPanels(result.window.get(), first.labOffReason);
         return result;
     }
     result.window =

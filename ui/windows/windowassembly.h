@@ -40,7 +40,9 @@ struct FirstSource
     // Or sockets from elsewhere (a server over ssh); the window takes it. Its
     // key and label name it in the title and the per-source settings. The lab
     // acts on this machine only, so its docks then say labOffReason instead
-    // (session and scenarios are null) and no picker is offered.
+    // (session and scenarios are null) and no picker is offered; unless it is
+    // a RemoteSource asked to run the lab there (RemoteSource::setLab): then
+    // the lab and bind checker act on the server (session set, scenarios null).
     SocketSource *remote = nullptr;
     QString remoteKey;
     QString remoteLabel;

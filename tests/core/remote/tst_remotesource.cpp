@@ -5,6 +5,7 @@
 // back by itself with the same connections and their history.
 #include "itemmodels/sockettablemodel.h"
 #include "loopback.h"
+#include "modelqueries.h"
 #include "netns.h"
 #include "remote/remotesource.h"
 #include "sshdrun.h"
@@ -18,19 +19,6 @@
 
 using namespace sockscope;
 using namespace sockscope::test;
-
-namespace {
-// The model's connection in `state` on local port `port`, or null.
-const ConnectionView *find(const SocketTableModel &model, std::uint16_t port, TcpState state)
-{
-    for (int row = 0; row < model.rowCount(); ++row) {
-        const ConnectionView *view = model.connectionAt(row);
-        if (view && view->socket.local.port == port && view->socket.state == state)
-            return view;
-    }
-    return nullptr;
-}
-} // namespace
 
 class TestRemoteSource : public QObject
 {
@@ -46,9 +34,7 @@ private Q_SLOTS:
     {
         const UniqueFd listener = listenOn();
         const std::uint16_t port = localPort(listener.get());
-        SshTarget target;
-        target.host = m_sshd.host();
-        target.configFile = m_sshd.config();
+        const SshTarget target = m_sshd.target();
         RemoteSource source(target);
         source.setIntervalMs(100);
         SocketTableModel model;
@@ -58,13 +44,15 @@ private Q_SLOTS:
         QSignalSpy connected(&source, &RemoteSource::connected);
         source.start();
 
-        QTRY_VERIFY_WITH_TIMEOUT(find(model, port, TcpState::Listen), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(connectionOn(model, port, TcpState::Listen), 15000);
         QVERIFY2(source.summary().contains(QLatin1String("agent sockscope")),
                  qPrintable(source.summary()));
-        const ConnectionView listening = *find(model, port, TcpState::Listen);
+        const ConnectionView listening = *connectionOn(model, port, TcpState::Listen);
         ConnectedPair pair = connectPair(listener.get(), port);
-        QTRY_VERIFY_WITH_TIMEOUT(find(model, pair.clientPort, TcpState::Established), 10000);
-        const std::uint64_t clientId = find(model, pair.clientPort, TcpState::Established)->id;
+        QTRY_VERIFY_WITH_TIMEOUT(connectionOn(model, pair.clientPort, TcpState::Established),
+                                 10000);
+        const std::uint64_t clientId =
+            connectionOn(model, pair.clientPort, TcpState::Established)->id;
 
         const std::int64_t dropMs = monotonicMs();
         QVERIFY(m_sshd.killSessions());
@@ -76,8 +64,8 @@ private Q_SLOTS:
 
         // What happens after the reconnect reaches the same connection.
         pair.server.reset();
-        QTRY_VERIFY_WITH_TIMEOUT(find(model, pair.clientPort, TcpState::CloseWait), 10000);
-        const ConnectionView *client = find(model, pair.clientPort, TcpState::CloseWait);
+        QTRY_VERIFY_WITH_TIMEOUT(connectionOn(model, pair.clientPort, TcpState::CloseWait), 10000);
+        const ConnectionView *client = connectionOn(model, pair.clientPort, TcpState::CloseWait);
         QCOMPARE(client->id, clientId);
         // Its history runs from before the drop: ESTABLISHED once, then CLOSE_WAIT.
         QStringList states;
@@ -87,7 +75,7 @@ private Q_SLOTS:
                      states.count(QStringLiteral("ESTABLISHED")) == 1,
                  qPrintable(states.join(QLatin1Char(' '))));
         QVERIFY(client->history.first().enteredMs <= dropMs);
-        const ConnectionView *still = find(model, port, TcpState::Listen);
+        const ConnectionView *still = connectionOn(model, port, TcpState::Listen);
         QVERIFY(still);
         QCOMPARE(still->id, listening.id);
         QCOMPARE(still->firstSeenMs, listening.firstSeenMs);
@@ -101,10 +89,8 @@ private Q_SLOTS:
             const UniqueFd gone = listenOn();
             unused = localPort(gone.get());
         }
-        SshTarget target;
-        target.host = m_sshd.host();
+        SshTarget target = m_sshd.target();
         target.port = unused;
-        target.configFile = m_sshd.config();
         RemoteSource source(target);
         QSignalSpy failed(&source, &SocketSource::pollFailed);
         source.start();
