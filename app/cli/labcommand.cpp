@@ -4,6 +4,8 @@
 #include "cli/commandline.h"
 #include "cli/netnsoption.h"
 #include "cli/output.h"
+#include "cli/remotelabcommand.h"
+#include "cli/sshoptions.h"
 #include "cli/stdinlinereader.h"
 #include "console/labconsole.h"
 #include "lab/lab.h"
@@ -33,6 +35,7 @@ int runLab(const QStringList &arguments)
                       QStringLiteral("Print the lab's events (accepts, closes, failures) to "
                                      "standard error.")});
     addNetnsOption(parser, true);
+    addSshOptions(parser);
     bool helpShown = false;
     if (auto parsed = parseArguments(parser, arguments, &helpShown); !parsed)
         return usageError(parsed.error().message, QStringLiteral("lab"));
@@ -47,6 +50,17 @@ int runLab(const QStringList &arguments)
     const auto ns = netnsFromOptions(parser);
     if (!ns)
         return usageError(ns.error().message, QStringLiteral("lab"));
+    const auto ssh = sshTargetFromOptions(parser);
+    if (!ssh)
+        return usageError(ssh.error().message, QStringLiteral("lab"));
+    if (*ssh) {
+        if (ns->chosen())
+            return usageError(QStringLiteral("--netns and --ssh do not go together: the namespace "
+                                             "would be the server's (not supported yet)"),
+                              QStringLiteral("lab"));
+        return runRemoteLab(**ssh, echo, parser.isSet(QStringLiteral("events")),
+                            installAgentRequested(parser));
+    }
 
     LabConsole console(QCoreApplication::applicationFilePath(), *ns);
     if (parser.isSet(QStringLiteral("events"))) {

@@ -17,6 +17,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSet>
 #include <QTest>
 #include <unistd.h>
@@ -173,6 +174,57 @@ private Q_SLOTS:
                  run.err.constData());
         QVERIFY2(run.out.contains("LISTEN"), run.out.constData());
         QCOMPARE(run.out.count('\n'), 1);
+    }
+
+    // `lab --ssh`: the server's lab console. The listener is the server's
+    // while the console runs, and goes with it at the end of input.
+    void labOverSshActsThere()
+    {
+        SshdRun sshd;
+        SOCKSCOPE_START_SSHD(sshd);
+        std::uint16_t port = 0;
+        {
+            const UniqueFd probe = listenOn();
+            port = localPort(probe.get());
+        }
+        QProcess lab;
+        lab.start(kBinary,
+                  {QStringLiteral("lab"), QStringLiteral("--ssh"), sshd.host(),
+                   QStringLiteral("--ssh-config"), sshd.config(), QStringLiteral("--echo")});
+        lab.write(QStringLiteral("# a comment, not sent\nlisten 127.0.0.1:%1\nlisten "
+                                 "127.0.0.1:%1\n")
+                      .arg(port)
+                      .toUtf8());
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += lab.readAllStandardOutput()).count('\n') >= 4, 20000);
+        QVERIFY2(
+            out.startsWith(QStringLiteral("> listen 127.0.0.1:%1\nok L1 127.0.0.1:%1 listening")
+                               .arg(port)
+                               .toUtf8()),
+            out.constData());
+        QVERIFY2(out.contains("error EADDRINUSE"), out.constData());
+        // The server (the same kernel here) holds it while the console runs.
+        QCOMPARE(listenOn(false, port).get(), -1);
+        lab.closeWriteChannel();
+        const ProcessRun run = finishProcess(lab, 20000);
+        QVERIFY2(run.status == 0, run.err.constData());
+        QVERIFY2(run.err.contains("agent sockscope"), run.err.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(listenOn(false, port).get() >= 0, 10000);
+    }
+
+    void labOverSsIsRefused()
+    {
+        SshdRun sshd;
+        SOCKSCOPE_START_SSHD_AT(sshd, QString());
+        QProcess lab;
+        lab.start(kBinary, {QStringLiteral("lab"), QStringLiteral("--ssh"), sshd.host(),
+                            QStringLiteral("--ssh-config"), sshd.config()});
+        lab.write("list\n");
+        const ProcessRun run = finishProcess(lab, 20000);
+        QCOMPARE(run.status, 1);
+        QVERIFY2(run.err.contains("has no sockscope: its lab needs one there"),
+                 run.err.constData());
+        QVERIFY(run.out.isEmpty());
     }
 
     // The AppImage case, with the build's executable standing in for the AppImage:
