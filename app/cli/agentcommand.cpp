@@ -88,6 +88,7 @@ int runAgent(const QStringList &arguments)
             hello.ephemeralPortStart = batch.stats.ephemeralPortStart;
             hello.root = ::geteuid() == 0;
             hello.lab = labWanted;
+            hello.pid = static_cast<int>(::getpid());
             written = writeLine(helloToJsonLine(hello));
             helloSent = true;
         }

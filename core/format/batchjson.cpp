@@ -145,6 +145,8 @@ QByteArray helloToJsonLine(const AgentHello &hello)
         json.insert(QStringLiteral("root"), *hello.root);
     if (hello.lab)
         json.insert(QStringLiteral("lab"), true);
+    if (hello.pid > 0)
+        json.insert(QStringLiteral("pid"), hello.pid);
     return jsonLine(json);
 }
 
@@ -197,6 +199,8 @@ Result<AgentLine> parseAgentLine(QByteArrayView text, int lineNumber)
             hello.root = read.flag(json, "root");
         if (json.contains(QLatin1String("lab")))
             hello.lab = read.flag(json, "lab");
+        if (json.contains(QLatin1String("pid")))
+            hello.pid = static_cast<int>(read.integer(json, "pid", 1, INT_MAX));
         result.hello = hello;
     } else if (json.contains(QLatin1String("batch"))) {
         PollBatch batch;

@@ -13,8 +13,9 @@
 namespace sockscope {
 
 // The agent protocol (`sockscope agent`): JSON lines, a hello first, then one
-// line per PollBatch (and the remote lab's lines: console/labjson.h). This file is its one home, written and read both ways.
-// A reader refuses any other protocol version: the fields may mean other things.
+// line per PollBatch (and the remote lab's lines: console/labjson.h). This file is its one home,
+// written and read both ways. A reader refuses any other protocol version: the fields may mean
+// other things.
 inline constexpr int kAgentProtocolVersion = 1;
 
 struct AgentHello
@@ -32,6 +33,8 @@ struct AgentHello
     // Whether it runs the lab requests of the window (agent --lab; the lab's
     // lines are in console/labjson.h).
     bool lab = false;
+    // The agent's process id on the server: the lab's sockets are its own.
+    int pid = 0;
 };
 
 // One line, newline included.

@@ -278,7 +278,7 @@ void RemoteSession::fail(const QString &message)
 void RemoteSession::announce(const QString &summary, const QString &access)
 {
     handOverRelease(this);
-    Q_EMIT connected(summary, m_mode == Mode::Ss, access);
+    Q_EMIT connected(summary, m_mode == Mode::Ss, access, m_mode == Mode::Agent ? m_hello.pid : 0);
 }
 
 void RemoteSession::deliver(PollBatch batch)

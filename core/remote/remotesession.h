@@ -60,7 +60,8 @@ Q_SIGNALS:
     void pollFailed(const QString &message);
     void pollRecovered();
     // access: what the remote end sees, for the status bar (accessSummary()).
-    void connected(const QString &summary, bool ssFallback, const QString &access);
+    // agentPid: the agent's process on the server (0: ss, or an older agent).
+    void connected(const QString &summary, bool ssFallback, const QString &access, int agentPid);
     void fatalError(const QString &message);
     void labAnswered(std::uint64_t request, const sockscope::ConsoleAnswer &answer);
     void labEvent(const sockscope::LabEvent &event);

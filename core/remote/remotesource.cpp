@@ -53,9 +53,9 @@ RemoteSource::RemoteSource(SshTarget target, QObject *parent)
             });
     connect(m_session, &RemoteSession::connected, this,
             [this, session = m_session](const QString &summary, bool ssFallback,
-                                        const QString &access) {
+                                        const QString &access, int agentPid) {
                 handOverAcquire(session);
-                onConnected(summary, ssFallback, access);
+                onConnected(summary, ssFallback, access, agentPid);
             });
     connect(m_session, &RemoteSession::labAnswered, this,
             [this, session = m_session](std::uint64_t request, const ConsoleAnswer &answer) {
@@ -171,10 +171,12 @@ void RemoteSource::setPaused(bool paused)
     invokeHandedOver(session, [session, paused] { session->setPaused(paused); });
 }
 
-void RemoteSource::onConnected(const QString &summary, bool ssFallback, const QString &access)
+void RemoteSource::onConnected(const QString &summary, bool ssFallback, const QString &access,
+                               int agentPid)
 {
     m_summary = summary;
     m_ssFallback = ssFallback;
+    m_agentPid = agentPid;
     if (access != m_access) {
         m_access = access;
         Q_EMIT accessChanged(m_access);

@@ -58,6 +58,9 @@ public:
     // "remote: user@host, agent sockscope 1.2, tracing" once connected, else empty.
     QString summary() const { return m_summary; }
     bool ssFallback() const { return m_ssFallback; }
+    // The connected agent's process id on the server (0 before, or over ss):
+    // the remote lab's sockets and connections are its own.
+    int agentPid() const { return m_agentPid; }
     // What the server's end sees: root or not, tracing or not, or the ss
     // fallback's limits; before the first connection, that it is connecting.
     QString accessSummary() const override;
@@ -93,7 +96,7 @@ Q_SIGNALS:
     void labLost(const QString &why);
 
 private:
-    void onConnected(const QString &summary, bool ssFallback, const QString &access);
+    void onConnected(const QString &summary, bool ssFallback, const QString &access, int agentPid);
     void endSession();
 
     SshTarget m_target;
@@ -104,6 +107,7 @@ private:
     QString m_access;
     QString m_startRefusal; // no descriptor for the session's thread
     bool m_ssFallback = false;
+    int m_agentPid = 0;
 };
 
 } // namespace sockscope

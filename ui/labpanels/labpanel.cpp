@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <QCoreApplication>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -98,6 +97,7 @@ LabPanel::LabPanel(LabSession *session, QWidget *parent)
         m_answers->addExchange(tr("(connection lost)"),
                                ConsoleAnswer::failure(Error{ECONNRESET, why}));
     });
+    connect(m_session, &LabSession::labProcessChanged, this, &LabPanel::notePids);
     m_lastPids = labPids();
     setBusy(m_session->pending() > 0);
 }
@@ -169,7 +169,8 @@ QSize LabPanel::sizeHint() const
 QSet<int> LabPanel::labPids() const
 {
     QSet<int> pids = m_objects->runningServerPids();
-    pids.insert(static_cast<int>(QCoreApplication::applicationPid()));
+    if (const int own = m_session->labProcessId(); own > 0)
+        pids.insert(own);
     return pids;
 }
 

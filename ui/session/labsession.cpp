@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <QCoreApplication>
 #include <QThread>
 
 namespace sockscope {
@@ -203,6 +204,12 @@ void LabSession::useRemote(RemoteSource *remote)
             });
     connect(remote, &RemoteSource::labEvent, this, &LabSession::labEvent);
     connect(remote, &RemoteSource::labLost, this, &LabSession::labLost);
+    connect(remote, &RemoteSource::connected, this, &LabSession::labProcessChanged);
+}
+
+int LabSession::labProcessId() const
+{
+    return m_remote ? m_remote->agentPid() : static_cast<int>(QCoreApplication::applicationPid());
 }
 
 std::uint64_t LabSession::submit(const QString &line)

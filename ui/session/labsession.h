@@ -51,6 +51,9 @@ public:
     // scenarios stay on this machine's lab. Once, before the first submit.
     void useRemote(RemoteSource *remote);
     bool remote() const { return m_remote != nullptr; }
+    // The process whose sockets are the lab's own: this one, or the remote's
+    // agent (0 until it is connected). labProcessChanged says when it changes.
+    int labProcessId() const;
 
 Q_SIGNALS:
     void answered(std::uint64_t request, const QString &line,
@@ -67,6 +70,7 @@ Q_SIGNALS:
     // The remote lab's objects went away with its agent (the connection
     // ended): why. The next command starts a new lab there.
     void labLost(const QString &why);
+    void labProcessChanged();
     // A request was queued or answered (pending() changed).
     void busyChanged(bool busy);
 

@@ -112,6 +112,15 @@ private Q_SLOTS:
         QVERIFY(read && read->hello);
         QCOMPARE(read->hello->hostname, QStringLiteral("server"));
         QVERIFY(read->hello->tracing);
+        // An agent without the lab, or older than its fields, says neither.
+        QVERIFY(!read->hello->lab);
+        QCOMPARE(read->hello->pid, 0);
+        hello.lab = true;
+        hello.pid = 4242;
+        const auto withLab = parseAgentLine(helloToJsonLine(hello), 1);
+        QVERIFY(withLab && withLab->hello);
+        QVERIFY(withLab->hello->lab);
+        QCOMPARE(withLab->hello->pid, 4242);
     }
 
     void badLinesNameTheirLineAndProblem_data()

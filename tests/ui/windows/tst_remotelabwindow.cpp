@@ -6,6 +6,7 @@
 // the docks say where the lab acts. Without asking, the lab dock says why not.
 #include "guitesting.h"
 #include "itemmodels/eventlogmodel.h"
+#include "itemmodels/sockettablemodel.h"
 #include "labpanels/answerview.h"
 #include "labpanels/labpanel.h"
 #include "loopback.h"
@@ -17,6 +18,7 @@
 #include "windows/windowassembly.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -79,8 +81,15 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(panel->answerView()->toPlainText().contains(
                                      QStringLiteral("ok L1 127.0.0.1:%1").arg(port)),
                                  10000);
-        // The server's kernel has it: its socket table shows it.
+        // The server's kernel has it: its socket table shows it, as the lab's
+        // (the agent's process on the server).
         QTRY_VERIFY_WITH_TIMEOUT(rowsOnPort(window.socketModel(), port) == 1, 10000);
+        const SocketTableModel *model = window.socketModel();
+        const int row = model->rowOf(connectionOn(*model, port, TcpState::Listen)->id);
+        QVERIFY(remote->agentPid() > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            model->index(row, SocketTableModel::OwnerColumn).data().toString(),
+            QStringLiteral("lab · pid %1 sockscope").arg(remote->agentPid()), 10000);
 
         const int logged = window.eventLog()->rowCount();
         retype(console, QStringLiteral("connect 127.0.0.1:%1").arg(port));
@@ -90,6 +99,28 @@ private Q_SLOTS:
         // The accept, an event of the server's lab, is in the server's log.
         QTRY_VERIFY_WITH_TIMEOUT(window.eventLog()->rowCount() > logged, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(rowsOnPort(window.socketModel(), port) == 3, 10000);
+
+        // For a person to look at: SOCKSCOPE_REMOTE_LAB_PNG=PREFIX saves the
+        // window as the user left it, at two sizes, light and dark.
+        const QString prefix = qEnvironmentVariable("SOCKSCOPE_REMOTE_LAB_PNG");
+        if (prefix.isEmpty())
+            return;
+        if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("labDock")))
+            dock->raise();
+        const QPalette light = QApplication::palette();
+        for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+            for (const bool dark : {false, true}) {
+                QApplication::setPalette(dark ? darkPalette() : light);
+                window.resize(size);
+                QTest::qWait(300); // layout and the next batch's paint, for the picture only
+                window.grab().save(QStringLiteral("%1-%2x%3%4.png")
+                                       .arg(prefix)
+                                       .arg(size.width())
+                                       .arg(size.height())
+                                       .arg(dark ? QStringLiteral("-dark") : QString()));
+            }
+        }
+        QApplication::setPalette(light);
     }
 
     void labOffSaysHowToAsk()
