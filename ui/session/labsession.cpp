@@ -44,8 +44,24 @@ public:
             next();
         }
         --m_depth;
-        if (m_shutdownPending)
+        if (m_shutdownPending) {
             shutdownNow();
+            return;
+        }
+        reportOpen();
+    }
+
+    // Said when it changed, so that the window knows whether moving the lab
+    // would close something.
+    void reportOpen()
+    {
+        const int open = (m_runner ? m_runner->openObjects() : 0) +
+                         (m_console ? m_console->lab().openObjects() : 0);
+        if (open == m_reportedOpen)
+            return;
+        m_reportedOpen = open;
+        handOverRelease(m_session);
+        Q_EMIT m_session->openObjectsChanged(open);
     }
 
     void requestShutdown()
@@ -142,6 +158,7 @@ private:
     std::unique_ptr<ScenarioRunner> m_runner;
     std::deque<std::function<void()>> m_queue;
     int m_depth = 0;
+    int m_reportedOpen = 0;
     bool m_shutdownPending = false;
 };
 
@@ -168,6 +185,10 @@ LabSession::LabSession(QString serverExecutable, QObject *parent)
     connect(this, &LabSession::scenarioStepDone, this, [arrived] { arrived(-1); });
     connect(this, &LabSession::scenarioStopped, this, [arrived] { arrived(-1); });
     connect(this, &LabSession::networkNamespaceChanged, this, [arrived] { arrived(-1); });
+    connect(this, &LabSession::openObjectsChanged, this, [this, arrived](int count) {
+        arrived(0);
+        m_openObjects = count;
+    });
     releaseOnFinish(m_thread);
     m_thread->start();
 }

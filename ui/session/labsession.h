@@ -46,6 +46,9 @@ public:
     void setNetworkNamespace(const NetworkNamespace &ns);
     const NetworkNamespace &networkNamespace() const { return m_namespace; }
     int pending() const { return m_pending; }
+    // What the lab and a loaded scenario have open (listeners, connections,
+    // server processes), as of the last request they answered.
+    int openObjects() const { return m_openObjects; }
     // From now on the console lines go to that server's agent (its lab:
     // RemoteSource::submitLab) and its answers and events come back here;
     // scenarios stay on this machine's lab. Once, before the first submit.
@@ -71,6 +74,8 @@ Q_SIGNALS:
     // ended): why. The next command starts a new lab there.
     void labLost(const QString &why);
     void labProcessChanged();
+    // openObjects() changed.
+    void openObjectsChanged(int count);
     // A request was queued or answered (pending() changed).
     void busyChanged(bool busy);
 
@@ -85,6 +90,7 @@ private:
     RemoteSource *m_remote = nullptr;
     QHash<std::uint64_t, QString> m_remoteLines; // sent to the remote: request -> line
     int m_pending = 0;
+    int m_openObjects = 0;
 };
 
 } // namespace sockscope

@@ -38,6 +38,8 @@ QWidget *withNamespaceNotice(QWidget *panel, LabPlacement *placement)
         notice->setText(text);
     };
     QObject::connect(placement, &LabPlacement::changed, box, follow);
+    // Its one link: move the lab, which stayed with its objects, to the tab in front.
+    QObject::connect(notice, &QLabel::linkActivated, placement, &LabPlacement::moveHere);
     follow(placement->labEnabled(), placement->notice());
     return box;
 }

@@ -17,6 +17,9 @@ class LabSession;
 // moves the LabSession there when SockScope may enter it (root or
 // CAP_SYS_ADMIN); otherwise, and for sources that are not a namespace of this
 // machine (a server over ssh), the lab panels are off with the reason.
+// A lab with objects open does not follow: it stays where they are (their
+// events go to that tab) and its notice offers to move it (moveHere), which
+// closes them; once it has nothing open it follows the tab in front again.
 class LabPlacement : public QObject
 {
     Q_OBJECT
@@ -28,6 +31,9 @@ public:
     void remember(const QString &key, const NetworkNamespace &ns);
     // The window shows `key` now (MainWindow::sourceChanged).
     void follow(const QString &key, const QString &label);
+    // Moves the lab, with what it has open, to the source shown (the notice's
+    // link, when the lab stayed behind with objects open).
+    void moveHere();
 
     bool labEnabled() const { return m_enabled; }
     // The source whose namespace the lab acts in: its tab logs the lab's events.
@@ -41,6 +47,7 @@ Q_SIGNALS:
 
 private:
     void onMoved(const QString &spec, int closed);
+    void holdWhereItIs(bool movable, const QString &shown);
 
     LabSession *m_session;
     QHash<QString, NetworkNamespace> m_namespaces;
@@ -50,6 +57,9 @@ private:
     QString m_labLabel;   // the label of the namespace the lab acts in
     QString m_movedFrom;  // the label it was asked to leave
     QString m_closedNote; // what the last move closed
+    QString m_shownKey;   // the source in front
+    QString m_shownLabel;
+    bool m_movable = false; // the notice offers moveHere()
 };
 
 } // namespace sockscope

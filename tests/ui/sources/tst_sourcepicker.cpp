@@ -10,6 +10,7 @@
 #include "netns/networknamespace.h"
 #include "sources/namespacesources.h"
 #include "sources/sourcepicker.h"
+#include "windows/labplacement.h"
 #include "windows/mainwindow.h"
 #include "windows/windowassembly.h"
 
@@ -144,13 +145,26 @@ private Q_SLOTS:
         QVERIFY(named.ssSockets().contains(QStringLiteral("LISTEN 127.0.0.1:31953 0.0.0.0:*")));
         saveLabShot(window);
 
+        // Looking at another tab closes nothing: the lab stays with its listener.
         QVERIFY(pick(assembled.sources, own));
-        QTRY_VERIFY_WITH_TIMEOUT(named.ssSockets().isEmpty(), 15000);
         auto *notice = window->findChild<QLabel *>(QStringLiteral("labNamespaceNotice"));
         QTRY_VERIFY_WITH_TIMEOUT(!notice->isHidden(), 5000);
-        QVERIFY2(
+        QVERIFY2(notice->text().contains(QStringLiteral("The lab acts in %1, where it has 1 object "
+                                                        "open")
+                                             .arg(label)),
+                 qPrintable(notice->text()));
+        QVERIFY(lab->isEnabled());
+        QVERIFY(assembled.placement->labKey() != own);
+        QVERIFY(lab->objectList()->itemOf(QStringLiteral("L1")) != nullptr);
+        QVERIFY(named.ssSockets().contains(QStringLiteral("LISTEN 127.0.0.1:31953 0.0.0.0:*")));
+        // Moving it is the user's choice, the notice's link: that closes them.
+        QVERIFY(notice->text().contains(QLatin1String("<a href=\"move\">")));
+        Q_EMIT notice->linkActivated(QStringLiteral("move"));
+        QTRY_VERIFY_WITH_TIMEOUT(named.ssSockets().isEmpty(), 15000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
             notice->text().contains(QStringLiteral("closed the 1 object it had open in ") + label),
-            qPrintable(notice->text()));
+            qPrintable(notice->text()), 5000);
+        QCOMPARE(assembled.placement->labKey(), own);
         QVERIFY(lab->objectList()->itemOf(QStringLiteral("L1")) == nullptr);
         // The namespace's tab stays open behind, and sees the listener go.
         QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31953), 0, 15000);
