@@ -29,17 +29,10 @@ thread)
     # the picture (ignore_noninstrumented_modules, below).
     # Every test but the windows' (label ui: their build under TSan costs
     # more than the pass's budget; what they run on other threads is the
-    # poller, covered here; nor the window module, see below), the fuzz replays (label fuzzreplay: each parser
-    # runs on one thread; the address pass replays them under ASan and UBSan)
-    # and two, for reasons seen:
-    # - tst_exporterhttp: a load test (100 concurrent scrapers for 2 s); under
-    #   TSan no poll completes in between, so its "polls go on" check fails
-    #   for time, with no report;
-    # - tst_remotestream: TSan reports the remote session's thread reading
-    #   its RemoteSource (on the test's stack) against the next test's use of
-    #   that stack, though the source joins the thread with the hand-over of
-    #   util/threadhandover.h before it goes; not resolved yet.
-    select=(-LE 'appimage|ui|fuzzreplay' -E '^(tst_exporterhttp|tst_remotestream)$')
+    # poller, the lab and the ssh session, covered here; nor the window
+    # module, see below) and the fuzz replays (label fuzzreplay: each parser
+    # runs on one thread; the address pass replays them under ASan and UBSan).
+    select=(-LE 'appimage|ui|fuzzreplay')
     ;;
 *)
     echo "usage: scripts/ci/sanitized.sh address|thread" >&2
