@@ -3,7 +3,7 @@
 # scripts/ci/sanitized.sh address|thread: build the suite instrumented in its
 # own directory and run it; any sanitizer report fails the pass.
 #   address  ASan + UBSan + LSan, every test but the AppImage ones (incl. fuzz)
-#   thread   TSan (gcc), the core and lab tests named below
+#   thread   TSan (gcc), every test but the AppImage ones and the fuzz replays
 # SOCKSCOPE_SANITIZE_BUILD_DIR overrides the directory (build-asan, build-tsan).
 # Suppressions (system libraries only, each with its reason): tests/sanitizers/.
 set -euo pipefail
@@ -27,12 +27,11 @@ thread)
     # mailbox) or carries TSan annotations at our side
     # (core/util/threadhandover.h), and its own allocations are left out of
     # the picture (ignore_noninstrumented_modules, below).
-    # Every test but the windows' (label ui: their build under TSan costs
-    # more than the pass's budget; what they run on other threads is the
-    # poller, the lab and the ssh session, covered here; nor the window
-    # module, see below) and the fuzz replays (label fuzzreplay: each parser
-    # runs on one thread; the address pass replays them under ASan and UBSan).
-    select=(-LE 'appimage|ui|fuzzreplay')
+    # Every test, the windows' included (the poller, the lab session, the
+    # picker's listing and the ssh session hand their results to the GUI
+    # thread), but the fuzz replays (label fuzzreplay: each parser runs on one
+    # thread; the address pass replays them under ASan and UBSan).
+    select=(-LE 'appimage|fuzzreplay')
     ;;
 *)
     echo "usage: scripts/ci/sanitized.sh address|thread" >&2
@@ -57,11 +56,6 @@ for tool in "$cc" "$cxx"; do
 done
 
 configure=(-DSOCKSCOPE_SANITIZE="$kind" -DCMAKE_BUILD_TYPE=RelWithDebInfo)
-# The thread pass builds no window module: the tests that start the window
-# skip those cases, saying why (SOCKSCOPE_REQUIRE_WINDOW).
-if [ "$kind" = thread ]; then
-    configure+=(-DSOCKSCOPE_TEST_WINDOW=OFF)
-fi
 # The fuzz targets (another option, when the tree has it) build under ASan.
 if [ "$kind" = address ] && grep -qs SOCKSCOPE_FUZZ CMakeLists.txt cmake/*.cmake tests/CMakeLists.txt; then
     configure+=(-DSOCKSCOPE_FUZZ=ON)

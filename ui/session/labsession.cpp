@@ -60,8 +60,7 @@ public:
         if (open == m_reportedOpen)
             return;
         m_reportedOpen = open;
-        handOverRelease(m_session);
-        Q_EMIT m_session->openObjectsChanged(open);
+        tell([s = m_session, open] { Q_EMIT s->openObjectsChanged(open); });
     }
 
     void requestShutdown()
@@ -77,14 +76,14 @@ public:
         if (!m_console) {
             m_console = std::make_unique<LabConsole>(m_executable, m_namespace);
             connect(&m_console->lab(), &Lab::labEvent, this, [this](const LabEvent &event) {
-                handOverRelease(m_session);
-                Q_EMIT m_session->labEvent(event);
+                tell([s = m_session, event] { Q_EMIT s->labEvent(event); });
             });
         }
         const std::optional<ConsoleAnswer> answer = m_console->execute(line);
-        handOverRelease(m_session);
-        Q_EMIT m_session->answered(request, line,
-                                   answer.value_or(ConsoleAnswer::success(QString())));
+        tell([s = m_session, request, line,
+              reply = answer.value_or(ConsoleAnswer::success(QString()))] {
+            Q_EMIT s->answered(request, line, reply);
+        });
     }
 
     void startScenario(const QString &id)
@@ -92,9 +91,10 @@ public:
         m_runner.reset();
         const std::optional<Scenario> scenario = findScenario(id);
         if (!scenario) {
-            handOverRelease(m_session);
-            Q_EMIT m_session->scenarioReady(
-                id, QStringLiteral("no scenario %1: use S1 to S6").arg(id), {});
+            tell([s = m_session, id] {
+                Q_EMIT s->scenarioReady(id, QStringLiteral("no scenario %1: use S1 to S6").arg(id),
+                                        {});
+            });
             return;
         }
         m_runner = std::make_unique<ScenarioRunner>(*scenario, m_executable, m_namespace);
@@ -104,8 +104,9 @@ public:
             ports.insert(it.key(), it.value());
         if (!prepared)
             m_runner.reset();
-        handOverRelease(m_session);
-        Q_EMIT m_session->scenarioReady(id, prepared ? QString() : prepared.error().message, ports);
+        tell([s = m_session, id, error = prepared ? QString() : prepared.error().message, ports] {
+            Q_EMIT s->scenarioReady(id, error, ports);
+        });
     }
 
     void runStep(int index)
@@ -119,16 +120,16 @@ public:
         } else {
             record = m_runner->runStep(index);
         }
-        handOverRelease(m_session);
-        Q_EMIT m_session->scenarioObjectsOpen(m_runner ? m_runner->openObjects() : 0);
-        Q_EMIT m_session->scenarioStepDone(index, record);
+        tell([s = m_session, open = m_runner ? m_runner->openObjects() : 0, index, record] {
+            Q_EMIT s->scenarioObjectsOpen(open);
+            Q_EMIT s->scenarioStepDone(index, record);
+        });
     }
 
     void stopScenario()
     {
         m_runner.reset();
-        handOverRelease(m_session);
-        Q_EMIT m_session->scenarioStopped();
+        tell([s = m_session] { Q_EMIT s->scenarioStopped(); });
     }
 
     void moveTo(const NetworkNamespace &ns)
@@ -137,8 +138,9 @@ public:
                            (m_console ? m_console->lab().openObjects() : 0);
         shutdownNow();
         m_namespace = ns;
-        handOverRelease(m_session);
-        Q_EMIT m_session->networkNamespaceChanged(ns.spec(), closed);
+        tell([s = m_session, spec = ns.spec(), closed] {
+            Q_EMIT s->networkNamespaceChanged(spec, closed);
+        });
     }
 
     void shutdownNow()
@@ -151,6 +153,13 @@ public:
     }
 
 private:
+    // The session's signals are emitted on the session's (GUI) thread, so
+    // that every receiver, a direct one too (a QSignalSpy), runs there.
+    template <typename Emit> void tell(Emit emit)
+    {
+        invokeHandedOver(m_session, std::move(emit), Qt::QueuedConnection);
+    }
+
     LabSession *m_session;
     QString m_executable;
     NetworkNamespace m_namespace;
@@ -172,12 +181,8 @@ LabSession::LabSession(QString serverExecutable, QObject *parent)
     qRegisterMetaType<std::uint64_t>("std::uint64_t");
     m_thread->setObjectName(QStringLiteral("sockscope-lab"));
     m_worker->moveToThread(m_thread);
-    // Connected first, so they run before the receivers' slots: each takes the
-    // worker's hand-over (util/threadhandover.h) for every receiver here.
-    const auto arrived = [this](int delta) {
-        handOverAcquire(this);
-        track(delta);
-    };
+    // Connected first, so that the count is right when the receivers' slots run.
+    const auto arrived = [this](int delta) { track(delta); };
     connect(this, &LabSession::answered, this, [arrived] { arrived(-1); });
     connect(this, &LabSession::labEvent, this, [arrived] { arrived(0); });
     connect(this, &LabSession::scenarioReady, this, [arrived] { arrived(-1); });

@@ -21,7 +21,8 @@ class RemoteSource;
 // The GUI's way into the lab: a lab console and, for the guided panel, a
 // scenario runner, both living on a thread of their own, because lab commands
 // block (connect timeouts, joins, `wait`). Every request returns at once; the
-// answers come back as queued signals.
+// answers come back as signals emitted on this object's thread (the GUI's), so
+// that even a direct receiver never runs on the lab's.
 class LabSession : public QObject
 {
     Q_OBJECT

@@ -2,6 +2,7 @@
 #include "sources/sshsources.h"
 
 #include "sources/addserverdialog.h"
+#include "util/threadhandover.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -97,8 +98,11 @@ QStringList sshConfigHosts(const QString &configFile)
     return hosts;
 }
 
+// The picker lists on a pool thread what the GUI thread remembered: QSettings
+// hands the list over under its own (futex) lock, which TSan cannot see.
 QStringList recentServers()
 {
+    handOverAcquire(&kRecentKey);
     return QSettings().value(QLatin1String(kRecentKey)).toStringList();
 }
 
@@ -107,6 +111,7 @@ void rememberServer(const SshTarget &target)
     QStringList recent = recentServers();
     recent.removeAll(target.spec());
     recent.prepend(target.spec());
+    handOverRelease(&kRecentKey);
     QSettings().setValue(QLatin1String(kRecentKey), recent.mid(0, kRecentServers));
 }
 

@@ -77,7 +77,7 @@ ConsoleAnswer TestBindChecker::lab(const QString &line)
 {
     QSignalSpy spy(m_session, &LabSession::answered);
     const std::uint64_t request = m_session->submit(line);
-    // The spy records on the lab thread: the answer may be in before wait() starts.
+    // The answer may be in before wait() starts (an earlier wait ran the loop).
     do {
         for (const QList<QVariant> &args : std::as_const(spy)) {
             if (args.at(0).value<std::uint64_t>() != request)
