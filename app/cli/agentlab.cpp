@@ -4,6 +4,7 @@
 #include "console/labconsole.h"
 #include "console/labjson.h"
 #include "lab/lab.h"
+#include "remote/remoteaccess.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -36,13 +37,9 @@ bool AgentLab::handle(const QString &text)
         return true;
     }
     if (!m_enabled)
-        return m_write(
-            labAnswerLine(request->request,
-                          ConsoleAnswer::failure(Error{
-                              EPERM, QStringLiteral("the lab is off on this server: it opens "
-                                                    "sockets and processes here only when the "
-                                                    "window asks for it (sockscope --ssh HOST "
-                                                    "--remote-lab, or Enable the remote lab)")})));
+        return m_write(labAnswerLine(
+            request->request,
+            ConsoleAnswer::failure(Error{EPERM, remoteLabOffText(QStringLiteral("this server"))})));
     ensureConsole();
     const std::optional<ConsoleAnswer> answer = m_console->execute(request->line);
     const bool written =

@@ -5,6 +5,7 @@
 #include "cli/sshoptions.h"
 #include "cli/stdinlinereader.h"
 #include "lab/labeventjson.h"
+#include "remote/remoteaccess.h"
 #include "remote/remotesource.h"
 
 #include <cstdio>
@@ -58,7 +59,8 @@ int runRemoteLab(const SshTarget &target, bool echo, bool events, bool installAg
         const auto lost =
             QObject::connect(&source, &RemoteSource::fatalError, &wait, &QEventLoop::quit);
         source.submitLab(request, line);
-        wait.exec();
+        if (!answer)
+            wait.exec();
         QObject::disconnect(answered);
         QObject::disconnect(lost);
         if (!answer)
@@ -72,10 +74,8 @@ int runRemoteLab(const SshTarget &target, bool echo, bool events, bool installAg
         if (reader)
             return;
         if (source.ssFallback()) {
-            std::fprintf(stderr,
-                         "sockscope: %s has no sockscope: its lab needs one there (run again "
-                         "with --install-agent where this sockscope is an AppImage)\n",
-                         qPrintable(target.displayName()));
+            std::fprintf(stderr, "sockscope: %s\n",
+                         qPrintable(remoteLabNeedsSockscopeText(target.displayName())));
             failed = true;
             QCoreApplication::quit();
             return;

@@ -28,4 +28,18 @@ QString connectingAccess()
     return QCoreApplication::translate("RemoteAccess", "server: connecting");
 }
 
+QString remoteLabOffText(const QString &host)
+{
+    return QStringLiteral("the lab is off on %1: it opens sockets and processes there only when "
+                          "the window asks for it (sockscope --ssh %1 --remote-lab, or lab --ssh)")
+        .arg(host);
+}
+
+QString remoteLabNeedsSockscopeText(const QString &host)
+{
+    return QStringLiteral("%1 has no sockscope: its lab needs one there (run again with "
+                          "--install-agent where this sockscope is an AppImage)")
+        .arg(host);
+}
+
 } // namespace sockscope

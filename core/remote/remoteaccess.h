@@ -15,4 +15,10 @@ QString ssFallbackAccess();
 // Before the server has answered.
 QString connectingAccess();
 
+// The remote lab's refusals, one wording wherever they are said: the agent
+// was not asked for it (sockscope --ssh HOST --remote-lab), or the server
+// has no sockscope (ss gives sockets, not a lab).
+QString remoteLabOffText(const QString &host);
+QString remoteLabNeedsSockscopeText(const QString &host);
+
 } // namespace sockscope

@@ -309,13 +309,9 @@ void RemoteSession::sendLab(std::uint64_t request, const QString &line)
                                                "again once the status bar says it is connected")
                                     .arg(m_target.displayName()));
     if (m_mode == Mode::Ss)
-        return refuse(EOPNOTSUPP, QStringLiteral("%1 has no sockscope: its lab needs one there "
-                                                 "(sockscope --ssh HOST --install-agent)")
-                                      .arg(m_target.displayName()));
+        return refuse(EOPNOTSUPP, remoteLabNeedsSockscopeText(m_target.displayName()));
     if (!m_hello.lab)
-        return refuse(EPERM, QStringLiteral("the lab is off on %1: start the window with "
-                                            "sockscope --ssh %1 --remote-lab")
-                                 .arg(m_target.displayName()));
+        return refuse(EPERM, remoteLabOffText(m_target.displayName()));
     m_labWaiting.insert(request, line);
     m_labUsed = true;
     m_process->write(labRequestLine({request, line}));
@@ -325,10 +321,19 @@ void RemoteSession::handleLabLine(const QByteArray &line)
 {
     auto parsed = parseLabLine(line, m_lineNumber);
     if (!parsed) {
-        // One bad line of the lab's does not end the sockets' stream.
+        // One bad line of the lab's does not end the sockets' stream; the
+        // requests waiting get this instead of an answer that never comes.
+        const QString why =
+            QStringLiteral("%1: %2").arg(m_target.displayName(), parsed.error().message);
+        const QList<std::uint64_t> waiting = m_labWaiting.keys();
+        m_labWaiting.clear();
+        for (std::uint64_t request : waiting) {
+            handOverRelease(this);
+            Q_EMIT labAnswered(request, ConsoleAnswer::failure(Error{EPROTO, why}));
+        }
+        m_failureReported = true; // cleared by the next batch's pollRecovered
         handOverRelease(this);
-        Q_EMIT pollFailed(
-            QStringLiteral("%1: %2").arg(m_target.displayName(), parsed.error().message));
+        Q_EMIT pollFailed(why);
         return;
     }
     if (parsed->event) {

@@ -146,7 +146,13 @@ void RemoteSource::submitLab(std::uint64_t request, const QString &line)
 {
     RemoteSession *session = m_session;
     if (!session) {
-        Q_EMIT labAnswered(request, ConsoleAnswer::failure(Error{EMFILE, m_startRefusal}));
+        // Queued as the session's answers are: the caller notes its request first.
+        QMetaObject::invokeMethod(
+            this,
+            [this, request, why = m_startRefusal] {
+                Q_EMIT labAnswered(request, ConsoleAnswer::failure(Error{EMFILE, why}));
+            },
+            Qt::QueuedConnection);
         return;
     }
     invokeHandedOver(session, [session, request, line] { session->sendLab(request, line); });

@@ -75,11 +75,12 @@ QString remoteCommand(const QString &version, int intervalMs, bool tracing, bool
                         .arg(lab ? QStringLiteral(" --lab") : QString());
     QString script = QStringLiteral("s=$(command -v sockscope || echo \"$HOME/%1\"); ")
                          .arg(remoteAgentPath(version));
+    // The probe asks for what the agent will be asked: an older sockscope
+    // without --lab falls back to ss rather than failing at every connection.
     if (!forceSs)
-        script +=
-            QStringLiteral("if APPIMAGE_EXTRACT_AND_RUN=1 \"$s\" agent --help >/dev/null 2>&1; "
-                           "then %1; fi; ")
-                .arg(agent);
+        script += QStringLiteral("if APPIMAGE_EXTRACT_AND_RUN=1 \"$s\" agent%1 --help >/dev/null "
+                                 "2>&1; then %2; fi; ")
+                      .arg(lab ? QStringLiteral(" --lab") : QString(), agent);
     script += QStringLiteral("read a b </proc/sys/net/ipv4/ip_local_port_range; echo %1 1 $a; "
                              "while :; do ss -tanoeiHp || exit 1; echo %2; sleep %3; done")
                   .arg(QLatin1String(kSsFallbackMarker), QLatin1String(kSsRunEnd), seconds);

@@ -38,17 +38,16 @@ public:
         }
         ++m_depth;
         job();
+        reportOpen();
         while (!m_queue.empty() && !m_shutdownPending) {
             auto next = std::move(m_queue.front());
             m_queue.pop_front();
             next();
+            reportOpen();
         }
         --m_depth;
-        if (m_shutdownPending) {
+        if (m_shutdownPending)
             shutdownNow();
-            return;
-        }
-        reportOpen();
     }
 
     // Said when it changed, so that the window knows whether moving the lab
@@ -76,6 +75,8 @@ public:
         if (!m_console) {
             m_console = std::make_unique<LabConsole>(m_executable, m_namespace);
             connect(&m_console->lab(), &Lab::labEvent, this, [this](const LabEvent &event) {
+                // Objects change on their own too (an accept, a server's exit).
+                reportOpen();
                 tell([s = m_session, event] { Q_EMIT s->labEvent(event); });
             });
         }

@@ -39,6 +39,7 @@ QWidget *withNamespaceNotice(QWidget *panel, LabPlacement *placement)
     };
     QObject::connect(placement, &LabPlacement::changed, box, follow);
     // Its one link: move the lab, which stayed with its objects, to the tab in front.
+    notice->setTextFormat(Qt::RichText);
     QObject::connect(notice, &QLabel::linkActivated, placement, &LabPlacement::moveHere);
     follow(placement->labEnabled(), placement->notice());
     return box;

@@ -34,12 +34,15 @@ public:
     // Moves the lab, with what it has open, to the source shown (the notice's
     // link, when the lab stayed behind with objects open).
     void moveHere();
+    // The source `key` was closed: a lab held there moves to the tab in front.
+    void forget(const QString &key);
 
     bool labEnabled() const { return m_enabled; }
     // The source whose namespace the lab acts in: its tab logs the lab's events.
     const QString &labKey() const { return m_labKey; }
-    // The line above the lab panels; empty when there is nothing to say (the
-    // lab acts in SockScope's own namespace and closed nothing).
+    // The line above the lab panels, rich text (names escaped, one link);
+    // empty when there is nothing to say (the lab acts in SockScope's own
+    // namespace and closed nothing).
     QString notice() const;
 
 Q_SIGNALS:
@@ -48,6 +51,7 @@ Q_SIGNALS:
 private:
     void onMoved(const QString &spec, int closed);
     void holdWhereItIs(bool movable, const QString &shown);
+    static QString actsInText(const QString &label);
 
     LabSession *m_session;
     QHash<QString, NetworkNamespace> m_namespaces;
@@ -60,6 +64,7 @@ private:
     QString m_shownKey;   // the source in front
     QString m_shownLabel;
     bool m_movable = false; // the notice offers moveHere()
+    bool m_held = false;    // the lab stays behind with its objects
 };
 
 } // namespace sockscope

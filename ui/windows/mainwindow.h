@@ -138,6 +138,8 @@ Q_SIGNALS:
     // Another tab came to the front, or the current one was named (panels
     // that depend on where the sockets come from, like the lab, hook here).
     void sourceChanged(const QString &key, const QString &label);
+    // A tab was closed (after the next one came to the front).
+    void sourceClosed(const QString &key);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -168,10 +168,12 @@ bool MainWindow::closeSource(int index)
     // Out of the list first: removing it from the bar moves the current index.
     m_tabs.removeAt(index);
     m_tabBar->removeTab(index);
+    const QString key = tab->key();
     // Its source ends on its own thread: a poll under way (a dump and an
     // owner scan at 100,000 sockets) or an ssh session is not waited for here.
     tab->disposeSource();
     delete tab;
+    Q_EMIT sourceClosed(key);
     return true;
 }
 

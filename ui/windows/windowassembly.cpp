@@ -130,6 +130,7 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
                              placement->remember(entry.key, *entry.ns);
                      });
     QObject::connect(window, &MainWindow::sourceChanged, result.placement, &LabPlacement::follow);
+    QObject::connect(window, &MainWindow::sourceClosed, result.placement, &LabPlacement::forget);
     // A pick opens the source in a tab of its own, or brings its tab forward.
     QObject::connect(result.sources, &SourcePicker::chosen, window,
                      [window](const SourceEntry &entry) {

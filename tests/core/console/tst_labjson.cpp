@@ -3,6 +3,7 @@
 // window sends and what an agent answers read back field for field, and bad
 // lines refused with the field named.
 #include "console/labjson.h"
+#include "format/batchjson.h"
 
 #include <QTest>
 
@@ -106,8 +107,10 @@ private Q_SLOTS:
 
     void batchesAreNotLabLines()
     {
-        QVERIFY(!isLabLine("{\"batch\":\"1\",\"events\":[]}"));
-        QVERIFY(!isLabLine("{\"sockscope_agent\":1}"));
+        PollBatch batch;
+        batch.timeMs = 1;
+        QVERIFY(!isLabLine(batchToJsonLine(batch)));
+        QVERIFY(!isLabLine(helloToJsonLine(AgentHello{})));
         QVERIFY(!isLabLine(""));
     }
 

@@ -52,6 +52,25 @@ QString fakeSsh(const QTemporaryDir &dir, const QByteArray &stream)
     return program;
 }
 
+// A fake ssh for a remote lab: prints `first`, waits for one line on its
+// standard input (a lab request), then prints `then` and sleeps.
+QString fakeLabSsh(const QTemporaryDir &dir, const QByteArray &first, const QByteArray &then)
+{
+    const QString program = fakeSsh(dir, first);
+    const QString rest = dir.filePath(QStringLiteral("then"));
+    QFile out(rest);
+    if (program.isEmpty() || !out.open(QIODevice::WriteOnly) || out.write(then) != then.size())
+        return {};
+    out.close();
+    QFile script(program);
+    if (!script.open(QIODevice::WriteOnly))
+        return {};
+    script.write(QStringLiteral("#!/bin/sh\ncat '%1'\nread request\ncat '%2'\nexec sleep 60\n")
+                     .arg(dir.filePath(QStringLiteral("stream")), rest)
+                     .toUtf8());
+    return program;
+}
+
 QByteArray hello(std::optional<bool> root)
 {
     AgentHello value;
@@ -242,6 +261,39 @@ private Q_SLOTS:
         QVERIFY2(
             longestGapMs * 3 < parseMs,
             qPrintable(QStringLiteral("stall %1 ms, parse %2 ms").arg(longestGapMs).arg(parseMs)));
+    }
+
+    // A lab answer the window cannot read answers its request all the same
+    // (EPROTO, naming the line), and the sockets' stream goes on.
+    void malformedLabAnswerStillAnswers()
+    {
+        AgentHello agent;
+        agent.version = QStringLiteral("9.9");
+        agent.lab = true;
+        QTemporaryDir dir;
+        const QString ssh =
+            fakeLabSsh(dir, helloToJsonLine(agent) + batchToJsonLine(bigBatch(1, 1000)),
+                       QByteArray("{\"lab_answer\":{\"request\":\"1\",\"ok\":\"yes\"}}\n") +
+                           batchToJsonLine(bigBatch(2, 2000)));
+        QVERIFY(!ssh.isEmpty());
+        RemoteSource source(fakeTarget());
+        source.setSshProgram(ssh);
+        source.setLab(true);
+        QSignalSpy connected(&source, &RemoteSource::connected);
+        QSignalSpy answers(&source, &RemoteSource::labAnswered);
+        QSignalSpy batches(&source, &SocketSource::batchReady);
+        QSignalSpy recovered(&source, &SocketSource::pollRecovered);
+        source.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), 5000);
+        source.submitLab(1, QStringLiteral("list"));
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 1, 5000);
+        const auto answer = answers.first().at(1).value<ConsoleAnswer>();
+        QCOMPARE(answer.errnoName, QStringLiteral("EPROTO"));
+        QVERIFY2(answer.text.contains(QLatin1String("line 3 of the agent's output is malformed")),
+                 qPrintable(answer.text));
+        QTRY_COMPARE_WITH_TIMEOUT(batches.size(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(recovered.size(), 1, 5000);
+        source.stop();
     }
 
     void privilegeIsTheServers_data()

@@ -176,6 +176,36 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(rowsOnPort(model, 31953), 0, 15000);
     }
 
+    // Closing the tab of the namespace where the lab stayed with its objects
+    // moves the lab to the tab in front, closing them, and says so.
+    void closingTheLabsTabMovesIt()
+    {
+        SOCKSCOPE_REQUIRE_NETNS();
+        NamedNamespace named;
+        if (!named.unavailable().isEmpty())
+            QSKIP(qPrintable(named.unavailable()));
+        AssembledWindow assembled = assembleWindow(kBinary, false);
+        MainWindow *window = assembled.window.get();
+        window->show();
+        const QString own = window->sourceKey();
+        QVERIFY(pick(assembled.sources, QStringLiteral("ip netns ") + named.name()));
+        auto *lab = window->findChild<LabPanel *>();
+        QSignalSpy answered(lab, &LabPanel::commandAnswered);
+        lab->run(QStringLiteral("listen 127.0.0.1:31954"));
+        QVERIFY(answered.wait(10000));
+        QVERIFY(pick(assembled.sources, own));
+        auto *notice = window->findChild<QLabel *>(QStringLiteral("labNamespaceNotice"));
+        QTRY_VERIFY_WITH_TIMEOUT(notice->text().contains(QLatin1String("where it has 1 object")),
+                                 5000);
+        QVERIFY(named.ssSockets().contains(QStringLiteral("LISTEN 127.0.0.1:31954 0.0.0.0:*")));
+
+        QVERIFY(window->closeSource(1));
+        QTRY_VERIFY_WITH_TIMEOUT(named.ssSockets().isEmpty(), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(assembled.placement->labKey(), own, 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(notice->text().contains(QLatin1String("closed the 1 object")),
+                                  qPrintable(notice->text()), 5000);
+    }
+
     // A source that is not a namespace of this machine (a server over ssh):
     // the lab panels are off and say why. Needs no privilege.
     void labOffWhereItCannotAct()
