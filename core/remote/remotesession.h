@@ -111,7 +111,7 @@ private:
     AgentHello m_hello;
     std::deque<PollBatch> m_held;               // while paused
     QHash<std::uint64_t, QString> m_labWaiting; // sent, not answered yet: request -> line
-    bool m_labUsed = false;                     // a request reached this session's agent
+    bool m_labUsed = false;                     // this session's agent made lab objects
 };
 
 } // namespace sockscope

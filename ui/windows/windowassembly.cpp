@@ -14,6 +14,7 @@
 #include "windows/labplacement.h"
 #include "windows/mainwindow.h"
 
+#include <functional>
 #include <memory>
 #include <QDockWidget>
 #include <QLabel>
@@ -35,6 +36,23 @@ void addLabOffPanels(MainWindow *window, const QString &reason)
     window->restoreSettings();
 }
 
+// The lab panel and the bind checker in their docks, each under the line
+// `noticed` puts above it (where the lab acts).
+void addLabDocks(MainWindow *window, LabSession *session,
+                 const std::function<QWidget *(QWidget *)> &noticed)
+{
+    auto *lab = new LabPanel(session, window);
+    window->addPanel(noticed(lab), QObject::tr("Lab"), QStringLiteral("labDock"),
+                     QKeySequence(Qt::CTRL | Qt::Key_L));
+    QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
+    QObject::connect(lab, &LabPanel::labPidsChanged, window, &MainWindow::setLabPids);
+    window->setLabPids(lab->labPids());
+    auto *checker = new BindCheckerPanel(session, window);
+    window->addPanel(noticed(checker), QObject::tr("Bind checker"),
+                     QStringLiteral("bindCheckerDock"), QKeySequence(Qt::CTRL | Qt::Key_B));
+    QObject::connect(checker, &BindCheckerPanel::focusRequested, window, &MainWindow::focusSockets);
+}
+
 // A server's lab, asked for (sockscope --ssh HOST --remote-lab): the lab panel
 // and the bind checker act there through its agent. The guided scenarios
 // stay this machine's: their expectations are this kernel's.
@@ -53,21 +71,16 @@ void addRemoteLabPanels(AssembledWindow &result, RemoteSource *remote,
     QObject::connect(result.session, &LabSession::labLost, window, [toLog](const QString &why) {
         toLog(LabEvent{monotonicMs(), QString(), why, std::nullopt});
     });
-    auto *lab = new LabPanel(result.session, window);
-    window->addPanel(withNotice(lab, QObject::tr("The lab acts on %1, through its sockscope agent "
-                                                 "(--remote-lab): listeners, clients and server "
-                                                 "processes are opened there, as the user ssh "
-                                                 "logs in as, and closed when this window goes.")
-                                         .arg(host)),
-                     QObject::tr("Lab"), QStringLiteral("labDock"),
-                     QKeySequence(Qt::CTRL | Qt::Key_L));
-    QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
-    QObject::connect(lab, &LabPanel::labPidsChanged, window, &MainWindow::setLabPids);
-    auto *checker = new BindCheckerPanel(result.session, window);
-    window->addPanel(withNotice(checker, QObject::tr("Bind checks are made on %1.").arg(host)),
-                     QObject::tr("Bind checker"), QStringLiteral("bindCheckerDock"),
-                     QKeySequence(Qt::CTRL | Qt::Key_B));
-    QObject::connect(checker, &BindCheckerPanel::focusRequested, window, &MainWindow::focusSockets);
+    addLabDocks(window, result.session, [host](QWidget *panel) {
+        return withNotice(panel, qobject_cast<LabPanel *>(panel)
+                                     ? QObject::tr("The lab acts on %1, through its sockscope "
+                                                   "agent (--remote-lab): listeners, clients and "
+                                                   "server processes are opened there, as the "
+                                                   "user ssh logs in as, and closed when this "
+                                                   "window goes.")
+                                           .arg(host)
+                                     : QObject::tr("Bind checks are made on %1.").arg(host));
+    });
     window->restoreSettings();
 }
 
@@ -151,17 +164,9 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     };
     QObject::connect(result.session, &LabSession::labEvent, window, toOwnLog);
 
-    auto *lab = new LabPanel(result.session, window);
-    window->addPanel(withNamespaceNotice(lab, result.placement), QObject::tr("Lab"),
-                     QStringLiteral("labDock"), QKeySequence(Qt::CTRL | Qt::Key_L));
-    QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
-    QObject::connect(lab, &LabPanel::labPidsChanged, window, &MainWindow::setLabPids);
-    window->setLabPids(lab->labPids());
-
-    auto *checker = new BindCheckerPanel(result.session, window);
-    window->addPanel(withNamespaceNotice(checker, result.placement), QObject::tr("Bind checker"),
-                     QStringLiteral("bindCheckerDock"), QKeySequence(Qt::CTRL | Qt::Key_B));
-    QObject::connect(checker, &BindCheckerPanel::focusRequested, window, &MainWindow::focusSockets);
+    addLabDocks(window, result.session, [placement = result.placement](QWidget *panel) {
+        return withNamespaceNotice(panel, placement);
+    });
 
     result.scenarios = new ScenarioPanel(result.session, window);
     QDockWidget *guide = window->addPanel(
