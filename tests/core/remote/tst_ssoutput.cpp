@@ -8,6 +8,7 @@
 #include "remote/ssfallback.h"
 #include "remote/ssoutput.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <limits>
 #include <QTest>
@@ -139,14 +140,28 @@ private Q_SLOTS:
         ConnectedPair closing = connectPair(listener.get(), port);
         closing.server.reset(); // client in CLOSE_WAIT, server end in FIN_WAIT2
         const UniqueFd v6 = listenOn(true);
+        auto client = DiagClient::open();
+        QVERIFY(client);
+        // Under load the FIN and its ACK cross loopback in a softirq after
+        // close() returns: compare once the kernel shows the pair settled, or
+        // ss and our dump may each catch a different moment of it.
+        const auto settled = [&] {
+            const auto now = (*client)->dump({});
+            if (!now)
+                return false;
+            const auto count = [&](TcpState state) {
+                return std::count_if(now->begin(), now->end(),
+                                     [&](const SocketRecord &s) { return s.state == state; });
+            };
+            return count(TcpState::CloseWait) == 1 && count(TcpState::FinWait2) == 1;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), 5000);
         const ProcessRun run =
             runProcess(QStringLiteral("ss"), {QStringLiteral("-tanoeiHp")}, 5000);
         if (run.status < 0)
             QSKIP("ss (iproute2) is not installed");
         const SsParse parse = parseSsOutput(run.out);
         QCOMPARE(parse.skippedLines, 0);
-        auto client = DiagClient::open();
-        QVERIFY(client);
         auto dump = (*client)->dump({});
         QVERIFY(dump);
         QCOMPARE(parse.sockets.size(), dump->size());
@@ -156,7 +171,10 @@ private Q_SLOTS:
                              [&](const SsSocket &s) { return s.record.cookie == kernel.cookie; });
             QVERIFY2(same != parse.sockets.end(),
                      qPrintable(kernel.local.text(kernel.family) + QStringLiteral(" missing")));
-            QVERIFY(same->record.state == kernel.state);
+            QVERIFY2(same->record.state == kernel.state,
+                     qPrintable(kernel.local.text(kernel.family) + QStringLiteral(": ss says ") +
+                                tcpStateName(same->record.state) + QStringLiteral(", the kernel ") +
+                                tcpStateName(kernel.state)));
             QVERIFY(same->record.family == kernel.family);
             QVERIFY(same->record.local == kernel.local);
             QVERIFY(same->record.remote == kernel.remote);
