@@ -12,9 +12,9 @@
 #include <cstdint>
 #include <deque>
 #include <QByteArray>
-#include <QHash>
 #include <QObject>
 #include <QProcess>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 
@@ -86,8 +86,10 @@ private:
     void announce(const QString &summary, const QString &access);
     void endProcess();
     void handleLabLine(const QByteArray &line);
-    // Answers every request still waiting with `why`; says labLost when the
-    // lab there had been used.
+    // Answers every request still waiting with errnum and `why`.
+    void answerWaiting(int errnum, const QString &why);
+    // answerWaiting(ECONNRESET, why); says labLost when the lab there had
+    // made objects.
     void dropLab(const QString &why);
 
     SshTarget m_target;
@@ -109,9 +111,9 @@ private:
     bool m_ssSessionBegun = false; // ss batches go through the stitch as one session
     SessionStitch m_stitch;
     AgentHello m_hello;
-    std::deque<PollBatch> m_held;               // while paused
-    QHash<std::uint64_t, QString> m_labWaiting; // sent, not answered yet: request -> line
-    bool m_labUsed = false;                     // this session's agent made lab objects
+    std::deque<PollBatch> m_held;     // while paused
+    QSet<std::uint64_t> m_labWaiting; // requests sent, not answered yet
+    bool m_labUsed = false;           // this session's agent made lab objects
 };
 
 } // namespace sockscope

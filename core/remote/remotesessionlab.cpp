@@ -26,7 +26,7 @@ void RemoteSession::sendLab(std::uint64_t request, const QString &line)
         return refuse(EOPNOTSUPP, remoteLabNeedsSockscopeText(m_target.displayName()));
     if (!m_hello.lab)
         return refuse(EPERM, remoteLabOffText(m_target.displayName()));
-    m_labWaiting.insert(request, line);
+    m_labWaiting.insert(request);
     m_process->write(labRequestLine({request, line}));
 }
 
@@ -38,12 +38,7 @@ void RemoteSession::handleLabLine(const QByteArray &line)
         // requests waiting get this instead of an answer that never comes.
         const QString why =
             QStringLiteral("%1: %2").arg(m_target.displayName(), parsed.error().message);
-        const QList<std::uint64_t> waiting = m_labWaiting.keys();
-        m_labWaiting.clear();
-        for (std::uint64_t request : waiting) {
-            handOverRelease(this);
-            Q_EMIT labAnswered(request, ConsoleAnswer::failure(Error{EPROTO, why}));
-        }
+        answerWaiting(EPROTO, why);
         m_failureReported = true; // cleared by the next batch's pollRecovered
         handOverRelease(this);
         Q_EMIT pollFailed(why);
@@ -67,14 +62,19 @@ void RemoteSession::handleLabLine(const QByteArray &line)
     Q_EMIT labAnswered(*parsed->request, parsed->answer);
 }
 
-void RemoteSession::dropLab(const QString &why)
+void RemoteSession::answerWaiting(int errnum, const QString &why)
 {
-    const QList<std::uint64_t> waiting = m_labWaiting.keys();
+    const QList<std::uint64_t> waiting = m_labWaiting.values();
     m_labWaiting.clear();
     for (std::uint64_t request : waiting) {
         handOverRelease(this);
-        Q_EMIT labAnswered(request, ConsoleAnswer::failure(Error{ECONNRESET, why}));
+        Q_EMIT labAnswered(request, ConsoleAnswer::failure(Error{errnum, why}));
     }
+}
+
+void RemoteSession::dropLab(const QString &why)
+{
+    answerWaiting(ECONNRESET, why);
     if (std::exchange(m_labUsed, false)) {
         handOverRelease(this);
         Q_EMIT labLost(QStringLiteral("the lab's listeners, clients and server processes on %1 "

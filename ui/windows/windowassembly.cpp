@@ -37,18 +37,19 @@ void addLabOffPanels(MainWindow *window, const QString &reason)
 }
 
 // The lab panel and the bind checker in their docks, each under the line
-// `noticed` puts above it (where the lab acts).
-void addLabDocks(MainWindow *window, LabSession *session,
-                 const std::function<QWidget *(QWidget *)> &noticed)
+// that says where the lab acts (labNoticed, checkerNoticed wrap them).
+using Noticed = std::function<QWidget *(QWidget *)>;
+void addLabDocks(MainWindow *window, LabSession *session, const Noticed &labNoticed,
+                 const Noticed &checkerNoticed)
 {
     auto *lab = new LabPanel(session, window);
-    window->addPanel(noticed(lab), QObject::tr("Lab"), QStringLiteral("labDock"),
+    window->addPanel(labNoticed(lab), QObject::tr("Lab"), QStringLiteral("labDock"),
                      QKeySequence(Qt::CTRL | Qt::Key_L));
     QObject::connect(lab, &LabPanel::focusRequested, window, &MainWindow::focusSockets);
     QObject::connect(lab, &LabPanel::labPidsChanged, window, &MainWindow::setLabPids);
     window->setLabPids(lab->labPids());
     auto *checker = new BindCheckerPanel(session, window);
-    window->addPanel(noticed(checker), QObject::tr("Bind checker"),
+    window->addPanel(checkerNoticed(checker), QObject::tr("Bind checker"),
                      QStringLiteral("bindCheckerDock"), QKeySequence(Qt::CTRL | Qt::Key_B));
     QObject::connect(checker, &BindCheckerPanel::focusRequested, window, &MainWindow::focusSockets);
 }
@@ -71,16 +72,15 @@ void addRemoteLabPanels(AssembledWindow &result, RemoteSource *remote,
     QObject::connect(result.session, &LabSession::labLost, window, [toLog](const QString &why) {
         toLog(LabEvent{monotonicMs(), QString(), why, std::nullopt});
     });
-    addLabDocks(window, result.session, [host](QWidget *panel) {
-        return withNotice(panel, qobject_cast<LabPanel *>(panel)
-                                     ? QObject::tr("The lab acts on %1, through its sockscope "
-                                                   "agent (--remote-lab): listeners, clients and "
-                                                   "server processes are opened there, as the "
-                                                   "user ssh logs in as, and closed when this "
-                                                   "window goes.")
-                                           .arg(host)
-                                     : QObject::tr("Bind checks are made on %1.").arg(host));
-    });
+    const QString labWhere =
+        QObject::tr("The lab acts on %1, through its sockscope agent (--remote-lab): listeners, "
+                    "clients and server processes are opened there, as the user ssh logs in as, "
+                    "and closed when this window goes.")
+            .arg(host);
+    const QString checkerWhere = QObject::tr("Bind checks are made on %1.").arg(host);
+    addLabDocks(
+        window, result.session, [labWhere](QWidget *panel) { return withNotice(panel, labWhere); },
+        [checkerWhere](QWidget *panel) { return withNotice(panel, checkerWhere); });
     window->restoreSettings();
 }
 
@@ -164,9 +164,10 @@ AssembledWindow assembleWindow(const QString &serverExecutable, bool persistSett
     };
     QObject::connect(result.session, &LabSession::labEvent, window, toOwnLog);
 
-    addLabDocks(window, result.session, [placement = result.placement](QWidget *panel) {
+    const Noticed placed = [placement = result.placement](QWidget *panel) {
         return withNamespaceNotice(panel, placement);
-    });
+    };
+    addLabDocks(window, result.session, placed, placed);
 
     result.scenarios = new ScenarioPanel(result.session, window);
     QDockWidget *guide = window->addPanel(

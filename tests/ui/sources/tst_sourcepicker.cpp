@@ -117,8 +117,8 @@ private Q_SLOTS:
     }
 
     // Root: the lab acts in the namespace shown. Its listener shows in the
-    // table (owned by us), is in the namespace and not in ours, and goes when
-    // the window switches back, which says so.
+    // table (owned by us), is in the namespace and not in ours, stays when
+    // the window switches back, and goes when the notice's link moves the lab.
     void labMovesWithTheSource()
     {
         SOCKSCOPE_REQUIRE_NETNS();
