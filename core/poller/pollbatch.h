@@ -43,6 +43,9 @@ struct PollStats
     // The network namespace dumped and traced (its inode): another one than
     // the machine's when the user chose it (--netns, the window's picker).
     std::uint64_t networkNamespace = 0;
+    // This dump answered pollNow(): whoever asked knows its answer from a
+    // timed poll that was already under way.
+    bool asked = false;
 };
 
 // What one poll (or one destroy notice) changed, handed to the GUI thread by

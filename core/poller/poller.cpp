@@ -120,7 +120,9 @@ public:
     void pollAsked()
     {
         m_owners.fullPassNext();
+        m_stats.asked = true;
         poll();
+        m_stats.asked = false;
     }
 
     void poll()

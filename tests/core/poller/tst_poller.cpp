@@ -24,6 +24,7 @@ struct EventLog
     std::vector<SocketEvent> events;
     bool wrongThread = false;
     int batches = 0;
+    int answeredAsks = 0; // batches that said they answered pollNow()
 
     // Batches already queued when a test returns are still delivered; tying
     // the connection to a member drops them with this object.
@@ -35,6 +36,7 @@ struct EventLog
             if (QThread::currentThread() != QCoreApplication::instance()->thread())
                 wrongThread = true;
             ++batches;
+            answeredAsks += batch.stats.asked ? 1 : 0;
             events.insert(events.end(), batch.events.begin(), batch.events.end());
         });
     }
@@ -107,8 +109,12 @@ private Q_SLOTS:
         Poller &poller = polled.poller;
         EventLog &log = polled.log;
         QTRY_VERIFY_WITH_TIMEOUT(log.batches >= 3, 3000);
+        QCOMPARE(log.answeredAsks, 0);
         poller.setPaused(true);
-        QTest::qWait(100); // let a poll already queued land
+        // A paused poller still answers pollNow(), after any timed poll that
+        // was under way: then nothing more comes.
+        poller.pollNow();
+        QTRY_COMPARE_WITH_TIMEOUT(log.answeredAsks, 1, 3000);
         const int paused = log.batches;
         QTest::qWait(300);
         QCOMPARE(log.batches, paused);
