@@ -191,7 +191,7 @@ Status ServerProcess::awaitListening()
                                m_startError->errnum, context);
     }
     const bool exited = !m_reports.valid();
-    if (!exited)
+    if (!exited && !reap())
         ::kill(m_status.pid, SIGKILL);
     waitForExit(kKillWaitMs);
     reap();
@@ -314,6 +314,10 @@ bool ServerProcess::waitForExit(int timeoutMs)
 {
     const std::int64_t deadline = monotonicMs() + timeoutMs;
     while (true) {
+        // Reaped already: a lab event's listener may ask for status() (the
+        // open objects count) between the signal and this wait.
+        if (!m_status.running)
+            return true;
         int left = static_cast<int>(std::max<std::int64_t>(0, deadline - monotonicMs()));
         if (m_pidfd.valid()) {
             pollfd waiter{m_pidfd.get(), POLLIN, 0};
@@ -321,10 +325,10 @@ bool ServerProcess::waitForExit(int timeoutMs)
         }
         siginfo_t info{};
         // WNOWAIT: look without reaping; reap() does that and records the status.
-        if (::waitid(P_PID, static_cast<id_t>(m_status.pid), &info, WEXITED | WNOHANG | WNOWAIT) ==
-                0 &&
-            info.si_pid != 0)
-            return true;
+        const int looked =
+            ::waitid(P_PID, static_cast<id_t>(m_status.pid), &info, WEXITED | WNOHANG | WNOWAIT);
+        if ((looked == 0 && info.si_pid != 0) || (looked != 0 && errno == ECHILD))
+            return true; // a zombie to reap, or reaped by someone else (reap() says so)
         if (left == 0)
             return false;
         ::poll(nullptr, 0, std::min(left, 5));
@@ -350,7 +354,8 @@ Status ServerProcess::kill(int signal)
     }
     m_reporter.note(QStringLiteral("sent %1 to pid %2").arg(signalText(signal)).arg(m_status.pid));
     bool exited = waitForExit(signal == SIGKILL ? kKillWaitMs : kTermGraceMs);
-    if (!exited && signal != SIGKILL) {
+    // Never signal a pid once reaped: it may be another process's by now.
+    if (!exited && signal != SIGKILL && !reap()) {
         ::kill(m_status.pid, SIGKILL);
         m_reporter.note(
             QStringLiteral("still running after %1 ms: sent SIGKILL").arg(kTermGraceMs));

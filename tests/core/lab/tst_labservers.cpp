@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <csignal>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QSet>
 #include <QTest>
 #include <sys/wait.h>
@@ -95,6 +96,36 @@ private Q_SLOTS:
         // The kernel closed its connections actively: the server side is in TIME_WAIT (S5).
         QVERIFY(waitForState(port, TcpState::TimeWait, port));
         QCOMPARE(lab.killServer(server->id, SIGKILL).error().errnum, EINVAL);
+    }
+
+    // A lab event's listener that reads the servers' status while a kill
+    // waits (the window counts open objects at each event) reaps the server
+    // first: the kill still answers at once, and signals no pid again.
+    void killAnswersWhenAListenerReapedFirst()
+    {
+        Lab lab(QStringLiteral(SOCKSCOPE_BINARY));
+        const auto server = lab.startServer(loopbackServer());
+        QVERIFY(server.ok());
+        const int pid = server->pid;
+        QObject receiver;
+        QObject::connect(
+            &lab, &Lab::labEvent, &receiver,
+            [&](const LabEvent &event) {
+                if (!event.text.startsWith(QLatin1String("sent SIGTERM")))
+                    return;
+                siginfo_t info{};
+                ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT); // a zombie now
+                QVERIFY(!lab.servers().constFirst().running);
+            },
+            Qt::DirectConnection);
+        QElapsedTimer took;
+        took.start();
+        const auto killed = lab.killServer(server->id, SIGTERM);
+        QVERIFY2(killed.ok(), qPrintable(killed.ok() ? QString() : killed.error().message));
+        QVERIFY(!killed->running);
+        QCOMPARE(killed->exitStatus, 128 + SIGTERM);
+        QVERIFY2(took.elapsed() < 1000, qPrintable(QString::number(took.elapsed())));
+        QVERIFY(reaped(pid));
     }
 
     void bindFailureIsExplained()
