@@ -186,9 +186,10 @@ int runExporter(const QStringList &arguments)
     poller.setTracing(options->trace);
     QObject::connect(&poller, &Poller::batchReady, app, [&](const PollBatch &batch) {
         if (!metrics.ready()) {
-            std::fprintf(stderr, "sockscope: %s\n",
-                         batch.stats.tracing ? "transitions from the kernel's tracepoints"
-                                             : qPrintable(batch.stats.traceNotice));
+            if (batch.stats.tracing)
+                std::fprintf(stderr, "sockscope: transitions from the kernel's tracepoints\n");
+            if (!batch.stats.traceNotice.isEmpty())
+                std::fprintf(stderr, "sockscope: %s\n", qPrintable(batch.stats.traceNotice));
         }
         metrics.applyBatch(batch);
     });

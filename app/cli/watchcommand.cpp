@@ -54,7 +54,7 @@ void reportSource(const PollStats &stats, const NetworkNamespace &ns = {})
                      qPrintable(ns.spec()), static_cast<unsigned long long>(ns.inode()));
     if (stats.tracing)
         std::fprintf(stderr, "sockscope: tracing every transition (kernel tracepoints)\n");
-    else
+    if (!stats.traceNotice.isEmpty())
         std::fprintf(stderr, "sockscope: %s\n", qPrintable(stats.traceNotice));
 }
 

@@ -23,7 +23,9 @@ struct PollStats
     // Every transition comes from the kernel's tracepoints; the dump only
     // refreshes queues, timers, owners and whatever the trace cannot see.
     bool tracing = false;
-    // Without tracing: one sentence saying what is missed and how to get it.
+    // What is missed, for a user: without tracing, one sentence saying so
+    // and how to get it; tracing, what a refused optional probe would have
+    // seen (empty: nothing is missed).
     QString traceNotice;
     std::uint64_t traceEvents = 0; // transitions and resets read since start
     // Events lost since start (traceloss.h says why in words): no room in the

@@ -316,6 +316,7 @@ private:
         m_trace = std::move(*trace);
         m_tracker.setTracing(true);
         m_stats.tracing = true;
+        m_stats.traceNotice = m_trace->missedNotice();
         // Idle, the kernel wakes us for the first record after a drain (see
         // TraceOptions::wakeupBytes); busy, a timer drains every kTraceReadMs
         // instead, until a drain finds nothing: no wakeups while nothing

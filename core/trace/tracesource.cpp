@@ -126,6 +126,18 @@ QString TraceSource::timewaitProbeFailure() const
     return m_timewaitFailure;
 }
 
+QString TraceSource::missedNotice() const
+{
+    if (m_seesTimewaitFin || m_timewaitFailure.isEmpty())
+        return {};
+    // Where every fentry program is refused (EPERM before verification, as
+    // on this 6.18 kernel for tcp_close too) nothing a flag of ours changes.
+    return QStringLiteral("Traced except one move: an orphaned socket's FIN_WAIT2 -> TIME_WAIT "
+                          "when its peer's FIN comes after the ACK shows at the next dump, not "
+                          "as it happens, because the kernel refused the probe it needs (%1).")
+        .arg(m_timewaitFailure);
+}
+
 int TraceSource::onRecord(void *context, void *data, std::size_t size)
 {
     auto *source = static_cast<TraceSource *>(context);
@@ -235,6 +247,11 @@ bool TraceSource::seesTimewaitFin() const
 QString TraceSource::timewaitProbeFailure() const
 {
     return QStringLiteral("built without libbpf");
+}
+
+QString TraceSource::missedNotice() const
+{
+    return {};
 }
 
 TraceLosses TraceSource::losses() const

@@ -86,6 +86,10 @@ public:
     // Why the kernel refused that probe (libbpf's errno and last messages);
     // empty when it did not, or when TraceOptions::timewaitProbe was off.
     QString timewaitProbeFailure() const;
+    // What this trace does not see, said to a user in a sentence or two with
+    // the kernel's reason: the timewait probe's transition when it was
+    // refused; empty when every transition is traced.
+    QString missedNotice() const;
 
     // Reads every record available now, without blocking, and hands `sink`
     // those older than the reorder window, in time order; returns how many it

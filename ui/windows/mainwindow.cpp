@@ -608,13 +608,16 @@ void MainWindow::updateTraceStatus(const PollStats &stats)
             text += QStringLiteral(" · <span style=\"color:%1\">%2</span>")
                         .arg(statusColors(palette()).warning.name(), tr("%1 lost").arg(lost));
         m_traceStatus->setText(text);
-        m_traceStatus->setToolTip(
+        QString tip =
             tr("Every TCP state change and reset comes from the kernel's tracepoints, to the "
                "microsecond. Full dumps only refresh queues, timers and owners.%1")
                 .arg(lost > 0 ? tr(" Lost events: %1. The next dump repairs the states they "
                                    "changed.")
                                     .arg(traceLossCauses(stats.traceDrops, stats.traceSkipped))
-                              : QString()));
+                              : QString());
+        if (!stats.traceNotice.isEmpty())
+            tip += QStringLiteral("\n\n") + stats.traceNotice;
+        m_traceStatus->setToolTip(tip);
         m_noticeBar->hide();
         return;
     }

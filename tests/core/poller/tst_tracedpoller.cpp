@@ -6,6 +6,7 @@
 #include "loopback.h"
 #include "netns.h"
 #include "poller/poller.h"
+#include "trace/tracesource.h"
 #include "twocpus.h"
 #include "util/monotonic.h"
 
@@ -362,6 +363,26 @@ private Q_SLOTS:
         QVERIFY2(
             worstWaitMs < 1500,
             qPrintable(QStringLiteral("a batch waited %1 ms for the receiver").arg(worstWaitMs)));
+    }
+
+    // What tracing misses is said (the window's tooltip, watch's and the
+    // exporter's stderr): nothing, or the timewait probe's move with the
+    // kernel's reason where it refuses the probe (as this 6.18 kernel does).
+    void whatTracingMissesIsSaid()
+    {
+        TRACING_ON_PORT(listener, poller, story);
+        TraceOptions options;
+        options.port = kPort;
+        auto probe = TraceSource::open(options);
+        QVERIFY2(probe, qPrintable(probe ? QString() : probe.error().message));
+        if ((*probe)->seesTimewaitFin()) {
+            QVERIFY2(story.stats.traceNotice.isEmpty(), qPrintable(story.stats.traceNotice));
+            return;
+        }
+        QVERIFY2(story.stats.traceNotice.contains(QLatin1String("FIN_WAIT2 -> TIME_WAIT")) &&
+                     story.stats.traceNotice.contains(
+                         QLatin1String("probing tcp_timewait_state_process")),
+                 qPrintable(story.stats.traceNotice));
     }
 
     void pollingWhenTracingIsOff()

@@ -396,6 +396,11 @@ private Q_SLOTS:
         if (!trace.source->seesTimewaitFin()) {
             trace.waitUntil([] { return false; }, 100); // anything late
             QCOMPARE(trace.path(closed.cookie), kActiveCloser);
+            // What is missed is said, with the kernel's reason.
+            const QString notice = trace.source->missedNotice();
+            QVERIFY2(notice.contains(QLatin1String("FIN_WAIT2 -> TIME_WAIT")) &&
+                         notice.contains(trace.source->timewaitProbeFailure()),
+                     qPrintable(notice));
             QSKIP(qPrintable(QStringLiteral("no probe on tcp_timewait_state_process, so no "
                                             "FIN_WAIT2->TIME_WAIT event: ") +
                              trace.source->timewaitProbeFailure()));
@@ -405,6 +410,7 @@ private Q_SLOTS:
         }),
                  qPrintable(trace.dump()));
         qInfo("%s", qPrintable(trace.dump()));
+        QVERIFY(trace.source->missedNotice().isEmpty());
         const TraceEvent finished =
             *trace.findByPorts(clientPort, port, TcpState::FinWait2, TcpState::TimeWait);
         QCOMPARE(finished.cookie, diagCookie(port, clientPort, TcpState::TimeWait));
@@ -435,6 +441,8 @@ private Q_SLOTS:
         Trace trace;
         OPEN_TRACE(trace, options);
         QVERIFY(!trace.source->seesTimewaitFin());
+        // Not tried is not refused: nothing to tell a user.
+        QVERIFY(trace.source->missedNotice().isEmpty());
         auto [client, accepted, pairPort] = closeClientIntoTimewait(trace, listener.get(), port);
         const auto clientPort = pairPort; // clang 14 cannot capture a structured binding
         QVERIFY(clientPort != 0);
