@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "guitesting.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QLineEdit>
 #include <QTest>
 #include <QTextBlock>
@@ -43,6 +45,29 @@ bool clickLink(QTextBrowser *browser, const QString &href)
         }
     }
     return false;
+}
+
+bool saveShotsForPeople(QWidget *window, const QString &prefix, const QString &dock)
+{
+    if (auto *raised = dock.isEmpty() ? nullptr : window->findChild<QDockWidget *>(dock))
+        raised->raise();
+    const QPalette light = QApplication::palette();
+    bool saved = true;
+    for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
+        for (const bool dark : {false, true}) {
+            QApplication::setPalette(dark ? darkPalette() : light);
+            window->resize(size);
+            QTest::qWait(300); // layout and the next batch's paint, for the picture only
+            saved = window->grab().save(QStringLiteral("%1-%2x%3%4.png")
+                                            .arg(prefix)
+                                            .arg(size.width())
+                                            .arg(size.height())
+                                            .arg(dark ? QStringLiteral("-dark") : QString())) &&
+                    saved;
+        }
+    }
+    QApplication::setPalette(light);
+    return saved;
 }
 
 } // namespace sockscope::test

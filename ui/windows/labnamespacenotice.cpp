@@ -4,11 +4,38 @@
 #include "windows/labplacement.h"
 
 #include <QBoxLayout>
+#include <QEvent>
 #include <QLabel>
 
 namespace sockscope {
 
 namespace {
+// Qt gives a rich text's links the application palette's link colour when it
+// parses the text: after a palette change (the desktop turning dark) the
+// notice parses its text again, or its link stays dark blue on dark grey.
+class RelinkOnPaletteChange : public QObject
+{
+public:
+    explicit RelinkOnPaletteChange(QLabel *label) : QObject(label), m_label(label)
+    {
+        label->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == m_label && event->type() == QEvent::PaletteChange) {
+            const QString text = m_label->text();
+            m_label->clear();
+            m_label->setText(text);
+        }
+        return false;
+    }
+
+private:
+    QLabel *m_label;
+};
+
 // The panel under an empty notice line, in a box that takes the panel's place.
 QLabel *noticeAbove(QWidget *panel, QWidget **box)
 {
@@ -40,6 +67,7 @@ QWidget *withNamespaceNotice(QWidget *panel, LabPlacement *placement)
     QObject::connect(placement, &LabPlacement::changed, box, follow);
     // Its one link: move the lab, which stayed with its objects, to the tab in front.
     notice->setTextFormat(Qt::RichText);
+    new RelinkOnPaletteChange(notice);
     QObject::connect(notice, &QLabel::linkActivated, placement, &LabPlacement::moveHere);
     follow(placement->labEnabled(), placement->notice());
     return box;

@@ -116,22 +116,7 @@ private Q_SLOTS:
         const QString prefix = qEnvironmentVariable("SOCKSCOPE_REMOTE_LAB_PNG");
         if (prefix.isEmpty())
             return;
-        if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("labDock")))
-            dock->raise();
-        const QPalette light = QApplication::palette();
-        for (const QSize size : {QSize(1280, 800), QSize(1920, 1080)}) {
-            for (const bool dark : {false, true}) {
-                QApplication::setPalette(dark ? darkPalette() : light);
-                window.resize(size);
-                QTest::qWait(300); // layout and the next batch's paint, for the picture only
-                window.grab().save(QStringLiteral("%1-%2x%3%4.png")
-                                       .arg(prefix)
-                                       .arg(size.width())
-                                       .arg(size.height())
-                                       .arg(dark ? QStringLiteral("-dark") : QString()));
-            }
-        }
-        QApplication::setPalette(light);
+        QVERIFY(saveShotsForPeople(&window, prefix, QStringLiteral("labDock")));
     }
 
     void labOffSaysHowToAsk()
