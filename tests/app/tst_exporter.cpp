@@ -66,6 +66,11 @@ private Q_SLOTS:
         m_exporter = std::make_unique<ExporterProcess>(
             QStringList{QStringLiteral("--interval"), QStringLiteral("100")});
         QVERIFY2(m_exporter->waitServing(), m_exporter->stderrText().constData());
+        // Serving comes before the first poll, which loads the trace program
+        // first (twice where the timewait probe is refused): under TSan on a
+        // loaded machine that took over 10 s. The tests below wait from there.
+        QTRY_VERIFY2_WITH_TIMEOUT(m_exporter->value("sockscope_polls_total").has_value(),
+                                  m_exporter->stderrText().constData(), 60000);
     }
 
     // First: TIME_WAIT counts are machine-wide, and later tests leave some.
